@@ -1,0 +1,26 @@
+package dev.trainforge;
+
+/** Process exit codes, listed in {@code --help}. */
+public enum ExitCode {
+  OK(0, "success"),
+  UNEXPECTED(1, "unexpected error (a bug or an infrastructure failure: retrying may help)"),
+  USAGE_OR_CONFIG(2, "usage or configuration error (fix the command or the config file)"),
+  VALIDATION_FAILED(3, "validation failed: nothing was published (see the report)"),
+  INPUT_MISSING(4, "an input is missing (a path, table or partition does not exist)");
+
+  private final int code;
+  private final String meaning;
+
+  ExitCode(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+}

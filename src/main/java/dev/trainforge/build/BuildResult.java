@@ -1,0 +1,78 @@
+package dev.trainforge.build;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * What a build did: the version it published, where, from how many label rows, and what the join
+ * found per source.
+ *
+ * @param dataset the dataset name
+ * @param version the dataset version
+ * @param table the Iceberg table
+ * @param tag the version's tag
+ * @param snapshotId the published snapshot
+ * @param configHash SHA-256 of the canonical dataset spec
+ * @param labelRowsRead label rows inside the window (and rows without a time)
+ * @param labelRowsDropped rows with a null time or key dropped before the join, by configuration
+ * @param rowsOut rows published; always {@code labelRowsRead - labelRowsDropped}
+ * @param sources per-source status counts, in the order of the output columns
+ * @param millis wall time of the build
+ */
+public record BuildResult(
+    String dataset,
+    String version,
+    String table,
+    String tag,
+    long snapshotId,
+    String configHash,
+    long labelRowsRead,
+    long labelRowsDropped,
+    long rowsOut,
+    List<SourceCounts> sources,
+    long millis) {
+  public BuildResult {
+    requireNonNull(dataset, "dataset is null");
+    requireNonNull(version, "version is null");
+    requireNonNull(table, "table is null");
+    requireNonNull(tag, "tag is null");
+    requireNonNull(configHash, "configHash is null");
+    sources = List.copyOf(sources);
+  }
+
+  /** A short, human-readable summary for the end of a run. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
+    sb.append(String.format("  table      %s%n", table));
+    sb.append(String.format("  tag        %s (snapshot %d)%n", tag, snapshotId));
+    sb.append(String.format("  config     sha256:%s%n", configHash.substring(0, 16)));
+    sb.append(
+        String.format(
+            "  rows       %d out = %d label rows in%s%n",
+            rowsOut,
+            labelRowsRead - labelRowsDropped,
+            labelRowsDropped > 0 ? " (" + labelRowsDropped + " null-key/time rows dropped)" : ""));
+    sb.append(
+        String.format(
+            "  %-24s %9s %9s %9s %9s %9s %9s%n",
+            "source", "MATCHED", "NO_MATCH", "EXPIRED", "NULL_KEY", "NULL_TIME", "hash-ties"));
+    for (SourceCounts s : sources) {
+      sb.append(
+          String.format(
+              "  %-24s %9d %9d %9d %9d %9d %9d%n",
+              s.source(),
+              s.count(dev.trainforge.join.MatchStatus.MATCHED),
+              s.count(dev.trainforge.join.MatchStatus.NO_MATCH),
+              s.count(dev.trainforge.join.MatchStatus.EXPIRED),
+              s.count(dev.trainforge.join.MatchStatus.NULL_KEY),
+              s.count(dev.trainforge.join.MatchStatus.NULL_TIME),
+              s.hashTies()));
+    }
+    sb.append(
+        String.format(
+            "  read it    spark.read().option(\"versionAsOf\", \"%s\").table(\"%s\")%n", tag, table));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.trainforge.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The dataset spec as canonical JSON: sorted keys, durations in seconds, no whitespace. Two specs
+ * that define the same rows render the same, however their files spell them.
+ */
+public final class CanonicalJson {
+  private CanonicalJson() {}
+
+  public static String of(DatasetSpec spec) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, tree(spec));
+    return sb.toString();
+  }
+
+  private static Map<String, Object> tree(DatasetSpec spec) {
+    Map<String, Object> root = new TreeMap<>();
+    root.put("name", spec.name());
+    root.put("version", spec.version());
+    root.put("labels", labels(spec.labels()));
+    Map<String, Object> features = new TreeMap<>();
+    for (FeatureSourceSpec f : spec.features()) {
+      features.put(f.name(), feature(f));
+    }
+    root.put("features", features);
+    Map<String, Object> output = new TreeMap<>();
+    output.put("catalog", spec.output().catalog());
+    output.put("namespace", spec.output().namespace());
+    output.put("table", spec.output().table());
+    root.put("output", output);
+    return root;
+  }
+
+  private static Map<String, Object> labels(LabelSpec l) {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("format", l.source().format().configName());
+    m.put("location", l.source().location());
+    m.put("id-column", l.idColumn());
+    m.put("time-column", l.timeColumn());
+    m.put("time-format", l.timeParsing().pattern().orElse(null));
+    m.put("time-zone", l.timeParsing().zone().getId());
+    m.put("key-columns", l.keyColumns());
+    m.put("label-columns", l.labelColumns());
+    m.put("window-start", l.windowStart().map(Object::toString).orElse(null));
+    m.put("window-end", l.windowEnd().map(Object::toString).orElse(null));
+    m.put("null-rows", ConfigReader.spelling(l.nullRows()));
+    return m;
+  }
+
+  private static Map<String, Object> feature(FeatureSourceSpec f) {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("format", f.source().format().configName());
+    m.put("location", f.source().location());
+    Map<String, Object> keys = new TreeMap<>();
+    f.keys().forEach(k -> keys.put(k.featureColumn(), k.labelColumn()));
+    m.put("keys", keys);
+    m.put("event-time-column", f.eventTimeColumn());
+    m.put("available-time-column", f.availableTimeColumn().orElse(null));
+    m.put("available-delay-seconds", seconds(f.availableDelay()));
+    m.put("tie-break-column", f.tieBreakColumn().orElse(null));
+    m.put("columns", f.columns());
+    m.put("rename", new TreeMap<>(f.rename()));
+    m.put("max-age-seconds", f.maxAge().map(CanonicalJson::seconds).orElse(null));
+    m.put("serving-lag-seconds", seconds(f.servingLag()));
+    m.put("exact-matches", f.exactMatches() ? "allowed" : "excluded");
+    m.put("partition-column", f.partitionColumn().orElse(null));
+    m.put("time-format", f.timeParsing().pattern().orElse(null));
+    m.put("time-zone", f.timeParsing().zone().getId());
+    return m;
+  }
+
+  private static String seconds(java.time.Duration d) {
+    // exact decimal seconds, so 1.5s and 1500ms render alike
+    return new java.math.BigDecimal(d.getSeconds())
+        .add(java.math.BigDecimal.valueOf(d.getNano(), 9))
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
+  private static void write(StringBuilder sb, Object value) {
+    if (value == null) {
+      sb.append("null");
+    } else if (value instanceof Optional<?> o) {
+      write(sb, o.orElse(null));
+    } else if (value instanceof Map<?, ?> map) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        string(sb, e.getKey().toString());
+        sb.append(':');
+        write(sb, e.getValue());
+      }
+      sb.append('}');
+    } else if (value instanceof List<?> list) {
+      sb.append('[');
+      List<String> parts = new ArrayList<>();
+      for (Object o : list) {
+        StringBuilder part = new StringBuilder();
+        write(part, o);
+        parts.add(part.toString());
+      }
+      sb.append(String.join(",", parts)).append(']');
+    } else if (value instanceof Number || value instanceof Boolean) {
+      sb.append(value);
+    } else {
+      string(sb, value.toString());
+    }
+  }
+
+  /** Appends {@code s} as a JSON string literal. */
+  public static void string(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+}

@@ -1,0 +1,594 @@
+package dev.trainforge.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a dataset file into a checked {@link BuildConfig}: the file, then {@code --set} overrides
+ * on top, with {@code reference.conf} as the defaults and environment variables for {@code ${?VAR}}
+ * lines. Every check that needs no data runs here, before Spark starts, and every problem found is
+ * reported at once.
+ */
+public final class ConfigLoader {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final String DEFAULTS = "trainforge.feature-source-defaults";
+
+  /** Subtrees whose keys are free-form names rather than settings. */
+  private static final Set<String> FREE_MAPS =
+      Set.of("trainforge.spark.conf", "trainforge.catalog.properties");
+
+  private ConfigLoader() {}
+
+  /** Loads and checks {@code file} with {@code overrides} of the form {@code key=value}. */
+  public static BuildConfig load(Path file, List<String> overrides) {
+    Config user = overrides(overrides).withFallback(parseFile(file));
+    Config merged = resolve(user.withFallback(reference()), file.toString());
+    List<String> problems = new ArrayList<>(unknownKeys(merged, reference()));
+    ConfigReader reader = new ConfigReader(merged, file.toString());
+    AppSettings settings = readSettings(reader);
+    DatasetSpec dataset = readDataset(reader);
+    problems.addAll(reader.problems());
+    if (problems.isEmpty()) {
+      problems.addAll(outputCollisions(dataset, file.toString()));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    String json = CanonicalJson.of(dataset);
+    return new BuildConfig(dataset, settings, file.toString(), json, sha256(json));
+  }
+
+  static Config reference() {
+    return ConfigFactory.parseResourcesAnySyntax(
+        ConfigLoader.class.getClassLoader(),
+        "reference",
+        ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
+  private static Config parseFile(Path file) {
+    File f = file.toFile();
+    if (!f.isFile()) {
+      throw new ConfigException(
+          "cannot read config file '"
+              + file
+              + "': no such file (pass --config with the path of a dataset file, e.g."
+              + " conf/datasets/card_fraud.conf)");
+    }
+    try {
+      return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("cannot parse config file '" + file + "': " + e.getMessage());
+    }
+  }
+
+  private static Config overrides(List<String> overrides) {
+    Config result = ConfigFactory.empty();
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(
+            "--set '" + override + "' is not key=value (e.g. --set dataset.version=2)");
+      }
+      String key = override.substring(0, eq).trim();
+      String value = override.substring(eq + 1);
+      try {
+        Config one =
+            ConfigFactory.parseString(
+                key + " = " + value,
+                ConfigParseOptions.defaults().setOriginDescription("--set " + override));
+        result = one.withFallback(result);
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ConfigException(
+            "--set '" + override + "' cannot be parsed: " + e.getMessage() + " (quote the value)");
+      }
+    }
+    return result;
+  }
+
+  private static Config resolve(Config config, String file) {
+    try {
+      return config.resolve(ConfigResolveOptions.defaults());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(
+          "cannot resolve '" + file + "': " + e.getMessage() + " (define it or set the variable)");
+    }
+  }
+
+  // ---- unknown keys -------------------------------------------------------------------------
+
+  /**
+   * Every key of {@code merged} that the reference does not define. Typesafe's checkValid ignores
+   * unknown keys, and a typo in an optional key would otherwise silently use the default.
+   */
+  static List<String> unknownKeys(Config merged, Config reference) {
+    List<String> problems = new ArrayList<>();
+    Config ref = reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    ConfigObject sourceSchema = ref.getObject(DEFAULTS);
+    for (Map.Entry<String, ConfigValue> top : merged.root().entrySet()) {
+      String key = top.getKey();
+      if (!ref.root().containsKey(key)) {
+        problems.add(unknown(top.getValue(), key, key, ref.root().keySet()));
+        continue;
+      }
+      if (top.getValue() instanceof ConfigObject obj) {
+        check(obj, key, (ConfigObject) ref.root().get(key), sourceSchema, problems);
+      }
+    }
+    return problems;
+  }
+
+  private static void check(
+      ConfigObject actual,
+      String path,
+      ConfigObject schema,
+      ConfigObject sourceSchema,
+      List<String> problems) {
+    if (FREE_MAPS.contains(path)) {
+      return;
+    }
+    for (Map.Entry<String, ConfigValue> e : actual.entrySet()) {
+      String key = e.getKey();
+      String child = path + "." + key;
+      if (path.equals("dataset.features")) {
+        if (e.getValue() instanceof ConfigObject source) {
+          checkSource(source, child, sourceSchema, problems);
+        }
+        continue;
+      }
+      if (!schema.containsKey(key)) {
+        problems.add(unknown(e.getValue(), child, key, schema.keySet()));
+      } else if (e.getValue() instanceof ConfigObject obj
+          && schema.get(key) instanceof ConfigObject childSchema) {
+        check(obj, child, childSchema, sourceSchema, problems);
+      }
+    }
+  }
+
+  private static void checkSource(
+      ConfigObject source, String path, ConfigObject schema, List<String> problems) {
+    // Only a source's own keys are checked: inside keys and rename, any name is valid.
+    for (Map.Entry<String, ConfigValue> e : source.entrySet()) {
+      if (!schema.containsKey(e.getKey())) {
+        problems.add(unknown(e.getValue(), path + "." + e.getKey(), e.getKey(), schema.keySet()));
+      }
+    }
+  }
+
+  private static String unknown(ConfigValue value, String path, String key, Set<String> known) {
+    String where = ConfigReader.describe(value.origin());
+    Optional<String> suggestion = Suggestions.closest(key, known);
+    String parent = path.contains(".") ? path.substring(0, path.length() - key.length()) : "";
+    return where
+        + ": unknown key '"
+        + path
+        + "'"
+        + suggestion
+            .map(s -> " (did you mean '" + parent + s + "'?)")
+            .orElse(" (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+  }
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  private static AppSettings readSettings(ConfigReader r) {
+    String p = "trainforge.";
+    int shuffle = r.integer(p + "spark.shuffle-partitions");
+    if (shuffle < 1) {
+      r.problem(
+          r.where(p + "spark.shuffle-partitions")
+              + ": key 'trainforge.spark.shuffle-partitions' is "
+              + shuffle
+              + " (use 1 or more)");
+    }
+    int joinPartitions = r.integer(p + "join.partitions");
+    if (joinPartitions < 0) {
+      r.problem(
+          r.where(p + "join.partitions")
+              + ": key 'trainforge.join.partitions' is "
+              + joinPartitions
+              + " (use 0 for spark.sql.shuffle.partitions, or a positive count)");
+    }
+    String type = r.stringOr(p + "catalog.type", "jdbc");
+    AppSettings.CatalogSettings catalog =
+        new AppSettings.CatalogSettings(
+            r.stringOr(p + "catalog.name", "trainforge"),
+            type,
+            r.optionalString(p + "catalog.uri").map(ConfigLoader::absoluteSqlite),
+            absoluteLocal(r.stringOr(p + "catalog.warehouse", "trainforge-data/warehouse")),
+            r.stringMap(p + "catalog.properties"));
+    return new AppSettings(
+        r.optionalString(p + "spark.master"),
+        r.stringOr(p + "spark.app-name", "trainforge"),
+        shuffle,
+        r.stringMap(p + "spark.conf"),
+        catalog,
+        joinPartitions);
+  }
+
+  /** A relative local path becomes absolute, so table locations do not depend on the cwd. */
+  static String absoluteLocal(String location) {
+    if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      return location;
+    }
+    return Path.of(location).toAbsolutePath().normalize().toString();
+  }
+
+  static String absoluteSqlite(String uri) {
+    String prefix = "jdbc:sqlite:";
+    if (!uri.startsWith(prefix) || uri.startsWith(prefix + ":") || uri.startsWith(prefix + "file:")) {
+      return uri;
+    }
+    return prefix + Path.of(uri.substring(prefix.length())).toAbsolutePath().normalize();
+  }
+
+  // ---- dataset ------------------------------------------------------------------------------
+
+  private static DatasetSpec readDataset(ConfigReader r) {
+    String name = r.requiredString("dataset.name", "name the dataset, e.g. card_fraud");
+    if (name != null && !NAME.matcher(name).matches()) {
+      r.problem(
+          r.where("dataset.name")
+              + ": key 'dataset.name' has value '"
+              + name
+              + "' (use lower-case letters, digits and underscores, starting with a letter)");
+    }
+    String version = r.requiredString("dataset.version", "e.g. version = \"1\"");
+    if (version != null && !VERSION.matcher(version).matches()) {
+      r.problem(
+          r.where("dataset.version")
+              + ": key 'dataset.version' has value '"
+              + version
+              + "' (use letters, digits, '.', '_' and '-')");
+    }
+    LabelSpec labels = readLabels(r);
+    List<FeatureSourceSpec> features = readFeatures(r, labels);
+    OutputSpec output =
+        new OutputSpec(
+            r.optionalString("dataset.output.catalog")
+                .orElse(r.stringOr("trainforge.catalog.name", "trainforge")),
+            r.stringOr("dataset.output.namespace", "datasets"),
+            r.optionalString("dataset.output.table").orElse(name == null ? "unnamed" : name));
+    return new DatasetSpec(
+        name == null ? "unnamed" : name,
+        version == null ? "0" : version,
+        labels,
+        features,
+        output);
+  }
+
+  private static LabelSpec readLabels(ConfigReader r) {
+    String p = "dataset.labels.";
+    SourceLocation source = readLocation(r, "dataset.labels");
+    String id = r.requiredString(p + "id-column", "the label table's unique row id column");
+    String time = r.requiredString(p + "time-column", "the label (prediction) time column");
+    List<String> keys = r.stringList(p + "key-columns");
+    List<String> labelColumns = r.stringList(p + "label-columns");
+    Optional<Instant> start = instant(r, p + "window.start");
+    Optional<Instant> end = instant(r, p + "window.end");
+    if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
+      r.problem(
+          r.where(p + "window.end")
+              + ": label window is empty: start "
+              + start.get()
+              + " is not before end "
+              + end.get()
+              + " (the window is [start, end))");
+    }
+    return new LabelSpec(
+        source,
+        id == null ? "?" : id,
+        time == null ? "?" : time,
+        timeParsing(r, "dataset.labels"),
+        keys,
+        labelColumns,
+        start,
+        end,
+        r.enumValue(p + "null-rows", NullRows.class, NullRows.KEEP));
+  }
+
+  private static Optional<Instant> instant(ConfigReader r, String path) {
+    Optional<String> raw = r.optionalString(path);
+    try {
+      return raw.map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      r.problem(
+          r.where(path)
+              + ": key '"
+              + path
+              + "' has value '"
+              + raw.get()
+              + "' which is not an ISO-8601 instant (write e.g. \"2026-01-01T00:00:00Z\")");
+      return Optional.empty();
+    }
+  }
+
+  private static TimeParsing timeParsing(ConfigReader r, String prefix) {
+    Optional<String> pattern = r.optionalString(prefix + ".time-format");
+    String zoneName = r.stringOr(prefix + ".time-zone", "UTC");
+    ZoneId zone = ZoneId.of("UTC");
+    try {
+      zone = ZoneId.of(zoneName);
+    } catch (DateTimeException e) {
+      r.problem(
+          r.where(prefix + ".time-zone")
+              + ": key '"
+              + prefix
+              + ".time-zone' has value '"
+              + zoneName
+              + "' which is not a time zone (write e.g. UTC or Europe/Berlin)");
+    }
+    pattern.ifPresent(
+        pat -> {
+          try {
+            java.time.format.DateTimeFormatter.ofPattern(pat);
+          } catch (IllegalArgumentException e) {
+            r.problem(
+                r.where(prefix + ".time-format")
+                    + ": key '"
+                    + prefix
+                    + ".time-format' has value '"
+                    + pat
+                    + "' which is not a date-time pattern: "
+                    + e.getMessage());
+          }
+        });
+    return new TimeParsing(pattern, zone);
+  }
+
+  private static SourceLocation readLocation(ConfigReader r, String prefix) {
+    SourceFormat format = r.enumValue(prefix + ".format", SourceFormat.class, SourceFormat.PARQUET);
+    Optional<String> path = r.optionalString(prefix + ".path");
+    Optional<String> table = r.optionalString(prefix + ".table");
+    if (format == SourceFormat.ICEBERG) {
+      if (path.isPresent()) {
+        r.problem(
+            r.where(prefix + ".path")
+                + ": key '"
+                + prefix
+                + ".path' is set but format is iceberg (set "
+                + prefix
+                + ".table to the table name instead)");
+      }
+      if (table.isEmpty()) {
+        r.problem(
+            r.where(prefix + ".format")
+                + ": missing required key '"
+                + prefix
+                + ".table' (an iceberg source is read by table name, e.g. catalog.db.table)");
+      }
+      return new SourceLocation(format, table.orElse("?"));
+    }
+    if (table.isPresent()) {
+      r.problem(
+          r.where(prefix + ".table")
+              + ": key '"
+              + prefix
+              + ".table' is set but format is "
+              + format.configName()
+              + " (set "
+              + prefix
+              + ".path to its directory instead, or format = iceberg)");
+    }
+    if (path.isEmpty()) {
+      r.problem(
+          r.where(prefix)
+              + ": missing required key '"
+              + prefix
+              + ".path' (the directory of the "
+              + format.configName()
+              + " data)");
+    }
+    return new SourceLocation(format, path.orElse("?"));
+  }
+
+  private static List<FeatureSourceSpec> readFeatures(ConfigReader r, LabelSpec labels) {
+    Config merged = r.config();
+    if (!merged.hasPath("dataset.features") || merged.getObject("dataset.features").isEmpty()) {
+      r.problem(
+          r.where("dataset.features")
+              + ": dataset.features is empty (add at least one feature source, see"
+              + " conf/datasets/card_fraud.conf)");
+      return List.of();
+    }
+    List<FeatureSourceSpec> out = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(merged.getObject("dataset.features").keySet())) {
+      String p = "dataset.features." + name;
+      if (!(merged.getValue(p) instanceof ConfigObject)) {
+        r.problem(r.where(p) + ": key '" + p + "' must be an object describing a feature source");
+        continue;
+      }
+      out.add(readFeature(r, merged, name, labels));
+    }
+    return out;
+  }
+
+  private static FeatureSourceSpec readFeature(
+      ConfigReader outer, Config merged, String name, LabelSpec labels) {
+    String p = "dataset.features." + name;
+    // The source's own keys over the shared defaults, read with the same collecting reader.
+    Config withDefaults =
+        merged.getConfig(p).withFallback(merged.getConfig(DEFAULTS)).atPath(p).withFallback(merged);
+    ConfigReader r = new ConfigReader(withDefaults, outer.file());
+    if (!NAME.matcher(name).matches()) {
+      r.problem(
+          r.where(p)
+              + ": feature source name '"
+              + name
+              + "' (use lower-case letters, digits and underscores, starting with a letter)");
+    }
+    SourceLocation source = readLocation(r, p);
+    Map<String, String> keyMap = r.stringMap(p + ".keys");
+    List<KeyMapping> keys = new ArrayList<>();
+    if (keyMap.isEmpty()) {
+      r.problem(
+          r.where(p)
+              + ": feature source '"
+              + name
+              + "' has no keys (set "
+              + p
+              + ".keys, e.g. keys { user_id = user_id }: feature column = label column)");
+    }
+    keyMap.forEach(
+        (featureColumn, labelColumn) -> {
+          if (!labels.keyColumns().contains(labelColumn)) {
+            outer.problem(
+                r.where(p + ".keys")
+                    + ": feature source '"
+                    + name
+                    + "' maps key '"
+                    + featureColumn
+                    + "' to label column '"
+                    + labelColumn
+                    + "', which is not in dataset.labels.key-columns "
+                    + labels.keyColumns()
+                    + " (add it there or fix the mapping)");
+          }
+          keys.add(new KeyMapping(featureColumn, labelColumn));
+        });
+    keys.sort(java.util.Comparator.comparing(KeyMapping::labelColumn));
+    List<String> columns = r.stringList(p + ".columns");
+    if (columns.isEmpty()) {
+      r.problem(
+          r.where(p)
+              + ": feature source '"
+              + name
+              + "' selects no columns (set "
+              + p
+              + ".columns to the feature columns to attach)");
+    }
+    Map<String, String> rename = r.stringMap(p + ".rename");
+    for (String renamed : rename.keySet()) {
+      if (!columns.contains(renamed)) {
+        r.problem(
+            r.where(p + ".rename")
+                + ": key '"
+                + p
+                + ".rename."
+                + renamed
+                + "' renames a column that is not selected (selected: "
+                + columns
+                + ")");
+      }
+    }
+    Optional<String> availableColumn = r.optionalString(p + ".available-time-column");
+    Duration delay = nonNegative(r, p + ".available-delay");
+    if (availableColumn.isPresent() && !delay.isZero()) {
+      r.problem(
+          r.where(p + ".available-delay")
+              + ": feature source '"
+              + name
+              + "' sets both available-time-column and available-delay (use one)");
+    }
+    Optional<Duration> maxAge = r.optionalDuration(p + ".max-age");
+    if (maxAge.isPresent() && (maxAge.get().isNegative() || maxAge.get().isZero())) {
+      r.problem(
+          r.where(p + ".max-age")
+              + ": key '"
+              + p
+              + ".max-age' is "
+              + maxAge.get()
+              + " (use a positive duration, or null for no limit)");
+    }
+    ExactMatches exact = r.enumValue(p + ".exact-matches", ExactMatches.class, ExactMatches.ALLOWED);
+    FeatureSourceSpec spec =
+        new FeatureSourceSpec(
+            name,
+            source,
+            keys,
+            r.stringOr(p + ".event-time-column", "event_time"),
+            availableColumn,
+            delay,
+            r.optionalString(p + ".tie-break-column"),
+            columns,
+            rename,
+            maxAge,
+            nonNegative(r, p + ".serving-lag"),
+            exact == ExactMatches.ALLOWED,
+            r.optionalString(p + ".partition-column"),
+            timeParsing(r, p));
+    r.problems().forEach(outer::problem);
+    return spec;
+  }
+
+  private static Duration nonNegative(ConfigReader r, String path) {
+    Duration d = r.duration(path);
+    if (d.isNegative()) {
+      r.problem(r.where(path) + ": key '" + path + "' is " + d + " (use 0s or a positive duration)");
+      return Duration.ZERO;
+    }
+    return d;
+  }
+
+  /** The spelling of dataset.features.*.exact-matches. */
+  enum ExactMatches {
+    ALLOWED,
+    EXCLUDED
+  }
+
+  // ---- output collisions --------------------------------------------------------------------
+
+  static List<String> outputCollisions(DatasetSpec dataset, String file) {
+    Map<String, String> owners = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (String c : dataset.labels().outputColumns()) {
+      owners.put(c, "label column '" + c + "'");
+    }
+    for (FeatureSourceSpec source : dataset.features()) {
+      for (String c : source.outputColumns()) {
+        String owner = "feature source '" + source.name() + "'";
+        String previous = owners.putIfAbsent(c, owner);
+        if (previous != null) {
+          problems.add(
+              file
+                  + ": output column '"
+                  + c
+                  + "' would come from both "
+                  + previous
+                  + " and "
+                  + owner
+                  + " (rename one in dataset.features."
+                  + source.name()
+                  + ".rename)");
+        }
+      }
+    }
+    for (String c : owners.keySet()) {
+      if (c.startsWith("__tf_")) {
+        problems.add(
+            file + ": output column '" + c + "' uses the reserved prefix '__tf_' (rename it)");
+      }
+    }
+    return problems;
+  }
+
+  static String sha256(String text) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

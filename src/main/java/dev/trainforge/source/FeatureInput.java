@@ -1,0 +1,244 @@
+package dev.trainforge.source;
+
+import static dev.trainforge.spark.Columns.named;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.trainforge.InvalidInputException;
+import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.KeyMapping;
+import dev.trainforge.join.JoinColumns;
+import dev.trainforge.join.JoinSource;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * A feature source, checked against its config and the label schema, and normalized into the
+ * columns the join reads. Only the key, time, tie-break and selected feature columns are read.
+ */
+public final class FeatureInput {
+  private final SourceReader reader;
+  private final FeatureSourceSpec spec;
+  private final String what;
+  private final Dataset<Row> raw;
+  private final DataType eventType;
+  private final DataType availableType;
+
+  private FeatureInput(
+      SourceReader reader, FeatureSourceSpec spec, Dataset<Row> raw, StructType labels) {
+    this.reader = reader;
+    this.spec = spec;
+    this.what = "feature source '" + spec.name() + "' (" + spec.source() + ")";
+    this.raw = raw;
+    String key = "dataset.features." + spec.name();
+    StructType schema = raw.schema();
+    for (KeyMapping k : spec.keys()) {
+      DataType type = reader.type(schema, k.featureColumn(), what, key + ".keys");
+      DataType labelType = labels.apply(k.labelColumn()).dataType();
+      if (!KeyTypes.compatible(labelType, type)) {
+        throw new InvalidInputException(
+            reader.prefix()
+                + what
+                + " key '"
+                + k.featureColumn()
+                + "' is "
+                + type.simpleString()
+                + " but label column '"
+                + k.labelColumn()
+                + "' is "
+                + labelType.simpleString()
+                + " (cast one side upstream, or map another column in "
+                + key
+                + ".keys)");
+      }
+    }
+    this.eventType = timeType(schema, spec.eventTimeColumn(), key + ".event-time-column");
+    this.availableType =
+        spec.availableTimeColumn()
+            .map(c -> timeType(schema, c, key + ".available-time-column"))
+            .orElse(null);
+    spec.tieBreakColumn().ifPresent(c -> tieBreakType(schema, c, key + ".tie-break-column"));
+    for (String c : spec.columns()) {
+      reader.field(schema, c, what, key + ".columns");
+    }
+    spec.partitionColumn().ifPresent(c -> reader.field(schema, c, what, key + ".partition-column"));
+  }
+
+  /**
+   * Opens and checks a feature source; reads its schema, not its rows.
+   *
+   * @param labels the normalized label schema, whose key types the source's keys must match
+   */
+  public static FeatureInput open(SourceReader reader, FeatureSourceSpec spec, StructType labels) {
+    String key = "dataset.features." + spec.name() + (spec.source().isTable() ? ".table" : ".path");
+    Dataset<Row> raw = reader.open(spec.source(), "feature source '" + spec.name() + "'", key);
+    return new FeatureInput(reader, spec, raw, labels);
+  }
+
+  public FeatureSourceSpec spec() {
+    return spec;
+  }
+
+  private DataType timeType(StructType schema, String column, String key) {
+    DataType type = reader.type(schema, column, what, key);
+    String unsupported = TimeColumns.unsupported(type, spec.timeParsing());
+    if (unsupported != null) {
+      throw new InvalidInputException(
+          reader.prefix()
+              + what
+              + " time column '"
+              + column
+              + "' is "
+              + unsupported
+              + " (use a timestamp or date column, or set dataset.features."
+              + spec.name()
+              + ".time-format for text)");
+    }
+    return type;
+  }
+
+  private void tieBreakType(StructType schema, String column, String key) {
+    DataType type = reader.type(schema, column, what, key);
+    if (!(KeyTypes.isIntegral(type)
+        || type instanceof TimestampType
+        || type instanceof TimestampNTZType
+        || type instanceof DateType)) {
+      throw new InvalidInputException(
+          reader.prefix()
+              + what
+              + " tie-break column '"
+              + column
+              + "' is of type "
+              + type.simpleString()
+              + " (use an integer, timestamp or date column, e.g. a sequence number)");
+    }
+  }
+
+  /**
+   * The rows the join needs, as a {@link JoinSource}: only rows that some label can use, given the
+   * latest label time. Runs one job first when a time column is text, to reject unparseable values.
+   *
+   * @param maxLabelMicros the latest label time, or null when there are no labels with a time
+   */
+  public JoinSource toJoinSource(Long maxLabelMicros) {
+    Column e = TimeColumns.micros(named(spec.eventTimeColumn()), eventType, spec.timeParsing());
+    Column a =
+        spec.availableTimeColumn().isPresent()
+            ? TimeColumns.micros(
+                named(spec.availableTimeColumn().get()), availableType, spec.timeParsing())
+            : e.plus(lit(micros(spec.availableDelay())));
+    checkParses(spec.eventTimeColumn(), eventType, e);
+    spec.availableTimeColumn().ifPresent(c -> checkParses(c, availableType, a));
+
+    List<Column> cols = new ArrayList<>();
+    for (KeyMapping k : spec.keys()) {
+      cols.add(named(k.featureColumn()).as(k.labelColumn()));
+    }
+    cols.add(e.as(JoinColumns.EVENT_TIME));
+    cols.add(a.as(JoinColumns.AVAILABLE_TIME));
+    cols.add(tieBreak().as(JoinColumns.TIE_BREAK));
+    List<String> outputs = new ArrayList<>();
+    for (String c : spec.columns()) {
+      cols.add(named(c).as(spec.outputName(c)));
+      outputs.add(spec.outputName(c));
+    }
+    Dataset<Row> rows = readable(maxLabelMicros).select(cols.toArray(Column[]::new));
+    rows = rows.filter(usableBy(maxLabelMicros));
+    return new JoinSource(
+        spec.name(),
+        rows,
+        spec.labelKeyColumns(),
+        outputs,
+        micros(spec.servingLag()),
+        spec.maxAge().map(FeatureInput::micros).orElse(-1L),
+        spec.exactMatches(),
+        spec.hasAvailableTime());
+  }
+
+  private Column tieBreak() {
+    if (spec.tieBreakColumn().isEmpty()) {
+      return lit(null).cast(DataTypes.LongType);
+    }
+    String c = spec.tieBreakColumn().get();
+    DataType type = raw.schema().apply(c).dataType();
+    if (KeyTypes.isIntegral(type)) {
+      return named(c).cast(DataTypes.LongType);
+    }
+    return unix_micros(named(c).cast(DataTypes.TimestampType));
+  }
+
+  /** Partitions after the latest label's as-of date cannot hold a candidate; skip reading them. */
+  private Dataset<Row> readable(Long maxLabelMicros) {
+    if (spec.partitionColumn().isEmpty() || maxLabelMicros == null) {
+      return raw;
+    }
+    long asOf = maxLabelMicros - micros(spec.servingLag());
+    String lastDate =
+        Instant.EPOCH.plus(asOf, java.time.temporal.ChronoUnit.MICROS)
+            .atOffset(ZoneOffset.UTC)
+            .toLocalDate()
+            .toString();
+    return raw.filter(
+        to_date(named(spec.partitionColumn().get()).cast(DataTypes.StringType))
+            .leq(to_date(lit(lastDate))));
+  }
+
+  /** Rows visible to no label (after the latest label's as-of instant) are dropped before the shuffle. */
+  private Column usableBy(Long maxLabelMicros) {
+    if (maxLabelMicros == null) {
+      return lit(false);
+    }
+    long asOf = maxLabelMicros - micros(spec.servingLag());
+    long exclusive = spec.exactMatches() ? 0L : 1L;
+    return named(JoinColumns.EVENT_TIME)
+        .plus(lit(exclusive))
+        .leq(lit(asOf))
+        .and(named(JoinColumns.AVAILABLE_TIME).leq(lit(asOf)));
+  }
+
+  private void checkParses(String column, DataType type, Column parsed) {
+    if (!TimeColumns.isText(type)) {
+      return;
+    }
+    Column bad = named(column).isNotNull().and(parsed.isNull());
+    Row r = raw.agg(count_if(bad), min(when(bad, named(column)))).first();
+    if (r.getLong(0) > 0) {
+      throw new InvalidInputException(
+          reader.prefix()
+              + what
+              + " column '"
+              + column
+              + "' has "
+              + r.getLong(0)
+              + " values that do not parse with time-format '"
+              + spec.timeParsing().pattern().orElse("")
+              + "', e.g. '"
+              + r.getString(1)
+              + "' (fix dataset.features."
+              + spec.name()
+              + ".time-format or the data)");
+    }
+  }
+
+  static long micros(java.time.Duration d) {
+    return Math.addExact(
+        Math.multiplyExact(d.getSeconds(), 1_000_000L),
+        TimeUnit.NANOSECONDS.toMicros(d.getNano()));
+  }
+}

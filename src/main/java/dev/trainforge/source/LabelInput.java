@@ -1,0 +1,203 @@
+package dev.trainforge.source;
+
+import static dev.trainforge.spark.Columns.named;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.trainforge.InvalidInputException;
+import dev.trainforge.config.LabelSpec;
+import dev.trainforge.config.NullRows;
+import dev.trainforge.join.JoinColumns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The label table, checked and normalized: the id, the label time (as a UTC timestamp), the keys
+ * and the label columns, plus the label time in microseconds for the join; only rows inside the
+ * label window (and rows with no time, which belong to no window and are kept to be counted).
+ */
+public final class LabelInput {
+  private final SourceReader reader;
+  private final LabelSpec spec;
+  private final String what;
+  private final Dataset<Row> windowed;
+  private final DataType timeType;
+
+  /** What a scan of the labels found: the row counts and the time range. */
+  public record Stats(
+      long rows,
+      long nullTime,
+      long nullKey,
+      long droppedNullRows,
+      Optional<Long> minTimeMicros,
+      Optional<Long> maxTimeMicros) {
+    /** Rows that go into the join: all, or all but the dropped ones. */
+    public long rowsIn() {
+      return rows - droppedNullRows;
+    }
+  }
+
+  private LabelInput(SourceReader reader, LabelSpec spec, Dataset<Row> raw) {
+    this.reader = reader;
+    this.spec = spec;
+    this.what = "label source (" + spec.source() + ")";
+    StructType schema = raw.schema();
+    for (String c : spec.outputColumns()) {
+      reader.field(schema, c, what, keyFor(c));
+    }
+    timeType = schema.apply(spec.timeColumn()).dataType();
+    String unsupported = TimeColumns.unsupported(timeType, spec.timeParsing());
+    if (unsupported != null) {
+      throw new InvalidInputException(
+          reader.prefix()
+              + what
+              + " time column '"
+              + spec.timeColumn()
+              + "' is "
+              + unsupported
+              + " (use a timestamp or date column, or set dataset.labels.time-format for text)");
+    }
+    for (String k : spec.keyColumns()) {
+      String bad = KeyTypes.unusable(schema.apply(k).dataType());
+      if (bad != null) {
+        throw new InvalidInputException(
+            reader.prefix() + what + " key column '" + k + "' is " + bad);
+      }
+    }
+    Column t = TimeColumns.micros(named(spec.timeColumn()), timeType, spec.timeParsing());
+    Dataset<Row> withTime = raw.withColumn(JoinColumns.LABEL_TIME, t);
+    this.windowed = withTime.filter(inWindow(named(JoinColumns.LABEL_TIME)));
+  }
+
+  /**
+   * Opens and checks the label source; reads its schema, not its rows.
+   *
+   * @throws dev.trainforge.InputMissingException when it does not exist
+   * @throws InvalidInputException when a configured column is missing or of an unusable type
+   */
+  public static LabelInput open(SourceReader reader, LabelSpec spec) {
+    Dataset<Row> raw = reader.open(spec.source(), "label source", "dataset.labels.path");
+    return new LabelInput(reader, spec, raw);
+  }
+
+  public LabelSpec spec() {
+    return spec;
+  }
+
+  /** The normalized columns' schema, for checking feature keys against before any job runs. */
+  public StructType schema() {
+    return rows(windowed).schema();
+  }
+
+  private String keyFor(String column) {
+    if (column.equals(spec.idColumn())) {
+      return "dataset.labels.id-column";
+    }
+    if (column.equals(spec.timeColumn())) {
+      return "dataset.labels.time-column";
+    }
+    return spec.keyColumns().contains(column)
+        ? "dataset.labels.key-columns"
+        : "dataset.labels.label-columns";
+  }
+
+  private Column inWindow(Column t) {
+    Column in = lit(true);
+    if (spec.windowStart().isPresent()) {
+      in = in.and(t.geq(lit(micros(spec.windowStart().get()))));
+    }
+    if (spec.windowEnd().isPresent()) {
+      in = in.and(t.lt(lit(micros(spec.windowEnd().get()))));
+    }
+    // A row without a time belongs to no window; it is kept so that it is counted, not lost.
+    return t.isNull().or(in);
+  }
+
+  static long micros(java.time.Instant i) {
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1_000);
+  }
+
+  private Column anyKeyNull() {
+    Column any = lit(false);
+    for (String k : spec.keyColumns()) {
+      any = any.or(named(k).isNull());
+    }
+    return any;
+  }
+
+  /**
+   * Scans the labels once: counts, nulls and the time range. Fails when text times do not parse.
+   */
+  public Stats stats() {
+    Column t = named(JoinColumns.LABEL_TIME);
+    Column raw = named(spec.timeColumn());
+    Column badTime = raw.isNotNull().and(t.isNull());
+    Row r =
+        windowed
+            .agg(
+                count(lit(1)),
+                count_if(t.isNull()),
+                count_if(anyKeyNull()),
+                count_if(t.isNull().or(anyKeyNull())),
+                min(t),
+                max(t),
+                count_if(badTime),
+                min(when(badTime, raw.cast("string"))))
+            .first();
+    long bad = r.getLong(6);
+    if (bad > 0) {
+      throw new InvalidInputException(
+          reader.prefix()
+              + what
+              + " column '"
+              + spec.timeColumn()
+              + "' has "
+              + bad
+              + " values that do not parse with time-format '"
+              + spec.timeParsing().pattern().orElse("")
+              + "', e.g. '"
+              + r.getString(7)
+              + "' (fix dataset.labels.time-format or the data)");
+    }
+    long dropped = spec.nullRows() == NullRows.DROP ? r.getLong(3) : 0L;
+    return new Stats(
+        r.getLong(0),
+        r.getLong(1),
+        r.getLong(2),
+        dropped,
+        Optional.ofNullable(r.isNullAt(4) ? null : r.getLong(4)),
+        Optional.ofNullable(r.isNullAt(5) ? null : r.getLong(5)));
+  }
+
+  /** The rows that go into the join: output columns plus the label time in microseconds. */
+  public Dataset<Row> joinInput() {
+    Dataset<Row> rows = windowed;
+    if (spec.nullRows() == NullRows.DROP) {
+      rows = rows.filter(named(JoinColumns.LABEL_TIME).isNotNull().and(anyKeyNull().unary_$bang()));
+    }
+    return rows(rows);
+  }
+
+  private Dataset<Row> rows(Dataset<Row> base) {
+    List<Column> cols = new ArrayList<>();
+    for (String c : spec.outputColumns()) {
+      cols.add(
+          c.equals(spec.timeColumn())
+              ? timestamp_micros(named(JoinColumns.LABEL_TIME)).as(c)
+              : named(c));
+    }
+    cols.add(named(JoinColumns.LABEL_TIME));
+    return base.select(cols.toArray(Column[]::new));
+  }
+}

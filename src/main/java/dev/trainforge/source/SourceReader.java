@@ -1,0 +1,129 @@
+package dev.trainforge.source;
+
+import dev.trainforge.InputMissingException;
+import dev.trainforge.InvalidInputException;
+import dev.trainforge.config.SourceLocation;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Opens a source lazily: checks that it exists and reads its schema, without reading rows. Parquet
+ * directories are read with partition discovery (so an event-date partition column appears as a
+ * column); Delta tables by path; Iceberg tables by name.
+ */
+public final class SourceReader {
+  private final SparkSession spark;
+  private final String dataset;
+
+  /**
+   * @param spark the session
+   * @param dataset the dataset being built, for messages
+   */
+  public SourceReader(SparkSession spark, String dataset) {
+    this.spark = spark;
+    this.dataset = dataset;
+  }
+
+  /**
+   * The source's rows, unread.
+   *
+   * @param location where it is
+   * @param what how messages name it, e.g. "label source" or "feature source 'user'"
+   * @param configKey the key that sets its location, for messages
+   * @throws InputMissingException when the path or table does not exist
+   */
+  public Dataset<Row> open(SourceLocation location, String what, String configKey) {
+    switch (location.format()) {
+      case PARQUET -> {
+        requirePath(location, what, configKey, location.location());
+        return spark.read().parquet(location.location());
+      }
+      case DELTA -> {
+        requirePath(location, what, configKey, location.location() + "/_delta_log");
+        return spark.read().format("delta").load(location.location());
+      }
+      case ICEBERG -> {
+        if (!spark.catalog().tableExists(location.location())) {
+          throw new InputMissingException(
+              prefix()
+                  + what
+                  + " table '"
+                  + location.location()
+                  + "' does not exist (set "
+                  + configKey
+                  + " to an existing table, catalog.namespace.table)");
+        }
+        return spark.table(location.location());
+      }
+      default -> throw new IllegalStateException("unknown format " + location.format());
+    }
+  }
+
+  private void requirePath(SourceLocation location, String what, String configKey, String path) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path p = new Path(path);
+    boolean exists;
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      exists = fs.exists(p);
+    } catch (IOException e) {
+      throw new InputMissingException(
+          prefix() + what + " path '" + path + "' cannot be checked: " + e.getMessage());
+    }
+    if (!exists) {
+      String kind = location.format().configName();
+      throw new InputMissingException(
+          prefix()
+              + what
+              + " path '"
+              + location.location()
+              + "' "
+              + (path.equals(location.location()) ? "does not exist" : "is not a " + kind + " table")
+              + " (set "
+              + configKey
+              + ")");
+    }
+  }
+
+  /** The message prefix: {@code Cannot build 'dataset': }. */
+  String prefix() {
+    return "Cannot build '" + dataset + "': ";
+  }
+
+  /**
+   * The field {@code column} of {@code schema}.
+   *
+   * @throws InvalidInputException naming the source, the column, the key to set and the columns
+   *     there are
+   */
+  StructField field(StructType schema, String column, String what, String configKey) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        return f;
+      }
+    }
+    throw new InvalidInputException(
+        prefix()
+            + what
+            + " has no column '"
+            + column
+            + "' (set "
+            + configKey
+            + "; its columns are: "
+            + String.join(", ", Arrays.asList(schema.fieldNames()))
+            + ")");
+  }
+
+  DataType type(StructType schema, String column, String what, String configKey) {
+    return field(schema, column, what, configKey).dataType();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.trainforge.spark;
+
+import dev.trainforge.config.AppSettings;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session a build runs in: the one spark-submit set up, or an embedded local one when no
+ * master is set. Settings the job needs are applied only where the caller has not set them, except
+ * the session time zone, which is always UTC (the join's times are instants).
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** Static settings: they must be in place before the session starts. */
+  static Map<String, String> staticDefaults(AppSettings settings) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(
+        "spark.sql.extensions",
+        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
+            + "io.delta.sql.DeltaSparkSessionExtension");
+    conf.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.put("spark.sql.adaptive.enabled", "true");
+    conf.put("spark.databricks.delta.snapshotPartitions", "2");
+    conf.putAll(settings.sparkConf());
+    return conf;
+  }
+
+  /**
+   * Gets the enclosing session, or starts one on the configured master (an embedded {@code
+   * local[*]} when none is set anywhere); then applies {@link #configure}.
+   */
+  public static SparkSession forBuild(AppSettings settings) {
+    SparkConf existing = new SparkConf(true);
+    String master = settings.sparkMaster().orElse(existing.get("spark.master", "local[*]"));
+    boolean local = master.startsWith("local");
+    SparkSession.Builder builder = SparkSession.builder().appName(settings.appName()).master(master);
+    if (local) {
+      setIfAbsent(builder, existing, "spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
+      setIfAbsent(builder, existing, "spark.driver.host", "127.0.0.1");
+      setIfAbsent(builder, existing, "spark.driver.bindAddress", "127.0.0.1");
+      setIfAbsent(builder, existing, "spark.ui.showConsoleProgress", "false");
+    }
+    staticDefaults(settings).forEach((k, v) -> setIfAbsent(builder, existing, k, v));
+    SparkSession spark = builder.getOrCreate();
+    if (local) {
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    configure(spark, settings);
+    return spark;
+  }
+
+  private static void setIfAbsent(
+      SparkSession.Builder builder, SparkConf existing, String key, String value) {
+    if (!existing.contains(key)) {
+      builder.config(key, value);
+    }
+  }
+
+  /**
+   * Runtime settings every build needs: UTC session time zone and the Iceberg catalog. Creates the
+   * local directories an embedded catalog needs.
+   */
+  public static void configure(SparkSession spark, AppSettings settings) {
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    // The join plans are wide; keep their string form whole in the UI, without a warning.
+    spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
+    AppSettings.CatalogSettings catalog = settings.catalog();
+    catalog.uri().ifPresent(SparkSessions::createSqliteDirectory);
+    if (!catalog.warehouse().contains(":")) {
+      new File(catalog.warehouse()).mkdirs();
+    }
+    catalog.sparkProperties().forEach((k, v) -> spark.conf().set(k, v));
+  }
+
+  private static void createSqliteDirectory(String uri) {
+    String prefix = "jdbc:sqlite:";
+    if (uri.startsWith(prefix) && !uri.startsWith(prefix + ":")) {
+      File parent = new File(uri.substring(prefix.length())).getAbsoluteFile().getParentFile();
+      if (parent != null) {
+        parent.mkdirs();
+      }
+    }
+  }
+}

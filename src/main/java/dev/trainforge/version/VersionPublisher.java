@@ -1,0 +1,177 @@
+package dev.trainforge.version;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trainforge.config.OutputSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Publishes dataset versions to an Iceberg table by write-audit-publish: a build writes one
+ * snapshot to a fresh audit branch, where it can be checked; publishing then moves {@code main} to
+ * it and creates the version's tag in one atomic metadata commit. Until that commit, readers of
+ * {@code main} and of every tag see nothing of the build.
+ */
+public final class VersionPublisher {
+  /** Snapshot summary keys this tool writes, all under one prefix. */
+  public static final String PREFIX = "trainforge.";
+
+  private static final Map<String, String> TABLE_PROPERTIES =
+      Map.of(
+          "format-version", "2",
+          // Several builds may commit at once; the defaults let one of three fail.
+          "commit.retry.num-retries", "20",
+          "commit.retry.max-wait-ms", "2000",
+          "write.spark.accept-any-schema", "true");
+
+  private final SparkSession spark;
+  private final OutputSpec output;
+
+  public VersionPublisher(SparkSession spark, OutputSpec output) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.output = requireNonNull(output, "output is null");
+  }
+
+  private Catalog catalog() {
+    try {
+      return Spark3Util.loadIcebergCatalog(spark, output.catalog());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot load Iceberg catalog '" + output.catalog() + "': " + e.getMessage(), e);
+    }
+  }
+
+  private TableIdentifier id() {
+    return TableIdentifier.of(Namespace.of(output.namespace()), output.table());
+  }
+
+  /** The table, if it exists. */
+  public java.util.Optional<Table> table() {
+    try {
+      return java.util.Optional.of(catalog().loadTable(id()));
+    } catch (NoSuchTableException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Fails when {@code tag} is already published: a version is immutable.
+   *
+   * @throws VersionExistsException naming the table, the tag and the fix
+   */
+  public void requireNew(String dataset, String tag) {
+    table()
+        .map(t -> t.refs().get(tag))
+        .filter(SnapshotRef::isTag)
+        .ifPresent(
+            ref -> {
+              throw new VersionExistsException(
+                  "Cannot build '"
+                      + dataset
+                      + "': version tag '"
+                      + tag
+                      + "' already exists in "
+                      + output.qualifiedName()
+                      + " (snapshot "
+                      + ref.snapshotId()
+                      + "); versions are immutable (set dataset.version to a new version)");
+            });
+  }
+
+  /**
+   * Writes {@code rows} as one snapshot on a new audit branch; {@code main} and the tags are
+   * untouched. Creates the namespace and table on first use.
+   *
+   * @param summary properties recorded in the snapshot summary, each under {@link #PREFIX}
+   */
+  public StagedVersion stage(Dataset<Row> rows, String tag, Map<String, String> summary)
+      throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
+    Table table = createIfMissing(rows);
+    String branch = "audit_" + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
+    // Branch off main, so that the overwrite below replaces main's rows and main is an ancestor;
+    // on a new table Iceberg points the branch at an empty snapshot that main never sees.
+    table.manageSnapshots().createBranch(branch).commit();
+    // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
+    var writer = rows.writeTo(output.qualifiedName() + ".branch_" + branch).option("mergeSchema", "true");
+    for (Map.Entry<String, String> e : summary.entrySet()) {
+      writer = writer.option("snapshot-property." + PREFIX + e.getKey(), e.getValue());
+    }
+    writer.overwrite(functions.lit(true));
+    table.refresh();
+    Snapshot snapshot = table.snapshot(branch);
+    if (snapshot == null) {
+      throw new IllegalStateException(
+          "Iceberg did not create branch '" + branch + "' in " + output.qualifiedName());
+    }
+    return new StagedVersion(
+        output.qualifiedName(), branch, snapshot.snapshotId(), snapshot.summary());
+  }
+
+  private Table createIfMissing(Dataset<Row> rows) {
+    Catalog catalog = catalog();
+    Namespace ns = Namespace.of(output.namespace());
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(ns)) {
+      try {
+        namespaces.createNamespace(ns);
+      } catch (AlreadyExistsException e) {
+        // another build created it first
+      }
+    }
+    try {
+      return catalog.loadTable(id());
+    } catch (NoSuchTableException e) {
+      try {
+        return catalog.createTable(
+            id(),
+            SparkSchemaUtil.convert(rows.schema()),
+            PartitionSpec.unpartitioned(),
+            new LinkedHashMap<>(TABLE_PROPERTIES));
+      } catch (AlreadyExistsException raced) {
+        return catalog.loadTable(id());
+      }
+    }
+  }
+
+  /** The staged snapshot's rows, for checks before publishing. */
+  public Dataset<Row> read(StagedVersion staged) {
+    return spark.read().option("versionAsOf", String.valueOf(staged.snapshotId())).table(staged.table());
+  }
+
+  /** A published version's rows, by tag. */
+  public Dataset<Row> read(String tag) {
+    return spark.read().option("versionAsOf", tag).table(output.qualifiedName());
+  }
+
+  /**
+   * Makes a staged version visible: in one commit, {@code main} moves to its snapshot, the tag is
+   * created and the audit branch is removed.
+   */
+  public PublishedVersion publish(StagedVersion staged, String tag) {
+    Table table = catalog().loadTable(id());
+    var update = table.manageSnapshots();
+    if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
+      update = update.replaceBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+    } else {
+      update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+    }
+    update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
+    return new PublishedVersion(staged.table(), tag, staged.snapshotId());
+  }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs trainforge: locally on an embedded Spark (the default), or through spark-submit on a cluster.
+#
+#   ./submit.sh [spark options] <trainforge command> [command options]
+#
+#   ./submit.sh generate --config conf/datasets/card_fraud.conf
+#   ./submit.sh --master spark://host:7077 --conf spark.executor.memory=4g generate --config ...
+#
+# Spark options (before the command):
+#   --master URL        local[*] (default), spark://..., yarn, k8s://...
+#   --deploy-mode MODE  client or cluster (cluster managers only)
+#   --conf KEY=VALUE    a Spark setting; repeatable
+#   --dry-run           print the command instead of running it
+# Environment:
+#   SPARK_HOME          where spark-submit is (else spark-submit on PATH); needed for cluster masters
+#   TRAINFORGE_DRIVER_MEMORY  heap of a local run (default 4g)
+#   JAVA_OPTS           extra JVM options of a local run
+# The jar is built first if target/trainforge.jar is missing. The exit code is the job's.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jar="$here/target/trainforge.jar"
+# Local runs use the unshaded classes with the full dependency classpath, Spark included.
+local_jar="$here/target/original-trainforge.jar"
+classpath_file="$here/target/spark-classpath.txt"
+main_class=dev.trainforge.cli.Main
+
+master=""
+deploy_mode=""
+dry_run=false
+confs=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --master) master="$2"; shift 2 ;;
+    --master=*) master="${1#*=}"; shift ;;
+    --deploy-mode) deploy_mode="$2"; shift 2 ;;
+    --deploy-mode=*) deploy_mode="${1#*=}"; shift ;;
+    --conf) confs+=("$2"); shift 2 ;;
+    --conf=*) confs+=("${1#*=}"); shift ;;
+    --dry-run) dry_run=true; shift ;;
+    --) shift; break ;;
+    *) break ;;
+  esac
+done
+
+if [[ ! -f "$jar" || ! -f "$local_jar" || ! -f "$classpath_file" ]]; then
+  if $dry_run; then
+    echo "# target/trainforge.jar is missing: it would be built with ./mvnw -B -q -DskipTests package" >&2
+  else
+    echo "Building target/trainforge.jar (first run only)..." >&2
+    (cd "$here" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package >&2)
+  fi
+fi
+
+run() {
+  if $dry_run; then
+    printf '%q ' "$@"; echo
+    exit 0
+  fi
+  exec "$@"
+}
+
+if [[ -z "$master" || "$master" == local* ]]; then
+  # Embedded Spark: the driver is this JVM, so memory is set on java itself.
+  jvm_flags=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
+    --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+    --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+  props=(-Duser.timezone=UTC)
+  [[ -n "$master" ]] && props+=("-Dspark.master=$master")
+  for c in "${confs[@]+"${confs[@]}"}"; do props+=("-D$c"); done
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  # shellcheck disable=SC2086
+  run java -Xmx"${TRAINFORGE_DRIVER_MEMORY:-4g}" "${jvm_flags[@]}" ${JAVA_OPTS:-} "${props[@]}" \
+    -cp "$local_jar:$(cat "$classpath_file" 2>/dev/null || true)" "$main_class" "$@"
+fi
+
+if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+  spark_submit="$SPARK_HOME/bin/spark-submit"
+elif command -v spark-submit >/dev/null 2>&1; then
+  spark_submit=$(command -v spark-submit)
+else
+  echo "submit.sh: master '$master' needs spark-submit: set SPARK_HOME or put spark-submit on PATH" >&2
+  exit 2
+fi
+
+args=("$spark_submit" --master "$master" --class "$main_class")
+[[ -n "$deploy_mode" ]] && args+=(--deploy-mode "$deploy_mode")
+# Defaults the job needs, only where the caller has not set them.
+declare -A given=()
+for c in "${confs[@]+"${confs[@]}"}"; do given["${c%%=*}"]=1; args+=(--conf "$c"); done
+for d in spark.sql.session.timeZone=UTC \
+         spark.serializer=org.apache.spark.serializer.KryoSerializer \
+         spark.sql.adaptive.enabled=true \
+         "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,io.delta.sql.DeltaSparkSessionExtension" \
+         spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog; do
+  [[ -n "${given[${d%%=*}]:-}" ]] || args+=(--conf "$d")
+done
+run "${args[@]}" "$jar" "$@"
