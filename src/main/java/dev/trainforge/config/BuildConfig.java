@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
  * @param settings the tool's settings
  * @param origin the file the dataset was defined in
  * @param canonicalJson the dataset spec as canonical JSON (sorted keys, normalized values)
- * @param configHash the SHA-256 of {@code canonicalJson}: equal hashes, equal row definitions
+ * @param configHash the SHA-256 of the canonical row definition (labels and feature sources, not
+ *     name, version or output): equal hashes, equal row definitions
  */
 public record BuildConfig(
     DatasetSpec dataset,

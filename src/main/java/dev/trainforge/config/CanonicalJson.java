@@ -13,9 +13,22 @@ import java.util.TreeMap;
 public final class CanonicalJson {
   private CanonicalJson() {}
 
+  /** The whole spec: name, version, labels, features and output. */
   public static String of(DatasetSpec spec) {
     StringBuilder sb = new StringBuilder();
     write(sb, tree(spec));
+    return sb.toString();
+  }
+
+  /**
+   * Only what defines the rows: the labels and the feature sources. Not the name, version or
+   * output table, so that the same definition built under another version or catalog hashes alike.
+   */
+  public static String definition(DatasetSpec spec) {
+    Map<String, Object> tree = tree(spec);
+    tree.keySet().retainAll(java.util.Set.of("labels", "features"));
+    StringBuilder sb = new StringBuilder();
+    write(sb, tree);
     return sb.toString();
   }
 

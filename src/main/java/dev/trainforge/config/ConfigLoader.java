@@ -57,8 +57,12 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    String json = CanonicalJson.of(dataset);
-    return new BuildConfig(dataset, settings, file.toString(), json, sha256(json));
+    return new BuildConfig(
+        dataset,
+        settings,
+        file.toString(),
+        CanonicalJson.of(dataset),
+        sha256(CanonicalJson.definition(dataset)));
   }
 
   static Config reference() {

@@ -48,7 +48,8 @@ final class ConfigReader {
 
   /** Where a key was set: {@code file:line}, or the dataset file when it was never set. */
   String where(String path) {
-    if (!config.hasPathOrNull(path)) {
+    // hasPath is false for null values too: a key left at its null default was never set.
+    if (!config.hasPath(path)) {
       return file;
     }
     return describe(config.getValue(path).origin());

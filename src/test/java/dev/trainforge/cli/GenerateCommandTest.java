@@ -1,0 +1,206 @@
+package dev.trainforge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.testing.SharedSpark;
+import dev.trainforge.version.ContentChecksum;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The sample build, end to end through the command line, as a newcomer runs it. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GenerateCommandTest {
+  private static final String CONFIG = "conf/datasets/card_fraud.conf";
+  private static Path home;
+  private static String catalog;
+  private static SparkSession spark;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void setUp() {
+    spark = SharedSpark.session();
+    home = SharedSpark.tempDir("trainforge-e2e");
+    catalog = "e2e_" + Long.toHexString(System.nanoTime());
+  }
+
+  private static Run generate(String... extra) {
+    List<String> args = new ArrayList<>(List.of("generate", "--config", CONFIG));
+    args.addAll(List.of("--set", "trainforge.home=" + home, "--set", "trainforge.catalog.name=" + catalog));
+    args.addAll(List.of(extra));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static Table table() {
+    try {
+      return Spark3Util.loadIcebergTable(spark, catalog + ".datasets.card_fraud");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void buildsTheSampleVersionAndTagsIt() {
+    Run run = generate();
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("Built 'card_fraud' version 1")
+        .contains("rows       20000 out = 20000 label rows in")
+        .contains("tag        v1");
+
+    Table table = table();
+    assertThat(table.refs()).containsOnlyKeys("main", "v1");
+    assertThat(table.refs().get("v1").isTag()).isTrue();
+    Snapshot snapshot = table.snapshot("v1");
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot.snapshotId());
+    Map<String, String> summary = snapshot.summary();
+    String hash = ConfigLoader.load(Path.of(CONFIG), List.of()).configHash();
+    assertThat(summary)
+        .containsEntry("trainforge.dataset", "card_fraud")
+        .containsEntry("trainforge.version", "1")
+        .containsEntry("trainforge.config-sha256", hash)
+        .containsEntry("trainforge.label-rows", "20000")
+        .containsEntry("trainforge.window-start", "")
+        .containsKey("trainforge.code-version")
+        .containsKey("trainforge.config")
+        .containsEntry("total-records", "20000");
+
+    Dataset<Row> v1 = spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
+    long labels = spark.read().parquet("sample-data/transactions").count();
+    assertThat(v1.count()).isEqualTo(labels);
+    assertThat(v1.select("transaction_id").distinct().count()).isEqualTo(labels);
+  }
+
+  @Test
+  @Order(2)
+  void everyRowPassesTheLeakageAudit() {
+    Dataset<Row> v1 = spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
+    v1.createOrReplaceTempView("v1");
+    Row r =
+        spark
+            .sql(
+                "SELECT"
+                    // e <= t - g and, with a max age, e >= t - M
+                    + " count_if(user_profile__status = 'MATCHED' AND (user_profile__event_time > txn_time"
+                    + "   OR user_profile__available_time > txn_time"
+                    + "   OR user_profile__event_time < txn_time - INTERVAL 3 DAYS)),"
+                    + " count_if(merchant_risk__status = 'MATCHED' AND (merchant_risk__event_time > txn_time - INTERVAL 1 HOUR"
+                    + "   OR merchant_risk__event_time < txn_time - INTERVAL 14 DAYS)),"
+                    // exact matches excluded, available 5 minutes after the event
+                    + " count_if(user_auth__status = 'MATCHED' AND (user_auth__event_time >= txn_time"
+                    + "   OR user_auth__available_time > txn_time"
+                    + "   OR user_auth__event_time < txn_time - INTERVAL 1 DAY)),"
+                    + " count_if(user_profile__status = 'MATCHED'),"
+                    + " count_if(user_profile__status = 'EXPIRED'),"
+                    + " count_if(merchant_risk__status = 'NULL_KEY'),"
+                    + " count_if(user_profile__status IS NULL OR merchant_risk__status IS NULL OR user_auth__status IS NULL),"
+                    + " count_if(user_profile__status <> 'MATCHED' AND user_profile__txn_count_7d IS NOT NULL)"
+                    + " FROM v1")
+            .first();
+    assertThat(r.getLong(0)).as("user_profile rows from the future or too old").isZero();
+    assertThat(r.getLong(1)).as("merchant_risk rows within the serving lag or too old").isZero();
+    assertThat(r.getLong(2)).as("user_auth exact matches or too old").isZero();
+    assertThat(r.getLong(3)).as("matched user_profile rows").isGreaterThan(10_000);
+    assertThat(r.getLong(4)).as("expired user_profile rows").isPositive();
+    assertThat(r.getLong(5)).as("labels with a null merchant").isPositive();
+    assertThat(r.getLong(6)).as("rows without a status").isZero();
+    assertThat(r.getLong(7)).as("values on rows that did not match").isZero();
+  }
+
+  @Test
+  @Order(3)
+  void refusesToOverwriteAPublishedVersion() {
+    long before = table().currentSnapshot().snapshotId();
+    Run run = generate();
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().trim())
+        .isEqualTo(
+            "Cannot build 'card_fraud': version tag 'v1' already exists in "
+                + catalog
+                + ".datasets.card_fraud (snapshot "
+                + table().snapshot("v1").snapshotId()
+                + "); versions are immutable (set dataset.version to a new version)");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(4)
+  void aNewVersionLeavesTheOldOneAsItWas() {
+    String table = catalog + ".datasets.card_fraud";
+    String v1Before = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
+    Run run = generate("--set", "dataset.version=2", "--set", "dataset.features.user_profile.max-age=1d");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(table().refs()).containsOnlyKeys("main", "v1", "v2");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(table().snapshot("v2").snapshotId());
+    String v1After = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
+    String v2 = ContentChecksum.of(spark.read().option("versionAsOf", "v2").table(table));
+    assertThat(v1After).isEqualTo(v1Before);
+    assertThat(v2).isNotEqualTo(v1Before);
+  }
+
+  @Test
+  @Order(5)
+  void missingInputExitsWithFourAndPublishesNothing() {
+    long before = table().currentSnapshot().snapshotId();
+    Run run = generate("--set", "dataset.version=3", "--set", "dataset.labels.path=sample-data/nope");
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.err().trim())
+        .isEqualTo(
+            "Cannot build 'card_fraud': label source path 'sample-data/nope' does not exist (set"
+                + " dataset.labels.path)");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
+    assertThat(table().refs()).doesNotContainKey("v3");
+  }
+
+  @Test
+  void helpListsTheExitCodes() {
+    StringWriter out = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out)).execute("--help");
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("Exit codes:")
+        .contains("0   success")
+        .contains("2   usage or configuration error")
+        .contains("3   validation failed")
+        .contains("4   an input is missing")
+        .contains("generate");
+  }
+
+  @Test
+  void configErrorExitsWithTwo() {
+    StringWriter err = new StringWriter();
+    int code =
+        Main.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("generate", "--config", CONFIG, "--set", "dataset.labels.formt=parquet");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "Invalid configuration: --set dataset.labels.formt=parquet: 1: unknown key"
+                + " 'dataset.labels.formt' (did you mean 'dataset.labels.format'?)");
+  }
+}
