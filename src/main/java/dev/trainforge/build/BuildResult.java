@@ -44,7 +44,8 @@ public record BuildResult(
   /** A short, human-readable summary for the end of a run. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
+    sb.append(
+        String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
     sb.append(String.format("  table      %s%n", table));
     sb.append(String.format("  tag        %s (snapshot %d)%n", tag, snapshotId));
     sb.append(String.format("  config     sha256:%s%n", configHash.substring(0, 16)));
@@ -72,7 +73,8 @@ public record BuildResult(
     }
     sb.append(
         String.format(
-            "  read it    spark.read().option(\"versionAsOf\", \"%s\").table(\"%s\")%n", tag, table));
+            "  read it    spark.read().option(\"versionAsOf\", \"%s\").table(\"%s\")%n",
+            tag, table));
     return sb.toString();
   }
 }

@@ -18,22 +18,40 @@ final class SampleDataCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   String out;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--transactions", defaultValue = "20000", description = "Label rows (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--transactions",
+      defaultValue = "20000",
+      description = "Label rows (default ${DEFAULT-VALUE}).")
   long transactions;
 
-  @Option(names = "--users", defaultValue = "2000", description = "Users (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--users",
+      defaultValue = "2000",
+      description = "Users (default ${DEFAULT-VALUE}).")
   long users;
 
-  @Option(names = "--merchants", defaultValue = "300", description = "Merchants (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--merchants",
+      defaultValue = "300",
+      description = "Merchants (default ${DEFAULT-VALUE}).")
   long merchants;
 
-  @Option(names = "--days", defaultValue = "60", description = "Days of history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "60",
+      description = "Days of history (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--files", defaultValue = "1", description = "Files per partition (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--files",
+      defaultValue = "1",
+      description = "Files per partition (default ${DEFAULT-VALUE}).")
   int files;
 
   @Override
@@ -50,7 +68,9 @@ final class SampleDataCommand implements Callable<Integer> {
                 "spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
                     + "io.delta.sql.DeltaSparkSessionExtension")
-            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     CardPayments.Shape shape = new CardPayments.Shape(seed, transactions, users, merchants, days);

@@ -21,8 +21,8 @@ public final class CanonicalJson {
   }
 
   /**
-   * Only what defines the rows: the labels and the feature sources. Not the name, version or
-   * output table, so that the same definition built under another version or catalog hashes alike.
+   * Only what defines the rows: the labels and the feature sources. Not the name, version or output
+   * table, so that the same definition built under another version or catalog hashes alike.
    */
   public static String definition(DatasetSpec spec) {
     Map<String, Object> tree = tree(spec);

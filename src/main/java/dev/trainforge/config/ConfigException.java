@@ -33,7 +33,8 @@ public final class ConfigException extends TrainforgeException {
     if (problems.size() == 1) {
       return "Invalid configuration: " + problems.get(0);
     }
-    StringBuilder sb = new StringBuilder("Invalid configuration (" + problems.size() + " problems):");
+    StringBuilder sb =
+        new StringBuilder("Invalid configuration (" + problems.size() + " problems):");
     for (String p : problems) {
       sb.append("\n  - ").append(p);
     }

@@ -191,7 +191,8 @@ public final class ConfigLoader {
         + "'"
         + suggestion
             .map(s -> " (did you mean '" + parent + s + "'?)")
-            .orElse(" (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            .orElse(
+                " (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
   }
 
   // ---- settings -----------------------------------------------------------------------------
@@ -241,7 +242,9 @@ public final class ConfigLoader {
 
   static String absoluteSqlite(String uri) {
     String prefix = "jdbc:sqlite:";
-    if (!uri.startsWith(prefix) || uri.startsWith(prefix + ":") || uri.startsWith(prefix + "file:")) {
+    if (!uri.startsWith(prefix)
+        || uri.startsWith(prefix + ":")
+        || uri.startsWith(prefix + "file:")) {
       return uri;
     }
     return prefix + Path.of(uri.substring(prefix.length())).toAbsolutePath().normalize();
@@ -275,11 +278,7 @@ public final class ConfigLoader {
             r.stringOr("dataset.output.namespace", "datasets"),
             r.optionalString("dataset.output.table").orElse(name == null ? "unnamed" : name));
     return new DatasetSpec(
-        name == null ? "unnamed" : name,
-        version == null ? "0" : version,
-        labels,
-        features,
-        output);
+        name == null ? "unnamed" : name, version == null ? "0" : version, labels, features, output);
   }
 
   private static LabelSpec readLabels(ConfigReader r) {
@@ -515,7 +514,8 @@ public final class ConfigLoader {
               + maxAge.get()
               + " (use a positive duration, or null for no limit)");
     }
-    ExactMatches exact = r.enumValue(p + ".exact-matches", ExactMatches.class, ExactMatches.ALLOWED);
+    ExactMatches exact =
+        r.enumValue(p + ".exact-matches", ExactMatches.class, ExactMatches.ALLOWED);
     FeatureSourceSpec spec =
         new FeatureSourceSpec(
             name,
@@ -539,7 +539,8 @@ public final class ConfigLoader {
   private static Duration nonNegative(ConfigReader r, String path) {
     Duration d = r.duration(path);
     if (d.isNegative()) {
-      r.problem(r.where(path) + ": key '" + path + "' is " + d + " (use 0s or a positive duration)");
+      r.problem(
+          r.where(path) + ": key '" + path + "' is " + d + " (use 0s or a positive duration)");
       return Duration.ZERO;
     }
     return d;

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Typed reads from a resolved config that collect every problem instead of stopping at the first:
- * a user fixes a config file once, not once per mistake. Each problem names where the value was
- * set, the key path, the bad value and the fix.
+ * Typed reads from a resolved config that collect every problem instead of stopping at the first: a
+ * user fixes a config file once, not once per mistake. Each problem names where the value was set,
+ * the key path, the bad value and the fix.
  */
 final class ConfigReader {
   private final Config config;
@@ -193,7 +193,9 @@ final class ConfigReader {
     }
     for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
       ConfigValueType t = e.getValue().valueType();
-      if (t == ConfigValueType.STRING || t == ConfigValueType.NUMBER || t == ConfigValueType.BOOLEAN) {
+      if (t == ConfigValueType.STRING
+          || t == ConfigValueType.NUMBER
+          || t == ConfigValueType.BOOLEAN) {
         out.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
       } else {
         problem(

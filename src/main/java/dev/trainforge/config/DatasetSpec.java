@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * What a data scientist asks for: a named, versioned training dataset built from a label table
- * and feature sources.
+ * What a data scientist asks for: a named, versioned training dataset built from a label table and
+ * feature sources.
  */
 public record DatasetSpec(
     String name,

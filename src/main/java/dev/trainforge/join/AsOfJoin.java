@@ -157,7 +157,8 @@ public final class AsOfJoin {
     }
     cols.add(col(JoinColumns.LABEL_TIME));
     cols.add(lit(order).as(JoinColumns.ORDER));
-    cols.add(struct(payload.stream().map(c -> col(c)).toArray(Column[]::new)).as(JoinColumns.LABEL));
+    cols.add(
+        struct(payload.stream().map(c -> col(c)).toArray(Column[]::new)).as(JoinColumns.LABEL));
     for (int j = 0; j < sourceStructs.size(); j++) {
       cols.add(lit(null).cast(sourceStructs.get(j)).as(JoinColumns.SOURCE_PREFIX + j));
     }
@@ -171,7 +172,8 @@ public final class AsOfJoin {
       Map<String, DataType> keyTypes,
       StructType payloadStruct,
       List<StructType> sourceStructs) {
-    Column usable = col(JoinColumns.EVENT_TIME).isNotNull().and(col(JoinColumns.AVAILABLE_TIME).isNotNull());
+    Column usable =
+        col(JoinColumns.EVENT_TIME).isNotNull().and(col(JoinColumns.AVAILABLE_TIME).isNotNull());
     for (String k : keys) {
       usable = usable.and(col(k).isNotNull());
     }

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
  * partitions and ordered within them: the one replaceable step of the sort-merge.
  *
  * <p>The merge needs, within each partition, every row of a key contiguous and sorted by {@code
- * (key, __tf_t, __tf_o)}; a partitioning that splits a key across partitions must also carry in
- * the state the merge needs from the partitions before.
+ * (key, __tf_t, __tf_o)}; a partitioning that splits a key across partitions must also carry in the
+ * state the merge needs from the partitions before.
  */
 public interface JoinPartitioning extends Serializable {
   /**

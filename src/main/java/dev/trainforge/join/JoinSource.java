@@ -9,9 +9,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * One feature source as the join sees it: rows with the key columns named as on the label side,
- * {@link JoinColumns#EVENT_TIME}, {@link JoinColumns#AVAILABLE_TIME}, {@link
- * JoinColumns#TIE_BREAK} and the feature columns under their output names, plus the rule's
- * parameters.
+ * {@link JoinColumns#EVENT_TIME}, {@link JoinColumns#AVAILABLE_TIME}, {@link JoinColumns#TIE_BREAK}
+ * and the feature columns under their output names, plus the rule's parameters.
  *
  * @param name the source's name, prefix of its status columns
  * @param rows the normalized rows

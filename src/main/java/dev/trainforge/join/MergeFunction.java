@@ -38,8 +38,7 @@ final class MergeFunction implements MapPartitionsFunction<Row, Row> {
   static List<SourcePlan> plans(List<JoinSource> group) {
     List<SourcePlan> plans = new ArrayList<>();
     for (JoinSource s : group) {
-      plans.add(
-          new SourcePlan(s.featureColumns().size(), s.maxAgeMicros(), s.emitAvailableTime()));
+      plans.add(new SourcePlan(s.featureColumns().size(), s.maxAgeMicros(), s.emitAvailableTime()));
     }
     return plans;
   }
@@ -144,9 +143,7 @@ final class MergeFunction implements MapPartitionsFunction<Row, Row> {
       }
       for (int j = 0; j < sources.length; j++) {
         MatchStatus status =
-            nullTime
-                ? MatchStatus.NULL_TIME
-                : !keyValid ? MatchStatus.NULL_KEY : statusOf(j, t);
+            nullTime ? MatchStatus.NULL_TIME : !keyValid ? MatchStatus.NULL_KEY : statusOf(j, t);
         appendSource(out, j, status);
       }
       return RowFactory.create(out.toArray());

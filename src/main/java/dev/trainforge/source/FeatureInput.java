@@ -190,7 +190,8 @@ public final class FeatureInput {
     }
     long asOf = maxLabelMicros - micros(spec.servingLag());
     String lastDate =
-        Instant.EPOCH.plus(asOf, java.time.temporal.ChronoUnit.MICROS)
+        Instant.EPOCH
+            .plus(asOf, java.time.temporal.ChronoUnit.MICROS)
             .atOffset(ZoneOffset.UTC)
             .toLocalDate()
             .toString();
@@ -199,7 +200,10 @@ public final class FeatureInput {
             .leq(to_date(lit(lastDate))));
   }
 
-  /** Rows visible to no label (after the latest label's as-of instant) are dropped before the shuffle. */
+  /**
+   * Rows visible to no label (after the latest label's as-of instant) are dropped before the
+   * shuffle.
+   */
   private Column usableBy(Long maxLabelMicros) {
     if (maxLabelMicros == null) {
       return lit(false);
@@ -238,7 +242,6 @@ public final class FeatureInput {
 
   static long micros(java.time.Duration d) {
     return Math.addExact(
-        Math.multiplyExact(d.getSeconds(), 1_000_000L),
-        TimeUnit.NANOSECONDS.toMicros(d.getNano()));
+        Math.multiplyExact(d.getSeconds(), 1_000_000L), TimeUnit.NANOSECONDS.toMicros(d.getNano()));
   }
 }

@@ -19,7 +19,9 @@ final class KeyTypes {
     if (type instanceof FloatType || type instanceof DoubleType) {
       return "a floating-point column (equality on floats is not reliable; cast it upstream)";
     }
-    if (type instanceof BinaryType || type instanceof StructType || !type.typeName().matches("[a-z_]+.*")) {
+    if (type instanceof BinaryType
+        || type instanceof StructType
+        || !type.typeName().matches("[a-z_]+.*")) {
       return "of type " + type.simpleString() + " (use a string, integer, decimal or date column)";
     }
     if (type instanceof org.apache.spark.sql.types.ArrayType
@@ -30,7 +32,10 @@ final class KeyTypes {
   }
 
   static boolean isIntegral(DataType t) {
-    return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType;
+    return t instanceof ByteType
+        || t instanceof ShortType
+        || t instanceof IntegerType
+        || t instanceof LongType;
   }
 
   /** Whether a feature key of type {@code feature} can equal a label key of type {@code label}. */

@@ -87,7 +87,9 @@ public final class SourceReader {
               + " path '"
               + location.location()
               + "' "
-              + (path.equals(location.location()) ? "does not exist" : "is not a " + kind + " table")
+              + (path.equals(location.location())
+                  ? "does not exist"
+                  : "is not a " + kind + " table")
               + " (set "
               + configKey
               + ")");

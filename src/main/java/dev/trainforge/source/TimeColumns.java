@@ -24,7 +24,9 @@ final class TimeColumns {
 
   /** Why {@code type} cannot be a time column under {@code parsing}, or null if it can. */
   static String unsupported(DataType type, TimeParsing parsing) {
-    if (type instanceof TimestampType || type instanceof TimestampNTZType || type instanceof DateType) {
+    if (type instanceof TimestampType
+        || type instanceof TimestampNTZType
+        || type instanceof DateType) {
       return null;
     }
     if (type instanceof StringType) {

@@ -38,9 +38,14 @@ public final class SparkSessions {
     SparkConf existing = new SparkConf(true);
     String master = settings.sparkMaster().orElse(existing.get("spark.master", "local[*]"));
     boolean local = master.startsWith("local");
-    SparkSession.Builder builder = SparkSession.builder().appName(settings.appName()).master(master);
+    SparkSession.Builder builder =
+        SparkSession.builder().appName(settings.appName()).master(master);
     if (local) {
-      setIfAbsent(builder, existing, "spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
+      setIfAbsent(
+          builder,
+          existing,
+          "spark.sql.shuffle.partitions",
+          String.valueOf(settings.shufflePartitions()));
       setIfAbsent(builder, existing, "spark.driver.host", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.driver.bindAddress", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.ui.showConsoleProgress", "false");

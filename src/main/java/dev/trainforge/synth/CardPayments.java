@@ -20,9 +20,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Seeded card-payment data: transactions as labels, and three feature logs, with the hard cases
- * on purpose. Every value is a function of the seed and the row number (a hash, not a random
- * stream), so the rows are the same whatever the partitioning, at any scale.
+ * Seeded card-payment data: transactions as labels, and three feature logs, with the hard cases on
+ * purpose. Every value is a function of the seed and the row number (a hash, not a random stream),
+ * so the rows are the same whatever the partitioning, at any scale.
  *
  * <ul>
  *   <li>{@code transactions/} (Parquet, labels): one user (id 1) makes 5% of all transactions;
@@ -54,7 +54,8 @@ public final class CardPayments {
     }
   }
 
-  static final long START_MICROS = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+  static final long START_MICROS =
+      Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
   static final long DAY = 86_400_000_000L;
   static final long HOUR = 3_600_000_000L;
 
@@ -69,14 +70,22 @@ public final class CardPayments {
   /** Writes all four tables under {@code dir}, {@code files} files per partition. */
   public void writeAll(String dir, int files) {
     transactions().repartition(files).write().mode("overwrite").parquet(dir + "/transactions");
-    partitioned(userFeatures(), files).write().mode("overwrite").partitionBy("event_date").parquet(dir + "/user_features");
+    partitioned(userFeatures(), files)
+        .write()
+        .mode("overwrite")
+        .partitionBy("event_date")
+        .parquet(dir + "/user_features");
     partitioned(merchantRisk(), files)
         .write()
         .format("delta")
         .mode("overwrite")
         .partitionBy("event_date")
         .save(dir + "/merchant_risk");
-    partitioned(authEvents(), files).write().mode("overwrite").partitionBy("event_date").parquet(dir + "/user_auth_events");
+    partitioned(authEvents(), files)
+        .write()
+        .mode("overwrite")
+        .partitionBy("event_date")
+        .parquet(dir + "/user_auth_events");
   }
 
   private static Dataset<Row> partitioned(Dataset<Row> rows, int files) {
@@ -105,8 +114,14 @@ public final class CardPayments {
   public Dataset<Row> transactions() {
     Column userId = when(u(2).lt(0.001), lit(null)).otherwise(userOf(u(0), u(1)));
     Column merchant =
-        format_string("m%05d", lit(1L).plus(floor(lit((double) shape.merchants()).multiply(pow(u(3), 1.5)))).cast("long"));
-    Column time = timestamp_micros(lit(START_MICROS).plus(floor(u(4).multiply((double) shape.days() * DAY)).cast("long")));
+        format_string(
+            "m%05d",
+            lit(1L)
+                .plus(floor(lit((double) shape.merchants()).multiply(pow(u(3), 1.5))))
+                .cast("long"));
+    Column time =
+        timestamp_micros(
+            lit(START_MICROS).plus(floor(u(4).multiply((double) shape.days() * DAY)).cast("long")));
     return spark
         .range(shape.transactions())
         .select(
@@ -128,14 +143,15 @@ public final class CardPayments {
             .select(
                 col("id"),
                 col("id").divide(shape.days()).cast("long").plus(1L).as("user_id"),
-                col("id").mod(shape.days()).multiply(DAY).plus(floor(u(11).multiply(20.0 * HOUR)).cast("long")).as("e"));
+                col("id")
+                    .mod(shape.days())
+                    .multiply(DAY)
+                    .plus(floor(u(11).multiply(20.0 * HOUR)).cast("long"))
+                    .as("e"));
     Dataset<Row> hot =
         spark
             .range(n, n + (long) shape.days() * 24)
-            .select(
-                col("id"),
-                lit(1L).as("user_id"),
-                col("id").minus(n).multiply(HOUR).as("e"));
+            .select(col("id"), lit(1L).as("user_id"), col("id").minus(n).multiply(HOUR).as("e"));
     Dataset<Row> base = daily.union(hot);
     Column delay =
         when(u(12).lt(0.05), lit(DAY).plus(floor(u(13).multiply(2.0 * DAY)).cast("long")))
@@ -148,7 +164,12 @@ public final class CardPayments {
             col("e").plus(START_MICROS).plus(delay).as("a"),
             floor(u(14).multiply(40.0)).cast("int").as("txn_count_7d"),
             round(u(15).multiply(300.0), 2).as("avg_amount_30d"),
-            col("e").divide(DAY).cast("int").plus(col("user_id").mod(1000)).cast("int").as("account_age_days"));
+            col("e")
+                .divide(DAY)
+                .cast("int")
+                .plus(col("user_id").mod(1000))
+                .cast("int")
+                .as("account_age_days"));
     // 1%: a conflicting duplicate at the same times with other values
     Dataset<Row> conflicts =
         rows.filter(u(16).lt(0.01))
@@ -178,7 +199,8 @@ public final class CardPayments {
             .range(shape.merchants() * shape.days())
             .select(
                 col("id"),
-                format_string("m%05d", col("id").divide(shape.days()).cast("long").plus(1L)).as("merchant_id"),
+                format_string("m%05d", col("id").divide(shape.days()).cast("long").plus(1L))
+                    .as("merchant_id"),
                 col("id").mod(shape.days()).cast("long").as("day"));
     Column e = lit(START_MICROS).plus(col("day").multiply(DAY)).plus(lit(6 * HOUR));
     Dataset<Row> rows =
@@ -191,10 +213,22 @@ public final class CardPayments {
             round(u(21).multiply(0.05), 5).as("chargeback_rate_90d"));
     Dataset<Row> corrections =
         rows.filter(u(22).lt(0.10))
-            .select(col("id"), col("merchant_id"), col("e"), col("seq").plus(1L).as("seq"), round(u(23), 4).as("risk_score"), col("chargeback_rate_90d"));
+            .select(
+                col("id"),
+                col("merchant_id"),
+                col("e"),
+                col("seq").plus(1L).as("seq"),
+                round(u(23), 4).as("risk_score"),
+                col("chargeback_rate_90d"));
     Dataset<Row> conflicts =
         rows.filter(u(24).lt(0.02))
-            .select(col("id"), col("merchant_id"), col("e"), col("seq"), round(u(25), 4).as("risk_score"), col("chargeback_rate_90d"));
+            .select(
+                col("id"),
+                col("merchant_id"),
+                col("e"),
+                col("seq"),
+                round(u(25), 4).as("risk_score"),
+                col("chargeback_rate_90d"));
     return rows.union(corrections)
         .union(conflicts)
         .select(
@@ -213,8 +247,13 @@ public final class CardPayments {
         spark
             .range(n)
             .select(
-                lit(1L).plus(floor(lit((double) shape.usersWithHistory()).multiply(pow(u(30), 2.0)))).cast("long").as("user_id"),
-                lit(START_MICROS).plus(floor(u(31).multiply((double) shape.days() * DAY)).cast("long")).as("e"),
+                lit(1L)
+                    .plus(floor(lit((double) shape.usersWithHistory()).multiply(pow(u(30), 2.0))))
+                    .cast("long")
+                    .as("user_id"),
+                lit(START_MICROS)
+                    .plus(floor(u(31).multiply((double) shape.days() * DAY)).cast("long"))
+                    .as("e"),
                 floor(pow(u(32), 4.0).multiply(10.0)).cast("int").as("failed_logins_1h"),
                 u(33).lt(0.1).as("new_device"));
     Dataset<Row> atTransactions =
@@ -227,7 +266,8 @@ public final class CardPayments {
                 org.apache.spark.sql.functions.unix_micros(col("txn_time")).as("e"),
                 floor(pow(u(35), 2.0).multiply(10.0)).cast("int").as("failed_logins_1h"),
                 u(36).lt(0.5).as("new_device"));
-    return random.union(atTransactions)
+    return random
+        .union(atTransactions)
         .select(
             col("user_id"),
             timestamp_micros(col("e")).as("event_time"),

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param snapshotId the written snapshot
  * @param summary the snapshot's summary, Iceberg's counters included
  */
-public record StagedVersion(String table, String branch, long snapshotId, Map<String, String> summary) {
+public record StagedVersion(
+    String table, String branch, long snapshotId, Map<String, String> summary) {
   public StagedVersion {
     requireNonNull(table, "table is null");
     requireNonNull(branch, "branch is null");

@@ -109,7 +109,8 @@ public final class VersionPublisher {
     // on a new table Iceberg points the branch at an empty snapshot that main never sees.
     table.manageSnapshots().createBranch(branch).commit();
     // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
-    var writer = rows.writeTo(output.qualifiedName() + ".branch_" + branch).option("mergeSchema", "true");
+    var writer =
+        rows.writeTo(output.qualifiedName() + ".branch_" + branch).option("mergeSchema", "true");
     for (Map.Entry<String, String> e : summary.entrySet()) {
       writer = writer.option("snapshot-property." + PREFIX + e.getKey(), e.getValue());
     }
@@ -151,7 +152,10 @@ public final class VersionPublisher {
 
   /** The staged snapshot's rows, for checks before publishing. */
   public Dataset<Row> read(StagedVersion staged) {
-    return spark.read().option("versionAsOf", String.valueOf(staged.snapshotId())).table(staged.table());
+    return spark
+        .read()
+        .option("versionAsOf", String.valueOf(staged.snapshotId()))
+        .table(staged.table());
   }
 
   /** A published version's rows, by tag. */

@@ -42,7 +42,8 @@ class GenerateCommandTest {
 
   private static Run generate(String... extra) {
     List<String> args = new ArrayList<>(List.of("generate", "--config", CONFIG));
-    args.addAll(List.of("--set", "trainforge.home=" + home, "--set", "trainforge.catalog.name=" + catalog));
+    args.addAll(
+        List.of("--set", "trainforge.home=" + home, "--set", "trainforge.catalog.name=" + catalog));
     args.addAll(List.of(extra));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -89,7 +90,8 @@ class GenerateCommandTest {
         .containsKey("trainforge.config")
         .containsEntry("total-records", "20000");
 
-    Dataset<Row> v1 = spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
+    Dataset<Row> v1 =
+        spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
     long labels = spark.read().parquet("sample-data/transactions").count();
     assertThat(v1.count()).isEqualTo(labels);
     assertThat(v1.select("transaction_id").distinct().count()).isEqualTo(labels);
@@ -98,7 +100,8 @@ class GenerateCommandTest {
   @Test
   @Order(2)
   void everyRowPassesTheLeakageAudit() {
-    Dataset<Row> v1 = spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
+    Dataset<Row> v1 =
+        spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");
     v1.createOrReplaceTempView("v1");
     Row r =
         spark
@@ -152,10 +155,12 @@ class GenerateCommandTest {
   void aNewVersionLeavesTheOldOneAsItWas() {
     String table = catalog + ".datasets.card_fraud";
     String v1Before = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
-    Run run = generate("--set", "dataset.version=2", "--set", "dataset.features.user_profile.max-age=1d");
+    Run run =
+        generate("--set", "dataset.version=2", "--set", "dataset.features.user_profile.max-age=1d");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(table().refs()).containsOnlyKeys("main", "v1", "v2");
-    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(table().snapshot("v2").snapshotId());
+    assertThat(table().currentSnapshot().snapshotId())
+        .isEqualTo(table().snapshot("v2").snapshotId());
     String v1After = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
     String v2 = ContentChecksum.of(spark.read().option("versionAsOf", "v2").table(table));
     assertThat(v1After).isEqualTo(v1Before);
@@ -166,7 +171,8 @@ class GenerateCommandTest {
   @Order(5)
   void missingInputExitsWithFourAndPublishesNothing() {
     long before = table().currentSnapshot().snapshotId();
-    Run run = generate("--set", "dataset.version=3", "--set", "dataset.labels.path=sample-data/nope");
+    Run run =
+        generate("--set", "dataset.version=3", "--set", "dataset.labels.path=sample-data/nope");
     assertThat(run.exitCode()).isEqualTo(4);
     assertThat(run.err().trim())
         .isEqualTo(

@@ -73,7 +73,9 @@ class ConfigLoaderTest {
     DatasetSpec spec = config.dataset();
     assertThat(spec.name()).isEqualTo("fraud");
     assertThat(spec.tag()).isEqualTo("v3");
-    assertThat(spec.features()).extracting(FeatureSourceSpec::name).containsExactly("merchant", "user");
+    assertThat(spec.features())
+        .extracting(FeatureSourceSpec::name)
+        .containsExactly("merchant", "user");
     FeatureSourceSpec user = spec.features().get(1);
     assertThat(user.keys()).containsExactly(new KeyMapping("uid", "user_id"));
     assertThat(user.eventTimeColumn()).isEqualTo("event_time");
@@ -81,10 +83,12 @@ class ConfigLoaderTest {
     assertThat(user.servingLag()).isZero();
     assertThat(user.exactMatches()).isTrue();
     FeatureSourceSpec merchant = spec.features().get(0);
-    assertThat(merchant.source()).isEqualTo(new SourceLocation(SourceFormat.DELTA, "data/merchant"));
+    assertThat(merchant.source())
+        .isEqualTo(new SourceLocation(SourceFormat.DELTA, "data/merchant"));
     assertThat(merchant.exactMatches()).isFalse();
     assertThat(merchant.outputColumns())
-        .containsExactly("merchant__risk", "merchant__event_time", "merchant__status", "merchant__hash_tie");
+        .containsExactly(
+            "merchant__risk", "merchant__event_time", "merchant__status", "merchant__hash_tie");
     assertThat(spec.output().qualifiedName()).isEqualTo("trainforge.datasets.fraud");
     assertThat(config.configHash()).hasSize(64);
   }
@@ -92,8 +96,12 @@ class ConfigLoaderTest {
   @Test
   void hashIgnoresHowAValueIsSpelt() throws IOException {
     String a = ConfigLoader.load(write(VALID), List.of()).configHash();
-    String b = ConfigLoader.load(Path.of(fileWith("max-age = 3d", "max-age = 72h")), List.of()).configHash();
-    String c = ConfigLoader.load(Path.of(fileWith("max-age = 3d", "max-age = 4d")), List.of()).configHash();
+    String b =
+        ConfigLoader.load(Path.of(fileWith("max-age = 3d", "max-age = 72h")), List.of())
+            .configHash();
+    String c =
+        ConfigLoader.load(Path.of(fileWith("max-age = 3d", "max-age = 4d")), List.of())
+            .configHash();
     assertThat(b).isEqualTo(a);
     assertThat(c).isNotEqualTo(a);
   }
@@ -101,7 +109,8 @@ class ConfigLoaderTest {
   @Test
   void commandLineOverridesWin() throws IOException {
     BuildConfig config =
-        ConfigLoader.load(write(VALID), List.of("dataset.version=4", "dataset.features.user.max-age=1d"));
+        ConfigLoader.load(
+            write(VALID), List.of("dataset.version=4", "dataset.features.user.max-age=1d"));
     assertThat(config.dataset().version()).isEqualTo("4");
     assertThat(config.dataset().features().get(1).maxAge()).contains(Duration.ofDays(1));
   }
@@ -111,7 +120,8 @@ class ConfigLoaderTest {
     String file = fileWith("time-column = ts", "time-column = ts\n    time-colum = ts2");
     assertThat(problems(file))
         .containsExactly(
-            file + ":8: unknown key 'dataset.labels.time-colum' (did you mean 'dataset.labels.time-column'?)");
+            file
+                + ":8: unknown key 'dataset.labels.time-colum' (did you mean 'dataset.labels.time-column'?)");
   }
 
   @Test
@@ -119,7 +129,8 @@ class ConfigLoaderTest {
     String file = fileWith("max-age = 3d", "max_age = 3d");
     assertThat(problems(file))
         .containsExactly(
-            file + ":16: unknown key 'dataset.features.user.max_age' (did you mean 'dataset.features.user.max-age'?)");
+            file
+                + ":16: unknown key 'dataset.features.user.max_age' (did you mean 'dataset.features.user.max-age'?)");
   }
 
   @Test
@@ -145,7 +156,8 @@ class ConfigLoaderTest {
     String file = fileWith("    id-column = id\n", "");
     assertThat(problems(file))
         .containsExactly(
-            file + ": missing required key 'dataset.labels.id-column' (the label table's unique row id column)");
+            file
+                + ": missing required key 'dataset.labels.id-column' (the label table's unique row id column)");
   }
 
   @Test
@@ -173,7 +185,8 @@ class ConfigLoaderTest {
     String file = fileWith("format = delta", "format = csv");
     assertThat(problems(file))
         .containsExactly(
-            file + ":19: key 'dataset.features.merchant.format' has value 'csv' (expected one of: parquet, delta, iceberg)");
+            file
+                + ":19: key 'dataset.features.merchant.format' has value 'csv' (expected one of: parquet, delta, iceberg)");
   }
 
   @Test
@@ -200,7 +213,10 @@ class ConfigLoaderTest {
   @Test
   void everyProblemIsReportedAtOnce() throws IOException {
     String file =
-        write(VALID.replace("format = delta", "format = csv").replace("max-age = 3d", "max-age = -1d"))
+        write(
+                VALID
+                    .replace("format = delta", "format = csv")
+                    .replace("max-age = 3d", "max-age = -1d"))
             .toString();
     ConfigException e =
         org.junit.jupiter.api.Assertions.assertThrows(

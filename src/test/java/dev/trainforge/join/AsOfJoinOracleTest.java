@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The join against the brute-force oracle on thousands of seeded random cases. Each seed draws
- * its own serving lags, max ages and exact-match rules for the three sources.
+ * The join against the brute-force oracle on thousands of seeded random cases. Each seed draws its
+ * own serving lags, max ages and exact-match rules for the three sources.
  */
 class AsOfJoinOracleTest {
   private static final List<String> SOURCES = List.of("mc", "ua", "ub");

@@ -102,7 +102,8 @@ class DuckDbAsOfTest {
                 .add(JoinColumns.TIE_BREAK, DataTypes.LongType)
                 .add("f__value", DataTypes.IntegerType));
     JoinSource source =
-        new JoinSource("f", featureFrame, List.of("k"), List.of("f__value"), lag, -1, exactMatches, false);
+        new JoinSource(
+            "f", featureFrame, List.of("k"), List.of("f__value"), lag, -1, exactMatches, false);
     Dataset<Row> out = new AsOfJoin(new KeyHashPartitioning(), 3).join(labelFrame, List.of(source));
     Map<String, String> result = new HashMap<>();
     for (Row row :
@@ -141,7 +142,9 @@ class DuckDbAsOfTest {
       try (ResultSet rs =
           st.executeQuery(
               "SELECT l.id, f.e, f.v FROM labels l ASOF LEFT JOIN features f"
-                  + " ON l.k = f.k AND l.as_of " + op + " f.e")) {
+                  + " ON l.k = f.k AND l.as_of "
+                  + op
+                  + " f.e")) {
         while (rs.next()) {
           Object e = rs.getObject(2);
           result.put(rs.getString(1), e == null ? "none" : e + "/" + rs.getObject(3));

@@ -19,7 +19,12 @@ final class Oracle {
   record Source(List<FeatureRow> rows, long lag, Long maxAge, boolean exactMatches) {}
 
   /** What the rule says for one label and one source. */
-  record Expected(MatchStatus status, List<Object> values, Long eventTime, Long availableTime, Boolean hashTie) {}
+  record Expected(
+      MatchStatus status,
+      List<Object> values,
+      Long eventTime,
+      Long availableTime,
+      Boolean hashTie) {}
 
   static Expected expect(Object labelKey, Long t, Source source, int valueCount) {
     if (t == null) {

@@ -18,16 +18,17 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Seeded random join inputs: many small independent cases, told apart by their keys, so that one
- * Spark job checks thousands of them. Times come from a small range of whole seconds (plus, now
- * and then, one microsecond), so that ties at every level of the order, exact matches and
- * max-age edges happen often. Three sources: two on the user key (one shuffle), one on the
- * merchant key (a second shuffle).
+ * Spark job checks thousands of them. Times come from a small range of whole seconds (plus, now and
+ * then, one microsecond), so that ties at every level of the order, exact matches and max-age edges
+ * happen often. Three sources: two on the user key (one shuffle), one on the merchant key (a second
+ * shuffle).
  */
 final class RandomCases {
   static final long SECOND = 1_000_000L;
 
   /** Parameters of one source. */
-  record Params(long lag, Long maxAge, boolean exactMatches, boolean availableColumn, boolean tieBreak) {}
+  record Params(
+      long lag, Long maxAge, boolean exactMatches, boolean availableColumn, boolean tieBreak) {}
 
   record Label(String id, Long t, Long user, String merchant, int label) {}
 
@@ -171,7 +172,12 @@ final class RandomCases {
     for (Feature f : features.get(source)) {
       rows.add(
           new Oracle.FeatureRow(
-              f.key(), f.e(), f.a(), f.tb(), hashes.get(f.rid()), java.util.Arrays.asList(f.v1(), f.v2())));
+              f.key(),
+              f.e(),
+              f.a(),
+              f.tb(),
+              hashes.get(f.rid()),
+              java.util.Arrays.asList(f.v1(), f.v2())));
     }
     Params p = params.get(source);
     return new Oracle.Source(rows, p.lag(), p.maxAge(), p.exactMatches());

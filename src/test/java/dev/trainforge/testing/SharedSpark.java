@@ -32,10 +32,12 @@ public final class SharedSpark {
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.sql.extensions",
+              .config(
+                  "spark.sql.extensions",
                   "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
                       + "io.delta.sql.DeltaSparkSessionExtension")
-              .config("spark.sql.catalog.spark_catalog",
+              .config(
+                  "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.databricks.delta.snapshotPartitions", "2")
               .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")

@@ -1,0 +1,225 @@
+package dev.trainforge.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trainforge.InvalidInputException;
+import dev.trainforge.config.BuildConfig;
+import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.join.MatchStatus;
+import dev.trainforge.testing.SharedSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How a build treats its inputs: schema checks, text times, null rows, source formats. */
+class BuildInputsTest {
+  @TempDir Path dir;
+  private SparkSession spark;
+  private String catalog;
+
+  @BeforeEach
+  void setUp() {
+    spark = SharedSpark.session();
+    catalog = SharedSpark.freshCatalog(dir.resolve("catalog")).catalog().name();
+  }
+
+  private void labels(String sql) {
+    spark.sql(sql).write().parquet(dir.resolve("labels").toString());
+  }
+
+  private void features(String sql) {
+    spark.sql(sql).write().parquet(dir.resolve("features").toString());
+  }
+
+  private BuildConfig config(String labelExtra, String featureExtra, String... overrides)
+      throws IOException {
+    Path file = dir.resolve("ds.conf");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "trainforge.catalog.name = " + catalog,
+            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
+            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            "dataset {",
+            "  name = inputs",
+            "  version = \"1\"",
+            "  labels {",
+            "    path = \"" + dir.resolve("labels") + "\"",
+            "    id-column = id",
+            "    time-column = ts",
+            "    key-columns = [user]",
+            labelExtra,
+            "  }",
+            "  features.f {",
+            "    path = \"" + dir.resolve("features") + "\"",
+            "    keys { user = user }",
+            "    event-time-column = e",
+            "    columns = [v]",
+            featureExtra,
+            "  }",
+            "}"));
+    return ConfigLoader.load(file, List.of(overrides));
+  }
+
+  private BuildResult build(BuildConfig config) {
+    return new DatasetBuild(spark, new PrintStream(new ByteArrayOutputStream())).run(config);
+  }
+
+  @Test
+  void missingColumnNamesTheSourceTheKeyAndTheColumns() throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS event_ts, 5 AS v");
+    assertThatThrownBy(() -> build(config("", "")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': feature source 'f' (parquet path '"
+                + dir.resolve("features")
+                + "') has no column 'e' (set dataset.features.f.event-time-column; its columns are:"
+                + " user, event_ts, v)");
+  }
+
+  @Test
+  void keyTypesThatCannotBeEqualAreRejected() throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user");
+    features("SELECT '1' AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    assertThatThrownBy(() -> build(config("", "")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': feature source 'f' (parquet path '"
+                + dir.resolve("features")
+                + "') key 'user' is string but label column 'user' is bigint (cast one side"
+                + " upstream, or map another column in dataset.features.f.keys)");
+  }
+
+  @Test
+  void integerKeysOfDifferentWidthsJoin() throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user");
+    features("SELECT CAST(1 AS INT) AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    BuildResult result = build(config("", ""));
+    assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(1);
+  }
+
+  @Test
+  void textTimeWithoutAFormatIsRejected() throws IOException {
+    labels("SELECT 'a' AS id, '2026-01-02 00:00:00' AS ts, 1L AS user");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    assertThatThrownBy(() -> build(config("", "")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': label source (parquet path '"
+                + dir.resolve("labels")
+                + "') time column 'ts' is text without a time-format (use a timestamp or date"
+                + " column, or set dataset.labels.time-format for text)");
+  }
+
+  @Test
+  void unparseableTextTimesAreCountedWithAnExample() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', '2026-01-02 00:00:00', 1L), ('b', '02/01/2026', 1L),"
+            + " ('c', '2026-13-40 00:00:00', 1L) AS t(id, ts, user)");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    assertThatThrownBy(() -> build(config("time-format = \"yyyy-MM-dd HH:mm:ss\"", "")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': label source (parquet path '"
+                + dir.resolve("labels")
+                + "') column 'ts' has 2 values that do not parse with time-format 'yyyy-MM-dd"
+                + " HH:mm:ss', e.g. '02/01/2026' (fix dataset.labels.time-format or the data)");
+  }
+
+  @Test
+  void textTimesAreReadInTheirZone() throws IOException {
+    // 10:00 in Berlin (UTC+1 in January) is 09:00 UTC: the 09:30 UTC feature row is not yet valid
+    labels("SELECT 'a' AS id, '2026-01-02 10:00:00' AS ts, 1L AS user");
+    features(
+        "SELECT * FROM VALUES (1L, TIMESTAMP'2026-01-02 08:30:00', 1),"
+            + " (1L, TIMESTAMP'2026-01-02 09:30:00', 2) AS t(user, e, v)");
+    build(config("time-format = \"yyyy-MM-dd HH:mm:ss\"\n    time-zone = Europe/Berlin", ""));
+    Row row =
+        spark
+            .read()
+            .option("versionAsOf", "v1")
+            .table(catalog + ".datasets.inputs")
+            .select("ts", "f__v")
+            .first();
+    assertThat(row.getTimestamp(0).toInstant()).hasToString("2026-01-02T09:00:00Z");
+    assertThat(row.getInt(1)).isEqualTo(1);
+  }
+
+  @Test
+  void nullRowsAreKeptWithAStatusByDefault() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-02 00:00:00', 1L),"
+            + " ('b', CAST(NULL AS TIMESTAMP), 1L), ('c', TIMESTAMP'2026-01-02 00:00:00', NULL)"
+            + " AS t(id, ts, user)");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    BuildResult result = build(config("", ""));
+    assertThat(result.rowsOut()).isEqualTo(3);
+    SourceCounts f = result.sources().get(0);
+    assertThat(f.count(MatchStatus.MATCHED)).isEqualTo(1);
+    assertThat(f.count(MatchStatus.NULL_TIME)).isEqualTo(1);
+    assertThat(f.count(MatchStatus.NULL_KEY)).isEqualTo(1);
+  }
+
+  @Test
+  void droppedNullRowsAreCounted() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-02 00:00:00', 1L),"
+            + " ('b', CAST(NULL AS TIMESTAMP), 1L), ('c', TIMESTAMP'2026-01-02 00:00:00', NULL)"
+            + " AS t(id, ts, user)");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    BuildResult result = build(config("null-rows = drop", ""));
+    assertThat(result.labelRowsRead()).isEqualTo(3);
+    assertThat(result.labelRowsDropped()).isEqualTo(2);
+    assertThat(result.rowsOut()).isEqualTo(1);
+    assertThat(spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.inputs").count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void labelWindowSelectsRows() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-01 23:59:59', 1L),"
+            + " ('b', TIMESTAMP'2026-01-02 00:00:00', 1L), ('c', TIMESTAMP'2026-01-03 00:00:00', 1L)"
+            + " AS t(id, ts, user)");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+    BuildResult result =
+        build(
+            config(
+                "window { start = \"2026-01-02T00:00:00Z\", end = \"2026-01-03T00:00:00Z\" }", ""));
+    assertThat(result.rowsOut()).isEqualTo(1);
+  }
+
+  @Test
+  void readsAnIcebergLabelTableAndADeltaFeatureTable() throws IOException {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + catalog + ".raw");
+    spark
+        .sql("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user")
+        .writeTo(catalog + ".raw.labels")
+        .createOrReplace();
+    spark
+        .sql("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v")
+        .write()
+        .format("delta")
+        .save(dir.resolve("features").toString());
+    BuildResult result =
+        build(
+            config(
+                "",
+                "format = delta",
+                "dataset.labels.format=iceberg",
+                "dataset.labels.path=null",
+                "dataset.labels.table=" + catalog + ".raw.labels"));
+    assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(1);
+  }
+}
