@@ -1,21 +1,23 @@
 package dev.trainforge.join;
 
+import static dev.trainforge.spark.Columns.named;
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -35,6 +37,10 @@ import org.apache.spark.sql.types.StructType;
  * tie-break, content hash)}, among those seen before it: a running maximum.
  */
 public final class AsOfJoin {
+  private static final String WINNER = "__tf_w";
+  private static final String STATUS = "__tf_st";
+  private static final String TIE = "__tf_tie";
+
   private final JoinPartitioning partitioning;
   private final int numPartitions;
 
@@ -75,7 +81,10 @@ public final class AsOfJoin {
     return groups;
   }
 
-  private Dataset<Row> mergeGroup(Dataset<Row> labels, List<JoinSource> group) {
+  /** The union of labels and one key group's feature rows, and its layout. */
+  record Events(EventLayout layout, Dataset<Row> rows, StructType payload, List<StructType> sources) {}
+
+  static Events events(Dataset<Row> labels, List<JoinSource> group) {
     List<String> keys = group.get(0).keyColumns();
     StructType labelSchema = labels.schema();
     List<String> payload = new ArrayList<>();
@@ -90,20 +99,31 @@ public final class AsOfJoin {
       sourceStructs.add(sourceStruct(s));
     }
     StructType payloadStruct = select(labelSchema, payload);
-
+    EventLayout layout =
+        new EventLayout(
+            keys, keyTypes.values().toArray(DataType[]::new), payloadStruct, sourceStructs);
     Dataset<Row> events = labelEvents(labels, keys, keyTypes, payload, group.size(), sourceStructs);
     for (int j = 0; j < group.size(); j++) {
       events =
           events.union(
               featureEvents(group.get(j), j, keys, keyTypes, payloadStruct, sourceStructs));
     }
-    Dataset<Row> arranged = partitioning.arrange(events, keys, numPartitions);
+    return new Events(layout, events, payloadStruct, sourceStructs);
+  }
 
-    StructType mergedSchema = mergedSchema(keys, keyTypes, payloadStruct, group, sourceStructs);
-    MergeFunction merge =
-        new MergeFunction(keys.size(), payloadStruct.size(), MergeFunction.plans(group));
-    Dataset<Row> merged = arranged.mapPartitions(merge, Encoders.row(mergedSchema));
-    return restore(merged, labelSchema, group);
+  private Dataset<Row> mergeGroup(Dataset<Row> labels, List<JoinSource> group) {
+    Events events = events(labels, group);
+    EventLayout layout = events.layout();
+    Dataset<Row> arranged = partitioning.arrange(layout, events.rows(), numPartitions);
+
+    long[] maxAges = group.stream().mapToLong(JoinSource::maxAgeMicros).toArray();
+    JavaRDD<InternalRow> merged =
+        arranged.queryExecution().toRdd().toJavaRDD().mapPartitions(new MergeFunction(layout, maxAges));
+    StructType schema = mergedSchema(layout, events.payload(), events.sources());
+    Dataset<Row> out =
+        ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())
+            .internalCreateDataFrame(merged.rdd(), schema, false);
+    return restore(out, labels.schema(), layout.keyColumns, group);
   }
 
   /** The type keys are compared in: the label's, widened to bigint where integer widths differ. */
@@ -144,6 +164,23 @@ public final class AsOfJoin {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
+  private static List<Column> keyColumns(List<String> keys, Map<String, DataType> keyTypes) {
+    List<Column> cols = new ArrayList<>();
+    Column anyNull = lit(false);
+    List<Column> typed = new ArrayList<>();
+    for (String k : keys) {
+      Column c = named(k).cast(keyTypes.get(k));
+      typed.add(c);
+      anyNull = anyNull.or(c.isNull());
+    }
+    // Null for a null key: such rows sort first and never look like a real key's rows.
+    cols.add(when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new))).as(EventLayout.KEY_HASH));
+    for (int i = 0; i < keys.size(); i++) {
+      cols.add(typed.get(i).as(keys.get(i)));
+    }
+    return cols;
+  }
+
   private static Dataset<Row> labelEvents(
       Dataset<Row> labels,
       List<String> keys,
@@ -151,14 +188,12 @@ public final class AsOfJoin {
       List<String> payload,
       int order,
       List<StructType> sourceStructs) {
-    List<Column> cols = new ArrayList<>();
-    for (String k : keys) {
-      cols.add(col(k).cast(keyTypes.get(k)).as(k));
-    }
-    cols.add(col(JoinColumns.LABEL_TIME));
+    Column label = struct(payload.stream().map(c -> named(c)).toArray(Column[]::new));
+    List<Column> cols = keyColumns(keys, keyTypes);
+    cols.add(named(JoinColumns.LABEL_TIME));
     cols.add(lit(order).as(JoinColumns.ORDER));
-    cols.add(
-        struct(payload.stream().map(c -> col(c)).toArray(Column[]::new)).as(JoinColumns.LABEL));
+    cols.add(xxhash64(label, named(JoinColumns.LABEL_TIME)).as(EventLayout.SALT));
+    cols.add(label.as(JoinColumns.LABEL));
     for (int j = 0; j < sourceStructs.size(); j++) {
       cols.add(lit(null).cast(sourceStructs.get(j)).as(JoinColumns.SOURCE_PREFIX + j));
     }
@@ -173,31 +208,29 @@ public final class AsOfJoin {
       StructType payloadStruct,
       List<StructType> sourceStructs) {
     Column usable =
-        col(JoinColumns.EVENT_TIME).isNotNull().and(col(JoinColumns.AVAILABLE_TIME).isNotNull());
+        named(JoinColumns.EVENT_TIME).isNotNull().and(named(JoinColumns.AVAILABLE_TIME).isNotNull());
     for (String k : keys) {
-      usable = usable.and(col(k).isNotNull());
+      usable = usable.and(named(k).isNotNull());
     }
     // Visible from max(e (+1µs when exact matches are excluded), a), shifted by the serving lag.
     Column visible =
         greatest(
-                col(JoinColumns.EVENT_TIME).plus(lit(s.exactMatches() ? 0L : 1L)),
-                col(JoinColumns.AVAILABLE_TIME))
+                named(JoinColumns.EVENT_TIME).plus(lit(s.exactMatches() ? 0L : 1L)),
+                named(JoinColumns.AVAILABLE_TIME))
             .plus(lit(s.servingLagMicros()));
+    Column hash = xxhash64(s.featureColumns().stream().map(c -> named(c)).toArray(Column[]::new));
     List<Column> inner = new ArrayList<>();
-    inner.add(col(JoinColumns.EVENT_TIME).as("e"));
-    inner.add(col(JoinColumns.AVAILABLE_TIME).as("a"));
-    inner.add(col(JoinColumns.TIE_BREAK).as("tb"));
-    inner.add(
-        xxhash64(s.featureColumns().stream().map(c -> col(c)).toArray(Column[]::new)).as("h"));
+    inner.add(named(JoinColumns.EVENT_TIME).as("e"));
+    inner.add(named(JoinColumns.AVAILABLE_TIME).as("a"));
+    inner.add(named(JoinColumns.TIE_BREAK).as("tb"));
+    inner.add(hash.as("h"));
     for (String f : s.featureColumns()) {
-      inner.add(col(f));
+      inner.add(named(f));
     }
-    List<Column> cols = new ArrayList<>();
-    for (String k : keys) {
-      cols.add(col(k).cast(keyTypes.get(k)).as(k));
-    }
+    List<Column> cols = keyColumns(keys, keyTypes);
     cols.add(visible.as(JoinColumns.LABEL_TIME));
     cols.add(lit(index).as(JoinColumns.ORDER));
+    cols.add(hash.as(EventLayout.SALT));
     cols.add(lit(null).cast(payloadStruct).as(JoinColumns.LABEL));
     for (int j = 0; j < sourceStructs.size(); j++) {
       Column c =
@@ -210,51 +243,49 @@ public final class AsOfJoin {
   }
 
   private static StructType mergedSchema(
-      List<String> keys,
-      Map<String, DataType> keyTypes,
-      StructType payloadStruct,
-      List<JoinSource> group,
-      List<StructType> sourceStructs) {
-    List<StructField> fields = new ArrayList<>();
-    for (String k : keys) {
-      fields.add(DataTypes.createStructField(k, keyTypes.get(k), true));
+      EventLayout layout, StructType payloadStruct, List<StructType> sourceStructs) {
+    StructType schema = new StructType();
+    for (int i = 0; i < layout.keyCount(); i++) {
+      schema = schema.add(layout.keyColumns.get(i), layout.keyTypes[i], true);
     }
-    fields.add(DataTypes.createStructField(JoinColumns.LABEL_TIME, DataTypes.LongType, true));
-    for (StructField f : payloadStruct.fields()) {
-      fields.add(f);
+    schema = schema.add(JoinColumns.LABEL_TIME, DataTypes.LongType, true);
+    schema = schema.add(JoinColumns.LABEL, payloadStruct, false);
+    for (int j = 0; j < sourceStructs.size(); j++) {
+      schema = schema.add(WINNER + j, sourceStructs.get(j), true);
+      schema = schema.add(STATUS + j, DataTypes.StringType, false);
+      schema = schema.add(TIE + j, DataTypes.BooleanType, true);
     }
-    for (int j = 0; j < group.size(); j++) {
-      JoinSource s = group.get(j);
-      StructType inner = sourceStructs.get(j);
-      for (String f : s.featureColumns()) {
-        fields.add(DataTypes.createStructField(f, inner.apply(f).dataType(), true));
-      }
-      fields.add(DataTypes.createStructField(s.eventTimeColumn(), DataTypes.LongType, true));
-      if (s.emitAvailableTime()) {
-        fields.add(DataTypes.createStructField(s.availableTimeColumn(), DataTypes.LongType, true));
-      }
-      fields.add(DataTypes.createStructField(s.statusColumn(), DataTypes.StringType, false));
-      fields.add(DataTypes.createStructField(s.hashTieColumn(), DataTypes.BooleanType, true));
-    }
-    return new StructType(fields.toArray(StructField[]::new));
+    return schema;
   }
 
   /** Label columns back in their order and types, times as timestamps, the label time last. */
   private static Dataset<Row> restore(
-      Dataset<Row> merged, StructType labelSchema, List<JoinSource> group) {
+      Dataset<Row> merged, StructType labelSchema, List<String> keys, List<JoinSource> group) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : labelSchema.fields()) {
-      if (!f.name().equals(JoinColumns.LABEL_TIME)) {
-        cols.add(col(f.name()).cast(f.dataType()).as(f.name()));
+      if (f.name().equals(JoinColumns.LABEL_TIME)) {
+        continue;
       }
+      Column c =
+          keys.contains(f.name())
+              ? named(f.name()).cast(f.dataType())
+              : named(JoinColumns.LABEL).getField(f.name());
+      cols.add(c.as(f.name()));
     }
-    for (JoinSource s : group) {
-      for (String c : s.outputColumns()) {
-        boolean micros = c.equals(s.eventTimeColumn()) || c.equals(s.availableTimeColumn());
-        cols.add(micros ? timestamp_micros(col(c)).as(c) : col(c));
+    for (int j = 0; j < group.size(); j++) {
+      JoinSource s = group.get(j);
+      Column winner = named(WINNER + j);
+      for (String f : s.featureColumns()) {
+        cols.add(winner.getField(f).as(f));
       }
+      cols.add(timestamp_micros(winner.getField("e")).as(s.eventTimeColumn()));
+      if (s.emitAvailableTime()) {
+        cols.add(timestamp_micros(winner.getField("a")).as(s.availableTimeColumn()));
+      }
+      cols.add(named(STATUS + j).as(s.statusColumn()));
+      cols.add(named(TIE + j).as(s.hashTieColumn()));
     }
-    cols.add(col(JoinColumns.LABEL_TIME));
+    cols.add(named(JoinColumns.LABEL_TIME));
     return merged.select(cols.toArray(Column[]::new));
   }
 }

@@ -24,12 +24,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AsOfJoinOracleTest {
   private static final List<String> SOURCES = List.of("mc", "ua", "ub");
 
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+  @ParameterizedTest(name = "seed {0}, key-hash partitions")
+  @ValueSource(longs = {1, 2, 3})
   void agreesWithTheOracleOnRandomCases(long seed) {
+    check(seed, new RandomCases(seed, 500), new KeyHashPartitioning(), 3);
+  }
+
+  /**
+   * Range partitions split a hot key of thousands of rows over most of 17 partitions: carry-in
+   * chains, many labels at one instant split across partitions, labels days after every feature
+   * row.
+   */
+  @ParameterizedTest(name = "seed {0}, range partitions")
+  @ValueSource(longs = {4, 5, 6})
+  void agreesWithTheOracleWithAHotKeySplitAcrossRanges(long seed) {
+    check(seed, new RandomCases(seed, 500, 3000), new RangePartitioning(), 17);
+  }
+
+  private static void check(long seed, RandomCases cases, JoinPartitioning partitioning, int n) {
     SparkSession spark = SharedSpark.session();
-    RandomCases cases = new RandomCases(seed, 500);
-    Map<String, Row> actual = run(spark, cases, 3);
+    Map<String, Row> actual = run(spark, cases, partitioning, n);
 
     Map<String, Oracle.Source> oracle = new HashMap<>();
     for (String s : SOURCES) {
@@ -58,9 +72,10 @@ class AsOfJoinOracleTest {
     assertThat(hashTies).as("labels decided by the content hash").isPositive();
   }
 
-  static Map<String, Row> run(SparkSession spark, RandomCases cases, int partitions) {
+  static Map<String, Row> run(
+      SparkSession spark, RandomCases cases, JoinPartitioning partitioning, int partitions) {
     Dataset<Row> out =
-        new AsOfJoin(new KeyHashPartitioning(), partitions)
+        new AsOfJoin(partitioning, partitions)
             .join(cases.labelFrame(spark), cases.joinSources(spark));
     List<Column> cols = new ArrayList<>();
     cols.add(col("id"));

@@ -40,6 +40,14 @@ final class RandomCases {
   final Map<String, String> keyOf = Map.of("ua", "user", "ub", "user", "mc", "merchant");
 
   RandomCases(long seed, int cases) {
+    this(seed, cases, 0);
+  }
+
+  /**
+   * @param hotRows when positive, case 0 is a hot key: this many feature rows per source, half as
+   *     many labels, a third of them at one instant and a tenth ten days after every feature row
+   */
+  RandomCases(long seed, int cases, int hotRows) {
     Random r = new Random(seed);
     for (String s : List.of("ua", "ub", "mc")) {
       params.put(
@@ -52,8 +60,8 @@ final class RandomCases {
               !s.equals("ub")));
       features.put(s, new ArrayList<>());
     }
-    long rid = 0;
-    for (int c = 0; c < cases; c++) {
+    long rid = hotRows > 0 ? hotCase(r, hotRows) : 0;
+    for (int c = hotRows > 0 ? 1 : 0; c < cases; c++) {
       int users = 1 + r.nextInt(3);
       int merchants = 1 + r.nextInt(2);
       int labelCount = r.nextInt(7);
@@ -88,6 +96,29 @@ final class RandomCases {
         }
       }
     }
+  }
+
+  private long hotCase(Random r, int rows) {
+    long rid = 0;
+    for (int i = 0; i < rows / 2; i++) {
+      int kind = r.nextInt(10);
+      Long t =
+          kind < 3
+              ? 150 * SECOND
+              : kind == 3 ? (10 * 86_400 + r.nextInt(100)) * SECOND : r.nextInt(260) * SECOND;
+      labels.add(new Label("hot-l" + i, t, 0L, "c0-m0", r.nextInt(2)));
+    }
+    for (String s : List.of("ua", "ub", "mc")) {
+      Object key = s.equals("mc") ? "c0-m0" : (Object) 0L;
+      Params p = params.get(s);
+      for (int i = 0; i < rows; i++) {
+        long e = r.nextInt(200) * SECOND + (r.nextInt(8) == 0 ? 1 : 0);
+        long a = p.availableColumn() ? e + r.nextInt(3) * SECOND : e;
+        Long tb = p.tieBreak() && r.nextInt(4) != 0 ? (long) r.nextInt(3) : null;
+        features.get(s).add(new Feature(rid++, key, e, a, tb, r.nextInt(4), "h" + r.nextInt(3)));
+      }
+    }
+    return rid;
   }
 
   private static long time(Random r) {

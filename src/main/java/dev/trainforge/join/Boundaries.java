@@ -1,0 +1,177 @@
+package dev.trainforge.join;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import scala.Tuple2;
+
+/**
+ * Range boundaries over the event order {@code (key hash, keys, time, order, salt)}, sampled over
+ * all events (labels and feature rows alike) and weighted by each input partition's row count, so
+ * that every range holds about as many rows. A key with more rows than a range spans several
+ * ranges, split by time. Partition {@code p} holds the events {@code b[p-1] < e <= b[p]}.
+ */
+final class Boundaries implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final EventLayout layout;
+  private final InternalRow[] bounds;
+
+  private Boundaries(EventLayout layout, InternalRow[] bounds) {
+    this.layout = layout;
+    this.bounds = bounds;
+  }
+
+  int count() {
+    return bounds.length;
+  }
+
+  InternalRow get(int i) {
+    return bounds[i];
+  }
+
+  /**
+   * Samples {@code events} (one pass, nothing but the samples collected) and picks at most {@code
+   * partitions - 1} distinct boundaries.
+   */
+  static Boundaries sample(EventLayout layout, JavaRDD<InternalRow> events, int partitions) {
+    if (partitions <= 1) {
+      return new Boundaries(layout, new InternalRow[0]);
+    }
+    int target = Math.min(Math.max(100 * partitions, 2_000), 1_000_000);
+    int perPartition = (int) Math.ceil(3.0 * target / Math.max(1, events.getNumPartitions()));
+    // Tuples, not records: task results go through Kryo, which cannot build records.
+    List<Tuple2<InternalRow, Double>> collected =
+        events
+            .mapPartitionsWithIndex(
+                (index, rows) -> reservoir(layout, rows, perPartition, index).iterator(), false)
+            .collect();
+    List<Sample> samples = new ArrayList<>();
+    for (Tuple2<InternalRow, Double> t : collected) {
+      samples.add(new Sample(t._1(), t._2()));
+    }
+    return choose(layout, samples, partitions);
+  }
+
+  /** A sampled event's sort fields and the weight (rows) it stands for. */
+  record Sample(InternalRow key, double weight) {}
+
+  private static List<Tuple2<InternalRow, Double>> reservoir(
+      EventLayout layout, Iterator<InternalRow> rows, int size, int seed) {
+    Random random = new Random(seed);
+    InternalRow[] kept = new InternalRow[size];
+    long seen = 0;
+    while (rows.hasNext()) {
+      InternalRow row = rows.next();
+      if (row.isNullAt(layout.keyHashIndex())) {
+        continue; // null keys are spread by salt, not by range
+      }
+      seen++;
+      if (seen <= size) {
+        kept[(int) seen - 1] = sortFields(layout, row);
+      } else {
+        long r = (long) (random.nextDouble() * seen);
+        if (r < size) {
+          kept[(int) r] = sortFields(layout, row);
+        }
+      }
+    }
+    int n = (int) Math.min(seen, size);
+    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new Tuple2<>(kept[i], (double) seen / n));
+    }
+    return out;
+  }
+
+  /** A row of just the sort fields, in event positions, so that it compares like an event. */
+  static InternalRow sortFields(EventLayout layout, InternalRow event) {
+    Object[] values = new Object[layout.saltIndex() + 1];
+    values[layout.keyHashIndex()] = event.getLong(layout.keyHashIndex());
+    for (int i = 0; i < layout.keyCount(); i++) {
+      int at = layout.keyIndex(i);
+      Object v = event.get(at, layout.keyTypes[i]);
+      values[at] = v instanceof org.apache.spark.unsafe.types.UTF8String s ? s.clone() : v;
+    }
+    values[layout.timeIndex()] =
+        event.isNullAt(layout.timeIndex()) ? null : event.getLong(layout.timeIndex());
+    values[layout.orderIndex()] = event.getInt(layout.orderIndex());
+    values[layout.saltIndex()] = event.getLong(layout.saltIndex());
+    return new GenericInternalRow(values);
+  }
+
+  private static Boundaries choose(EventLayout layout, List<Sample> samples, int partitions) {
+    samples.sort((x, y) -> compare(layout, x.key(), y.key()));
+    double total = samples.stream().mapToDouble(Sample::weight).sum();
+    double step = total / partitions;
+    List<InternalRow> bounds = new ArrayList<>();
+    double cumulative = 0;
+    int next = 1;
+    for (Sample s : samples) {
+      cumulative += s.weight();
+      if (cumulative >= step * next && next < partitions) {
+        if (bounds.isEmpty() || compare(layout, bounds.get(bounds.size() - 1), s.key()) < 0) {
+          bounds.add(s.key());
+        }
+        while (next < partitions && cumulative >= step * next) {
+          next++;
+        }
+      }
+    }
+    return new Boundaries(layout, bounds.toArray(InternalRow[]::new));
+  }
+
+  /** The partition of a non-null-key event: the number of boundaries below it. */
+  int partitionOf(InternalRow event) {
+    int lo = 0;
+    int hi = bounds.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(layout, bounds[mid], event) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Whether {@code event}'s key is the key of boundary {@code i}. */
+  boolean sameKey(int i, InternalRow event) {
+    return layout.sameKey(bounds[i], event);
+  }
+
+  /** Compares two rows on the event order's fields (both with non-null key hashes). */
+  static int compare(EventLayout layout, InternalRow x, InternalRow y) {
+    int c = Long.compare(x.getLong(layout.keyHashIndex()), y.getLong(layout.keyHashIndex()));
+    for (int i = 0; c == 0 && i < layout.keyCount(); i++) {
+      c = EventLayout.compareKey(x, y, layout.keyIndex(i), layout.keyTypes[i]);
+    }
+    if (c == 0) {
+      boolean xn = x.isNullAt(layout.timeIndex());
+      boolean yn = y.isNullAt(layout.timeIndex());
+      c =
+          xn || yn
+              ? Boolean.compare(!xn, !yn)
+              : Long.compare(x.getLong(layout.timeIndex()), y.getLong(layout.timeIndex()));
+    }
+    if (c == 0) {
+      c = Integer.compare(x.getInt(layout.orderIndex()), y.getInt(layout.orderIndex()));
+    }
+    if (c == 0) {
+      c = Long.compare(x.getLong(layout.saltIndex()), y.getLong(layout.saltIndex()));
+    }
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return "Boundaries" + Arrays.toString(bounds);
+  }
+}

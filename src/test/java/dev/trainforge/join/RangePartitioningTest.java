@@ -1,0 +1,59 @@
+package dev.trainforge.join;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainforge.testing.SharedSpark;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class RangePartitioningTest {
+  @Test
+  void aHotKeyIsSplitByTimeAcrossManyPartitions() {
+    SparkSession spark = SharedSpark.session();
+    RandomCases cases = new RandomCases(21, 50, 4000);
+    List<JoinSource> user =
+        List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
+    AsOfJoin.Events events = AsOfJoin.events(cases.labelFrame(spark), user);
+    Dataset<Row> arranged = new RangePartitioning().arrange(events.layout(), events.rows(), 16);
+    long partitionsOfHotKey =
+        arranged.filter(col("user").equalTo(0L)).select(RangePartitioning.PARTITION_ID).distinct().count();
+    assertThat(partitionsOfHotKey).isGreaterThanOrEqualTo(10);
+  }
+
+  @Test
+  void featureRowsDaysBeforeTheLabelsReachEveryPartitionOfTheKey() {
+    SparkSession spark = SharedSpark.session();
+    // one key: 5000 feature rows on day 0, 5000 labels on day 3, split over 12 partitions
+    Dataset<Row> labels =
+        spark
+            .range(5000)
+            .selectExpr(
+                "concat('l', id) AS id",
+                "0L AS user",
+                "CAST(3 * 86400000000 + id AS BIGINT) AS " + JoinColumns.LABEL_TIME);
+    Dataset<Row> features =
+        spark
+            .range(5000)
+            .selectExpr(
+                "0L AS user",
+                "id * 1000000 AS " + JoinColumns.EVENT_TIME,
+                "id * 1000000 AS " + JoinColumns.AVAILABLE_TIME,
+                "CAST(NULL AS BIGINT) AS " + JoinColumns.TIE_BREAK,
+                "CAST(id AS INT) AS f__v");
+    JoinSource source =
+        new JoinSource("f", features, List.of("user"), List.of("f__v"), 0, -1, true, false);
+    Dataset<Row> out = new AsOfJoin(new RangePartitioning(), 12).join(labels, List.of(source));
+    Row r =
+        out.selectExpr(
+                "count(*)", "count_if(f__status = 'MATCHED')", "min(f__v)", "max(f__v)")
+            .first();
+    assertThat(r.getLong(0)).isEqualTo(5000);
+    assertThat(r.getLong(1)).isEqualTo(5000);
+    assertThat(r.getInt(2)).isEqualTo(4999);
+    assertThat(r.getInt(3)).isEqualTo(4999);
+  }
+}
