@@ -11,11 +11,14 @@ import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
 import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
+import dev.trainforge.join.JoinPartitioning;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
 import dev.trainforge.join.MatchStatus;
+import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.source.FeatureInput;
 import dev.trainforge.source.LabelInput;
+import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
 import dev.trainforge.version.CodeVersion;
 import dev.trainforge.version.PublishedVersion;
@@ -27,6 +30,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,10 +74,13 @@ public final class DatasetBuild {
         stats.rows(), stats.nullTime(), stats.nullKey());
     List<JoinSource> sources = new ArrayList<>();
     for (FeatureInput f : features) {
-      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null)));
+      Optional<PartitionPlan> plan = f.partitionPlan(stats);
+      plan.ifPresent(p -> log.println(p.describe()));
+      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
     }
 
-    AsOfJoin join = new AsOfJoin(new KeyHashPartitioning(), joinPartitions(config));
+    describe("sample (key, time) ranges for the as-of join");
+    AsOfJoin join = new AsOfJoin(partitioning(config), joinPartitions(config));
     Dataset<Row> joined = join.join(labels.joinInput(), sources).drop(JoinColumns.LABEL_TIME);
 
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
@@ -115,6 +122,13 @@ public final class DatasetBuild {
         counts.rows(),
         counts.sources(),
         System.currentTimeMillis() - start);
+  }
+
+  private static JoinPartitioning partitioning(BuildConfig config) {
+    return switch (config.settings().joinPartitioning()) {
+      case RANGE -> new RangePartitioning();
+      case HASH -> new KeyHashPartitioning();
+    };
   }
 
   private int joinPartitions(BuildConfig config) {

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param sparkConf extra Spark settings, applied where the caller has not set them
  * @param catalog the Iceberg catalog datasets are published to
  * @param joinPartitions partitions of the join's shuffle; 0 means spark.sql.shuffle.partitions
+ * @param joinPartitioning how the join spreads rows over partitions
  */
 public record AppSettings(
     Optional<String> sparkMaster,
@@ -22,12 +23,22 @@ public record AppSettings(
     int shufflePartitions,
     Map<String, String> sparkConf,
     CatalogSettings catalog,
-    int joinPartitions) {
+    int joinPartitions,
+    JoinPartitioningKind joinPartitioning) {
   public AppSettings {
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(appName, "appName is null");
     sparkConf = Map.copyOf(sparkConf);
     requireNonNull(catalog, "catalog is null");
+    requireNonNull(joinPartitioning, "joinPartitioning is null");
+  }
+
+  /** How the as-of join spreads rows over partitions. */
+  public enum JoinPartitioningKind {
+    /** Ranges of (key, time): hot keys split, with exact carry-in. */
+    RANGE,
+    /** One partition per key hash. */
+    HASH
   }
 
   /**

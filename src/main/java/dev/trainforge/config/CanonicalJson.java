@@ -83,6 +83,7 @@ public final class CanonicalJson {
     m.put("serving-lag-seconds", seconds(f.servingLag()));
     m.put("exact-matches", f.exactMatches() ? "allowed" : "excluded");
     m.put("partition-column", f.partitionColumn().orElse(null));
+    m.put("allow-partition-gaps", f.allowPartitionGaps());
     m.put("time-format", f.timeParsing().pattern().orElse(null));
     m.put("time-zone", f.timeParsing().zone().getId());
     return m;

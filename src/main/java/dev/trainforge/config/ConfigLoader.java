@@ -229,7 +229,11 @@ public final class ConfigLoader {
         shuffle,
         r.stringMap(p + "spark.conf"),
         catalog,
-        joinPartitions);
+        joinPartitions,
+        r.enumValue(
+            p + "join.partitioning",
+            AppSettings.JoinPartitioningKind.class,
+            AppSettings.JoinPartitioningKind.RANGE));
   }
 
   /** A relative local path becomes absolute, so table locations do not depend on the cwd. */
@@ -531,6 +535,7 @@ public final class ConfigLoader {
             nonNegative(r, p + ".serving-lag"),
             exact == ExactMatches.ALLOWED,
             r.optionalString(p + ".partition-column"),
+            r.bool(p + ".allow-partition-gaps"),
             timeParsing(r, p));
     r.problems().forEach(outer::problem);
     return spec;

@@ -149,6 +149,18 @@ final class ConfigReader {
     }
   }
 
+  boolean bool(String path) {
+    if (!config.hasPath(path)) {
+      return false;
+    }
+    try {
+      return config.getBoolean(path);
+    } catch (WrongType e) {
+      problem(wrongType(path, "true or false"));
+      return false;
+    }
+  }
+
   /** An enum value written in lower case with dashes, e.g. {@code null-rows = drop}. */
   <E extends Enum<E>> E enumValue(String path, Class<E> type, E fallback) {
     Optional<String> raw = optionalString(path);

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param servingLag how long after it becomes known a value can be served
  * @param exactMatches whether a value with event time equal to the label time is used
  * @param partitionColumn the column holding the UTC date of the event time, if any
+ * @param allowPartitionGaps whether a missing date inside the planned partitions is allowed
  * @param timeParsing how text time columns are parsed
  */
 public record FeatureSourceSpec(
@@ -40,6 +41,7 @@ public record FeatureSourceSpec(
     Duration servingLag,
     boolean exactMatches,
     Optional<String> partitionColumn,
+    boolean allowPartitionGaps,
     TimeParsing timeParsing) {
   public FeatureSourceSpec {
     requireNonNull(name, "name is null");

@@ -40,6 +40,7 @@ public final class AsOfJoin {
   private static final String WINNER = "__tf_w";
   private static final String STATUS = "__tf_st";
   private static final String TIE = "__tf_tie";
+  static final String LABEL_SALT = "__tf_lsalt";
 
   private final JoinPartitioning partitioning;
   private final int numPartitions;
@@ -66,11 +67,17 @@ public final class AsOfJoin {
    *     JoinSource#outputColumns()}, then {@link JoinColumns#LABEL_TIME} last
    */
   public Dataset<Row> join(Dataset<Row> labels, List<JoinSource> sources) {
-    Dataset<Row> current = labels;
+    // A label's salt comes from its own columns, so that every group's sort fields can be sampled
+    // from the labels as they are read, without running the groups before it.
+    Column everything =
+        xxhash64(
+            java.util.Arrays.stream(labels.columns()).map(c -> named(c)).toArray(Column[]::new));
+    Dataset<Row> salted = labels.withColumn(LABEL_SALT, everything);
+    Dataset<Row> current = salted;
     for (List<JoinSource> group : groupByKey(sources).values()) {
-      current = mergeGroup(current, group);
+      current = mergeGroup(current, salted, group);
     }
-    return current;
+    return current.drop(LABEL_SALT);
   }
 
   static Map<List<String>, List<JoinSource>> groupByKey(List<JoinSource> sources) {
@@ -82,8 +89,10 @@ public final class AsOfJoin {
   }
 
   /** The union of labels and one key group's feature rows, and its layout. */
-  record Events(EventLayout layout, Dataset<Row> rows, StructType payload, List<StructType> sources) {}
+  record Events(
+      EventLayout layout, Dataset<Row> rows, StructType payload, List<StructType> sources) {}
 
+  /** Labels must carry {@link #LABEL_SALT}; it travels in the label payload to the next group. */
   static Events events(Dataset<Row> labels, List<JoinSource> group) {
     List<String> keys = group.get(0).keyColumns();
     StructType labelSchema = labels.schema();
@@ -111,14 +120,33 @@ public final class AsOfJoin {
     return new Events(layout, events, payloadStruct, sourceStructs);
   }
 
-  private Dataset<Row> mergeGroup(Dataset<Row> labels, List<JoinSource> group) {
+  /**
+   * @param labels the labels with the columns of the groups before
+   * @param original the labels as read, with the same rows and sort fields
+   */
+  private static Dataset<Row> sortFields(Events events) {
+    String[] names = events.rows().columns();
+    Column[] first = new Column[events.layout().saltIndex() + 1];
+    for (int i = 0; i < first.length; i++) {
+      first[i] = named(names[i]);
+    }
+    return events.rows().select(first);
+  }
+
+  private Dataset<Row> mergeGroup(
+      Dataset<Row> labels, Dataset<Row> original, List<JoinSource> group) {
     Events events = events(labels, group);
     EventLayout layout = events.layout();
-    Dataset<Row> arranged = partitioning.arrange(layout, events.rows(), numPartitions);
+    Dataset<Row> sortFields = sortFields(labels == original ? events : events(original, group));
+    Dataset<Row> arranged = partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
 
     long[] maxAges = group.stream().mapToLong(JoinSource::maxAgeMicros).toArray();
     JavaRDD<InternalRow> merged =
-        arranged.queryExecution().toRdd().toJavaRDD().mapPartitions(new MergeFunction(layout, maxAges));
+        arranged
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(new MergeFunction(layout, maxAges));
     StructType schema = mergedSchema(layout, events.payload(), events.sources());
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())
@@ -174,7 +202,9 @@ public final class AsOfJoin {
       anyNull = anyNull.or(c.isNull());
     }
     // Null for a null key: such rows sort first and never look like a real key's rows.
-    cols.add(when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new))).as(EventLayout.KEY_HASH));
+    cols.add(
+        when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new)))
+            .as(EventLayout.KEY_HASH));
     for (int i = 0; i < keys.size(); i++) {
       cols.add(typed.get(i).as(keys.get(i)));
     }
@@ -192,7 +222,7 @@ public final class AsOfJoin {
     List<Column> cols = keyColumns(keys, keyTypes);
     cols.add(named(JoinColumns.LABEL_TIME));
     cols.add(lit(order).as(JoinColumns.ORDER));
-    cols.add(xxhash64(label, named(JoinColumns.LABEL_TIME)).as(EventLayout.SALT));
+    cols.add(named(LABEL_SALT).as(EventLayout.SALT));
     cols.add(label.as(JoinColumns.LABEL));
     for (int j = 0; j < sourceStructs.size(); j++) {
       cols.add(lit(null).cast(sourceStructs.get(j)).as(JoinColumns.SOURCE_PREFIX + j));
@@ -208,7 +238,9 @@ public final class AsOfJoin {
       StructType payloadStruct,
       List<StructType> sourceStructs) {
     Column usable =
-        named(JoinColumns.EVENT_TIME).isNotNull().and(named(JoinColumns.AVAILABLE_TIME).isNotNull());
+        named(JoinColumns.EVENT_TIME)
+            .isNotNull()
+            .and(named(JoinColumns.AVAILABLE_TIME).isNotNull());
     for (String k : keys) {
       usable = usable.and(named(k).isNotNull());
     }

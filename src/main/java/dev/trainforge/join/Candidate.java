@@ -5,8 +5,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * The greatest feature row seen so far under the spec's order {@code (e, a, tie-break, content
  * hash)}, plus a "partner": another row equal in every time but with another content hash, kept
- * while one exists, so that "decided by the content hash alone" survives a merge of two
- * candidates. Holds two rows at most, copied, since Spark reuses the rows it hands out.
+ * while one exists, so that "decided by the content hash alone" survives a merge of two candidates.
+ * Holds two rows at most, copied, since Spark reuses the rows it hands out.
  */
 final class Candidate {
   private InternalRow best;

@@ -39,7 +39,8 @@ public final class EventLayout implements Serializable {
   final int[] sourceFieldCounts;
   final int labelFieldCount;
 
-  EventLayout(List<String> keyColumns, DataType[] keyTypes, StructType label, List<StructType> sources) {
+  EventLayout(
+      List<String> keyColumns, DataType[] keyTypes, StructType label, List<StructType> sources) {
     this.keyColumns = List.copyOf(keyColumns);
     this.keyTypes = keyTypes.clone();
     this.sourceCount = sources.size();
@@ -164,7 +165,8 @@ public final class EventLayout implements Serializable {
       return a.binaryCompare(y.getUTF8String(i));
     }
     if (type instanceof org.apache.spark.sql.types.DecimalType d) {
-      return x.getDecimal(i, d.precision(), d.scale()).compare(y.getDecimal(i, d.precision(), d.scale()));
+      return x.getDecimal(i, d.precision(), d.scale())
+          .compare(y.getDecimal(i, d.precision(), d.scale()));
     }
     throw new IllegalArgumentException("unsupported key type " + type.simpleString());
   }

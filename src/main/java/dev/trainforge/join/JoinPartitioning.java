@@ -17,6 +17,10 @@ public interface JoinPartitioning extends Serializable {
   /**
    * Returns {@code events} routed to {@code numPartitions} partitions and sorted within them; extra
    * columns after the layout's fields are allowed.
+   *
+   * @param sortFields the same events' sort fields (the layout's first fields), computed more
+   *     cheaply where possible, for sampling
    */
-  Dataset<Row> arrange(EventLayout layout, Dataset<Row> events, int numPartitions);
+  Dataset<Row> arrange(
+      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions);
 }

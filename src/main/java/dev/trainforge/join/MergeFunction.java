@@ -13,8 +13,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * is two rows per source, whatever the number of rows per key. Works on Spark's internal rows: no
  * conversion to and from {@code Row} objects.
  *
- * <p>Output: {@code keys..., time, label struct, then per source (winning row or null, status,
- * hash tie or null)}.
+ * <p>Output: {@code keys..., time, label struct, then per source (winning row or null, status, hash
+ * tie or null)}.
  */
 final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;

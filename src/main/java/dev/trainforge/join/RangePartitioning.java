@@ -36,10 +36,12 @@ public final class RangePartitioning implements JoinPartitioning {
   static final String PARTITION_ID = "__tf_pid";
 
   @Override
-  public Dataset<Row> arrange(EventLayout layout, Dataset<Row> events, int numPartitions) {
+  public Dataset<Row> arrange(
+      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
     SparkSession spark = events.sparkSession();
+    Boundaries bounds =
+        Boundaries.sample(layout, sortFields.queryExecution().toRdd().toJavaRDD(), numPartitions);
     JavaRDD<InternalRow> rows = events.queryExecution().toRdd().toJavaRDD();
-    Boundaries bounds = Boundaries.sample(layout, rows, numPartitions);
     JavaRDD<InternalRow> routed = rows.mapPartitions(new Router(layout, bounds, numPartitions));
     StructType schema = events.schema().add(PARTITION_ID, DataTypes.IntegerType, false);
     Dataset<Row> withIds =

@@ -14,9 +14,14 @@ import dev.trainforge.config.KeyMapping;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -135,8 +140,9 @@ public final class FeatureInput {
    * latest label time. Runs one job first when a time column is text, to reject unparseable values.
    *
    * @param maxLabelMicros the latest label time, or null when there are no labels with a time
+   * @param plan the partitions to read, if the source is partitioned by event date
    */
-  public JoinSource toJoinSource(Long maxLabelMicros) {
+  public JoinSource toJoinSource(Long maxLabelMicros, Optional<PartitionPlan> plan) {
     Column e = TimeColumns.micros(named(spec.eventTimeColumn()), eventType, spec.timeParsing());
     Column a =
         spec.availableTimeColumn().isPresent()
@@ -158,7 +164,7 @@ public final class FeatureInput {
       cols.add(named(c).as(spec.outputName(c)));
       outputs.add(spec.outputName(c));
     }
-    Dataset<Row> rows = readable(maxLabelMicros).select(cols.toArray(Column[]::new));
+    Dataset<Row> rows = readable(plan).select(cols.toArray(Column[]::new));
     rows = rows.filter(usableBy(maxLabelMicros));
     return new JoinSource(
         spec.name(),
@@ -183,21 +189,79 @@ public final class FeatureInput {
     return unix_micros(named(c).cast(DataTypes.TimestampType));
   }
 
-  /** Partitions after the latest label's as-of date cannot hold a candidate; skip reading them. */
-  private Dataset<Row> readable(Long maxLabelMicros) {
-    if (spec.partitionColumn().isEmpty() || maxLabelMicros == null) {
+  /** Only the planned partitions: the partition column is the UTC date of the event time. */
+  private Dataset<Row> readable(Optional<PartitionPlan> plan) {
+    if (plan.isEmpty()) {
       return raw;
     }
-    long asOf = maxLabelMicros - micros(spec.servingLag());
-    String lastDate =
-        Instant.EPOCH
-            .plus(asOf, java.time.temporal.ChronoUnit.MICROS)
-            .atOffset(ZoneOffset.UTC)
-            .toLocalDate()
-            .toString();
-    return raw.filter(
-        to_date(named(spec.partitionColumn().get()).cast(DataTypes.StringType))
-            .leq(to_date(lit(lastDate))));
+    Column date = to_date(named(plan.get().column()).cast(DataTypes.StringType));
+    Column in = date.leq(to_date(lit(plan.get().to().toString())));
+    if (plan.get().from().isPresent()) {
+      in = in.and(date.geq(to_date(lit(plan.get().from().get().toString()))));
+    }
+    return raw.filter(in);
+  }
+
+  /**
+   * The event-date partitions this build needs, as the spec's "Reading less" says, and those that
+   * exist, listed from the source's files (no job). Empty when the source has no partition column.
+   *
+   * @throws dev.trainforge.InputMissingException on a gap in the plan, unless the source allows it
+   */
+  public Optional<PartitionPlan> partitionPlan(LabelInput.Stats stats) {
+    if (spec.partitionColumn().isEmpty() || stats.maxTimeMicros().isEmpty()) {
+      return Optional.empty();
+    }
+    long lag = micros(spec.servingLag());
+    LocalDate to = utcDate(stats.maxTimeMicros().get() - lag);
+    Optional<LocalDate> from =
+        spec.maxAge().map(m -> utcDate(stats.minTimeMicros().get() - lag - micros(m)));
+    PartitionPlan plan =
+        PartitionPlan.of(spec.name(), spec.partitionColumn().get(), from, to, existingDates());
+    if (!plan.missing().isEmpty() && !spec.allowPartitionGaps()) {
+      throw new dev.trainforge.InputMissingException(
+          reader.prefix()
+              + what
+              + " is missing "
+              + plan.missing().size()
+              + " "
+              + plan.column()
+              + " partitions inside the planned range "
+              + plan.from().map(Object::toString).orElse(plan.existing().first().toString())
+              + ".."
+              + plan.to()
+              + ": "
+              + PartitionPlan.abbreviate(plan.missing())
+              + " (land them, or set dataset.features."
+              + spec.name()
+              + ".allow-partition-gaps = true if the source has no rows on those dates)");
+    }
+    return Optional.of(plan);
+  }
+
+  /** Partition dates from the file paths ({@code column=value} directories). */
+  private SortedSet<LocalDate> existingDates() {
+    String prefix = spec.partitionColumn().get() + "=";
+    SortedSet<LocalDate> dates = new TreeSet<>();
+    for (String file : raw.inputFiles()) {
+      for (String segment : file.split("/")) {
+        if (segment.startsWith(prefix)) {
+          String value =
+              java.net.URLDecoder.decode(
+                  segment.substring(prefix.length()), java.nio.charset.StandardCharsets.UTF_8);
+          try {
+            dates.add(LocalDate.parse(value));
+          } catch (java.time.format.DateTimeParseException e) {
+            // not a date (e.g. Hive's default partition): no event date to plan with
+          }
+        }
+      }
+    }
+    return dates;
+  }
+
+  private static LocalDate utcDate(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC).toLocalDate();
   }
 
   /**

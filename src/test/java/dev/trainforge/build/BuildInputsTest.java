@@ -222,4 +222,83 @@ class BuildInputsTest {
                 "dataset.labels.table=" + catalog + ".raw.labels"));
     assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(1);
   }
+
+  /** Daily partitions 2026-01-01..10 with one row each at 12:00, value = day of month. */
+  private void dailyFeatures() {
+    spark
+        .sql(
+            "SELECT 1L AS user, timestamp_micros(unix_micros(TIMESTAMP'2026-01-01 12:00:00')"
+                + " + id * 86400000000) AS e, CAST(id + 1 AS INT) AS v FROM range(10)")
+        .withColumn(
+            "event_date",
+            org.apache.spark.sql.functions.to_date(org.apache.spark.sql.functions.col("e")))
+        .write()
+        .partitionBy("event_date")
+        .parquet(dir.resolve("features").toString());
+  }
+
+  private void corrupt(String date) throws IOException {
+    Path partition = dir.resolve("features/event_date=" + date);
+    try (var files = Files.list(partition)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.writeString(partition.resolve("part-00000-corrupt.parquet"), "not parquet");
+  }
+
+  @Test
+  void readsOnlyThePlannedPartitions() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-05 13:00:00', 1L),"
+            + " ('b', TIMESTAMP'2026-01-06 11:00:00', 1L) AS t(id, ts, user)");
+    dailyFeatures();
+    // outside the plan 2026-01-04..2026-01-06: reading any of these would fail the build (the
+    // first partition stays whole: Spark infers the schema from one file's footer)
+    corrupt("2026-01-02");
+    corrupt("2026-01-03");
+    corrupt("2026-01-07");
+    corrupt("2026-01-10");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    BuildResult result =
+        new DatasetBuild(spark, new PrintStream(log))
+            .run(config("", "max-age = 1d\n    partition-column = event_date"));
+    assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(2);
+    assertThat(log.toString())
+        .contains(
+            "Feature source 'f': plans event_date=2026-01-04..2026-01-06; 10 partitions exist"
+                + " (2026-01-01..2026-01-10); reads 3; missing 0");
+    List<Row> values =
+        spark
+            .read()
+            .option("versionAsOf", "v1")
+            .table(catalog + ".datasets.inputs")
+            .orderBy("id")
+            .select("f__v")
+            .collectAsList();
+    assertThat(values).extracting(r -> r.getInt(0)).containsExactly(5, 5);
+  }
+
+  @Test
+  void aGapInsideThePlanFailsUnlessAllowed() throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-06 13:00:00' AS ts, 1L AS user");
+    dailyFeatures();
+    org.apache.commons.io.FileUtils.deleteDirectory(
+        dir.resolve("features/event_date=2026-01-05").toFile());
+    assertThatThrownBy(() -> build(config("", "max-age = 2d\n    partition-column = event_date")))
+        .isInstanceOf(dev.trainforge.InputMissingException.class)
+        .hasMessage(
+            "Cannot build 'inputs': feature source 'f' (parquet path '"
+                + dir.resolve("features")
+                + "') is missing 1 event_date partitions inside the planned range"
+                + " 2026-01-04..2026-01-06: [2026-01-05] (land them, or set"
+                + " dataset.features.f.allow-partition-gaps = true if the source has no rows on those"
+                + " dates)");
+    BuildResult result =
+        build(
+            config(
+                "",
+                "max-age = 2d\n    partition-column = event_date\n    allow-partition-gaps = true"));
+    assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(1);
+  }
 }

@@ -15,12 +15,20 @@ class RangePartitioningTest {
   void aHotKeyIsSplitByTimeAcrossManyPartitions() {
     SparkSession spark = SharedSpark.session();
     RandomCases cases = new RandomCases(21, 50, 4000);
-    List<JoinSource> user =
-        List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
-    AsOfJoin.Events events = AsOfJoin.events(cases.labelFrame(spark), user);
-    Dataset<Row> arranged = new RangePartitioning().arrange(events.layout(), events.rows(), 16);
+    List<JoinSource> user = List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
+    Dataset<Row> labels =
+        cases
+            .labelFrame(spark)
+            .withColumn(AsOfJoin.LABEL_SALT, org.apache.spark.sql.functions.xxhash64(col("id")));
+    AsOfJoin.Events events = AsOfJoin.events(labels, user);
+    Dataset<Row> arranged =
+        new RangePartitioning().arrange(events.layout(), events.rows(), events.rows(), 16);
     long partitionsOfHotKey =
-        arranged.filter(col("user").equalTo(0L)).select(RangePartitioning.PARTITION_ID).distinct().count();
+        arranged
+            .filter(col("user").equalTo(0L))
+            .select(RangePartitioning.PARTITION_ID)
+            .distinct()
+            .count();
     assertThat(partitionsOfHotKey).isGreaterThanOrEqualTo(10);
   }
 
@@ -48,8 +56,7 @@ class RangePartitioningTest {
         new JoinSource("f", features, List.of("user"), List.of("f__v"), 0, -1, true, false);
     Dataset<Row> out = new AsOfJoin(new RangePartitioning(), 12).join(labels, List.of(source));
     Row r =
-        out.selectExpr(
-                "count(*)", "count_if(f__status = 'MATCHED')", "min(f__v)", "max(f__v)")
+        out.selectExpr("count(*)", "count_if(f__status = 'MATCHED')", "min(f__v)", "max(f__v)")
             .first();
     assertThat(r.getLong(0)).isEqualTo(5000);
     assertThat(r.getLong(1)).isEqualTo(5000);

@@ -65,7 +65,8 @@ public final class SharedSpark {
                     "jdbc.schema-version", "V1",
                     "jdbc.busy_timeout", "10000",
                     "jdbc.journal_mode", "WAL")),
-            0);
+            0,
+            AppSettings.JoinPartitioningKind.RANGE);
     SparkSessions.configure(session(), settings);
     return settings;
   }
