@@ -1,0 +1,646 @@
+package dev.trainforge.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import dev.trainforge.join.AsOfJoin;
+import dev.trainforge.join.JoinColumns;
+import dev.trainforge.join.JoinPartitioning;
+import dev.trainforge.join.JoinSource;
+import dev.trainforge.join.KeyHashPartitioning;
+import dev.trainforge.join.RangePartitioning;
+import dev.trainforge.synth.AsOfWorkload;
+import dev.trainforge.version.ContentChecksum;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The as-of join benchmark: generates seeded data with {@link AsOfWorkload}, runs each method on
+ * the same Parquet files in one JVM, checks that they agree (content checksum of id, values and
+ * event times), and prints wall time, ratio to ours, peak heap, shuffle bytes and task times.
+ *
+ * <p>Every method reads the Parquet inputs and writes its result as Parquet. Run it with {@code
+ * bench/run.sh}; see BENCHMARKS.md.
+ */
+public final class JoinBenchmark {
+  private final SparkSession spark;
+  private final Path root;
+  private final long asofTimeoutSeconds;
+  private final Metrics metrics = new Metrics();
+  private final StringBuilder report = new StringBuilder();
+
+  JoinBenchmark(SparkSession spark, Path root, long asofTimeoutSeconds) {
+    this.spark = spark;
+    this.root = root;
+    this.asofTimeoutSeconds = asofTimeoutSeconds;
+    spark.sparkContext().addSparkListener(metrics);
+  }
+
+  /** What one method did. */
+  record Result(
+      String method,
+      Double seconds,
+      long peakHeapMiB,
+      long shuffleMiB,
+      double maxTaskSeconds,
+      double medianTaskSeconds,
+      String checksum,
+      String note) {}
+
+  /** Task metrics of whatever runs between {@link #reset} and now. */
+  static final class Metrics extends SparkListener {
+    final AtomicLong shuffleBytes = new AtomicLong();
+    final List<Long> taskMillis = new CopyOnWriteArrayList<>();
+
+    void reset() {
+      shuffleBytes.set(0);
+      taskMillis.clear();
+    }
+
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted done) {
+      var info = done.stageInfo();
+      if (Boolean.getBoolean("bench.stages")) {
+        long ms =
+            (long) info.completionTime().getOrElse(() -> 0L)
+                - (long) info.submissionTime().getOrElse(() -> 0L);
+        log(
+            "  stage %d (%d tasks) %.1f s: %s",
+            info.stageId(), info.numTasks(), ms / 1000.0, info.name());
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        shuffleBytes.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
+        taskMillis.add(end.taskInfo().duration());
+      }
+    }
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  Path generate(String name, AsOfWorkload.Shape shape) throws Exception {
+    Path dir = root.resolve("data/" + name);
+    Path marker = dir.resolve("_SHAPE");
+    if (Files.exists(marker) && Files.readString(marker).equals(shape.toString())) {
+      log("data %s exists: %s", name, shape);
+      return dir;
+    }
+    long start = System.nanoTime();
+    new AsOfWorkload(spark, shape).writeAll(dir.toString(), 8);
+    Files.writeString(marker, shape.toString());
+    log("generated %s in %.1f s: %s", name, (System.nanoTime() - start) / 1e9, shape);
+    return dir;
+  }
+
+  private Dataset<Row> labels(Path data) {
+    return spark.read().parquet(data.resolve("labels").toString());
+  }
+
+  private Dataset<Row> features(Path data, int j) {
+    return spark.read().parquet(data.resolve("f" + j).toString());
+  }
+
+  /** The common result shape: id, then v_j and e_j per source (e as epoch micros). */
+  private static List<String> outputColumns(int sources) {
+    List<String> cols = new ArrayList<>(List.of("id"));
+    for (int j = 0; j < sources; j++) {
+      cols.add("v" + j);
+      cols.add("e" + j);
+    }
+    return cols;
+  }
+
+  // ---- methods ------------------------------------------------------------------------------
+
+  Dataset<Row> ours(Path data, List<Integer> sources, JoinPartitioning partitioning) {
+    Dataset<Row> labels = labels(data).withColumn(JoinColumns.LABEL_TIME, col("t"));
+    List<JoinSource> joinSources = new ArrayList<>();
+    for (int j : sources) {
+      Dataset<Row> f =
+          features(data, j)
+              .select(
+                  col("k"),
+                  col("e").as(JoinColumns.EVENT_TIME),
+                  col("e").as(JoinColumns.AVAILABLE_TIME),
+                  lit(null).cast("long").as(JoinColumns.TIE_BREAK),
+                  col("v").as("s" + j + "__v"));
+      joinSources.add(
+          new JoinSource("s" + j, f, List.of("k"), List.of("s" + j + "__v"), 0, -1, true, false));
+    }
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    Dataset<Row> out = new AsOfJoin(partitioning, partitions).join(labels, joinSources);
+    List<Column> cols = new ArrayList<>(List.of(col("id")));
+    for (int j : sources) {
+      cols.add(col("s" + j + "__v").as("v" + j));
+      cols.add(unix_micros(col("s" + j + "__event_time")).as("e" + j));
+    }
+    return out.select(cols.toArray(Column[]::new));
+  }
+
+  /** Left join on key and time, then ROW_NUMBER() per label: the textbook SQL. */
+  Dataset<Row> windowSql(Path data, int sources) {
+    labels(data).createOrReplaceTempView("labels");
+    StringBuilder sql = new StringBuilder("SELECT l.id");
+    for (int j = 0; j < sources; j++) {
+      features(data, j).createOrReplaceTempView("f" + j);
+      sql.append(", j")
+          .append(j)
+          .append(".v AS v")
+          .append(j)
+          .append(", j")
+          .append(j)
+          .append(".e AS e")
+          .append(j);
+    }
+    sql.append(" FROM labels l");
+    for (int j = 0; j < sources; j++) {
+      sql.append(" LEFT JOIN (SELECT id, v, e FROM (SELECT l.id, f.v, f.e, ROW_NUMBER() OVER")
+          .append(" (PARTITION BY l.id ORDER BY f.e DESC) AS rn FROM labels l JOIN f")
+          .append(j)
+          .append(" f ON l.k = f.k AND f.e <= l.t) WHERE rn = 1) j")
+          .append(j)
+          .append(" ON l.id = j")
+          .append(j)
+          .append(".id");
+    }
+    return spark.sql(sql.toString());
+  }
+
+  /** Union of labels and feature rows, last(..., ignoreNulls) over a window by key: tempo's way. */
+  Dataset<Row> unionLast(Path data, int sources) {
+    Dataset<Row> result = labels(data).select("id", "k", "t");
+    for (int j = 0; j < sources; j++) {
+      Dataset<Row> l =
+          result.selectExpr(
+              "*",
+              "t AS ts",
+              "1 AS kind",
+              "CAST(NULL AS DOUBLE) AS fv",
+              "CAST(NULL AS BIGINT) AS fe");
+      Dataset<Row> f =
+          features(data, j)
+              .selectExpr(
+                  "CAST(NULL AS BIGINT) AS id",
+                  "k",
+                  "CAST(NULL AS BIGINT) AS t",
+                  "e AS ts",
+                  "0 AS kind",
+                  "v AS fv",
+                  "e AS fe");
+      List<String> carried = new ArrayList<>();
+      for (String c : result.columns()) {
+        if (!List.of("id", "k", "t").contains(c)) {
+          carried.add(c);
+        }
+      }
+      for (String c : carried) {
+        f = f.withColumn(c, lit(null).cast(result.schema().apply(c).dataType()));
+      }
+      l = l.select(orderedColumns(l, f));
+      f = f.select(orderedColumns(l, f));
+      Dataset<Row> u = l.unionByName(f);
+      u.createOrReplaceTempView("u");
+      String window =
+          "OVER (PARTITION BY k ORDER BY ts, kind ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
+      StringBuilder select = new StringBuilder("SELECT id, k, t");
+      for (String c : carried) {
+        select.append(", ").append(c);
+      }
+      select.append(", last(fv, true) ").append(window).append(" AS v").append(j);
+      select.append(", last(fe, true) ").append(window).append(" AS e").append(j);
+      result = spark.sql("SELECT * FROM (" + select + ", kind FROM u) WHERE kind = 1").drop("kind");
+    }
+    return result.select(outputColumns(sources).stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  private static Column[] orderedColumns(Dataset<Row> l, Dataset<Row> f) {
+    return java.util.Arrays.stream(l.columns()).map(c -> col(c)).toArray(Column[]::new);
+  }
+
+  /** Spark's own Dataset.joinAsOf (a nested loop after rewriting). */
+  Dataset<Row> joinAsOf(Path data, int sources) {
+    Dataset<Row> result = labels(data);
+    for (int j = 0; j < sources; j++) {
+      var left = (org.apache.spark.sql.classic.Dataset<Row>) result;
+      var right =
+          (org.apache.spark.sql.classic.Dataset<Row>)
+              features(data, j).selectExpr("k", "e AS e" + j, "v AS v" + j);
+      result =
+          left.joinAsOf(
+              right,
+              left.col("t"),
+              right.col("e" + j),
+              scala.jdk.javaapi.CollectionConverters.asScala(List.of("k")).toSeq(),
+              "left",
+              null,
+              true,
+              "backward");
+    }
+    return result.select(outputColumns(sources).stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** DuckDB's ASOF JOIN over the same Parquet files, in this process. */
+  void duckDb(Path data, int sources, Path out) throws Exception {
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement()) {
+      st.execute("SET threads = 2");
+      st.execute("SET temp_directory = '" + root.resolve("duckdb-tmp") + "'");
+      StringBuilder select = new StringBuilder("SELECT l.id");
+      StringBuilder from =
+          new StringBuilder(" FROM read_parquet('" + data.resolve("labels") + "/*.parquet') l");
+      for (int j = 0; j < sources; j++) {
+        select
+            .append(", f")
+            .append(j)
+            .append(".v AS v")
+            .append(j)
+            .append(", f")
+            .append(j)
+            .append(".e AS e")
+            .append(j);
+        from.append(" ASOF LEFT JOIN read_parquet('")
+            .append(data.resolve("f" + j))
+            .append("/*.parquet') f")
+            .append(j)
+            .append(" ON l.k = f")
+            .append(j)
+            .append(".k AND l.t >= f")
+            .append(j)
+            .append(".e");
+      }
+      st.execute("COPY (" + select + from + ") TO '" + out + "' (FORMAT PARQUET)");
+    }
+  }
+
+  /** Read the inputs, write the labels, no join: what any method must at least do. */
+  void ioFloor(Path data, int sources, Path out) {
+    labels(data).write().parquet(out.toString());
+    for (int j = 0; j < sources; j++) {
+      features(data, j).selectExpr("sum(xxhash64(k, e, v) % 1000)").collect();
+    }
+  }
+
+  // ---- running ------------------------------------------------------------------------------
+
+  interface Body {
+    void run(Path out) throws Exception;
+  }
+
+  Result measure(String set, String method, int sources, long timeoutSeconds, Body body)
+      throws Exception {
+    Path out = root.resolve("out/" + set + "/" + method);
+    deleteRecursively(out.toFile());
+    Files.createDirectories(out.getParent());
+    System.gc();
+    List<MemoryPoolMXBean> heap = new ArrayList<>();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+        heap.add(pool);
+      }
+    }
+    metrics.reset();
+    String group = "bench-" + set + "-" + method;
+    long start = System.nanoTime();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    Future<?> run =
+        executor.submit(
+            () -> {
+              spark.sparkContext().setJobGroup(group, group, true);
+              body.run(out);
+              return null;
+            });
+    String note = "";
+    Double seconds;
+    try {
+      run.get(timeoutSeconds, TimeUnit.SECONDS);
+      seconds = (System.nanoTime() - start) / 1e9;
+    } catch (TimeoutException e) {
+      spark.sparkContext().cancelJobGroup(group);
+      run.cancel(true);
+      seconds = null;
+      note = "did not finish in " + timeoutSeconds + " s";
+    } finally {
+      executor.shutdownNow();
+      executor.awaitTermination(60, TimeUnit.SECONDS);
+      // cancelled tasks run on until they notice; their metrics must not count for the next method
+      while (spark.sparkContext().statusTracker().getActiveJobIds().length > 0) {
+        Thread.sleep(200);
+      }
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : heap) {
+      peak += pool.getPeakUsage().getUsed();
+    }
+    List<Long> tasks = new ArrayList<>(metrics.taskMillis);
+    Collections.sort(tasks);
+    double max = tasks.isEmpty() ? 0 : tasks.get(tasks.size() - 1) / 1000.0;
+    double median = tasks.isEmpty() ? 0 : tasks.get(tasks.size() / 2) / 1000.0;
+    long shuffle = metrics.shuffleBytes.get() >> 20;
+    String checksum = "";
+    if (seconds != null && !method.equals("io-floor")) {
+      checksum =
+          ContentChecksum.of(
+              spark
+                  .read()
+                  .parquet(out.toString())
+                  .select(outputColumns(sources).stream().map(c -> col(c)).toArray(Column[]::new)));
+    }
+    Result r = new Result(method, seconds, peak >> 20, shuffle, max, median, checksum, note);
+    log("%s %s: %s", set, method, r);
+    return r;
+  }
+
+  List<Result> runSet(String set, Path data, int sources, List<String> methods) throws Exception {
+    List<Result> results = new ArrayList<>();
+    List<Integer> all = new ArrayList<>();
+    for (int j = 0; j < sources; j++) {
+      all.add(j);
+    }
+    long big = 100_000;
+    for (String m : methods) {
+      switch (m) {
+        case "ours" ->
+            results.add(
+                measure(
+                    set,
+                    m,
+                    sources,
+                    big,
+                    out ->
+                        ours(data, all, new RangePartitioning()).write().parquet(out.toString())));
+        case "ours-hash" ->
+            results.add(
+                measure(
+                    set,
+                    m,
+                    sources,
+                    big,
+                    out ->
+                        ours(data, all, new KeyHashPartitioning())
+                            .write()
+                            .parquet(out.toString())));
+        case "window-sql" ->
+            results.add(
+                measure(
+                    set,
+                    m,
+                    sources,
+                    asofTimeoutSeconds,
+                    out -> windowSql(data, sources).write().parquet(out.toString())));
+        case "union-last" ->
+            results.add(
+                measure(
+                    set,
+                    m,
+                    sources,
+                    big,
+                    out -> unionLast(data, sources).write().parquet(out.toString())));
+        case "spark-joinAsOf" ->
+            results.add(
+                measure(
+                    set,
+                    m,
+                    sources,
+                    asofTimeoutSeconds,
+                    out -> joinAsOf(data, sources).write().parquet(out.toString())));
+        case "duckdb" ->
+            results.add(measure(set, m, sources, big, out -> duckDb(data, sources, out)));
+        case "io-floor" ->
+            results.add(measure(set, m, sources, big, out -> ioFloor(data, sources, out)));
+        default -> throw new IllegalArgumentException("unknown method " + m);
+      }
+    }
+    return results;
+  }
+
+  void table(String title, List<Result> results) {
+    Result ours = results.stream().filter(r -> r.method().equals("ours")).findFirst().orElse(null);
+    String reference =
+        results.stream().map(Result::checksum).filter(c -> !c.isEmpty()).findFirst().orElse("");
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n### ").append(title).append("\n\n");
+    sb.append(
+        "| method | wall s | × ours | peak heap MiB | shuffle MiB | max task s | median task s | same rows |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Result r : results) {
+      String ratio =
+          r.seconds() == null || ours == null || ours.seconds() == null
+              ? "—"
+              : String.format(Locale.ROOT, "%.2f", r.seconds() / ours.seconds());
+      String same =
+          r.method().equals("io-floor")
+              ? "n/a"
+              : r.seconds() == null
+                  ? r.note()
+                  : r.checksum().equals(reference) ? "yes" : "NO: " + r.checksum();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %d | %d | %.1f | %.1f | %s |%n",
+              r.method(),
+              r.seconds() == null ? "DNF" : String.format(Locale.ROOT, "%.1f", r.seconds()),
+              ratio,
+              r.peakHeapMiB(),
+              r.shuffleMiB(),
+              r.maxTaskSeconds(),
+              r.medianTaskSeconds(),
+              same));
+    }
+    System.out.print(sb);
+    report.append(sb);
+  }
+
+  static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+  }
+
+  static void deleteRecursively(File f) {
+    File[] children = f.listFiles();
+    if (children != null) {
+      for (File c : children) {
+        deleteRecursively(c);
+      }
+    }
+    f.delete();
+  }
+
+  /** Runs every Spark method once on small data, so that no method pays for a cold JIT. */
+  void warmUp() throws Exception {
+    Path data = generate("warm-up", new AsOfWorkload.Shape(9, 20_000, 200_000, 10_000, 1, 0));
+    long start = System.nanoTime();
+    for (String m : List.of("ours", "ours-hash", "union-last", "duckdb", "io-floor")) {
+      runSet("warm-up", data, 1, List.of(m));
+    }
+    log("warmed up in %.1f s", (System.nanoTime() - start) / 1e9);
+  }
+
+  // ---- main ---------------------------------------------------------------------------------
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    String sets = opts.getOrDefault("sets", "S,H,M,L");
+    double scale = Double.parseDouble(opts.getOrDefault("scale", "1"));
+    long timeout = Long.parseLong(opts.getOrDefault("asof-timeout", "600"));
+    List<String> methods =
+        List.of(
+            opts.getOrDefault(
+                    "methods",
+                    "ours,ours-hash,window-sql,union-last,spark-joinAsOf,duckdb,io-floor")
+                .split(","));
+    Path root = Path.of(opts.getOrDefault("dir", "target/bench")).toAbsolutePath();
+    int partitions = Integer.parseInt(opts.getOrDefault("partitions", "64"));
+
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("trainforge-benchmark")
+            .config("spark.sql.shuffle.partitions", String.valueOf(partitions))
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .config("spark.local.dir", root.resolve("spark-tmp").toString())
+            .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    JoinBenchmark bench = new JoinBenchmark(spark, root, timeout);
+    bench.warmUp();
+    long n = (long) (20_000_000 * scale);
+    long labels = (long) (2_000_000 * scale);
+    long keys = (long) (1_000_000 * scale);
+    for (String set : sets.split(",")) {
+      switch (set) {
+        case "S" -> {
+          Path data = bench.generate("S", new AsOfWorkload.Shape(1, labels, n, keys, 1, 0));
+          bench.table(
+              String.format(
+                  Locale.ROOT,
+                  "(S) %,d labels × %,d feature rows, %,d keys, Zipf",
+                  labels,
+                  n,
+                  keys),
+              bench.runSet("S", data, 1, methods));
+        }
+        case "H" -> {
+          Path data = bench.generate("H", new AsOfWorkload.Shape(2, labels, n, keys, 1, 0.2));
+          bench.table(
+              String.format(Locale.ROOT, "(H) as S, one key with 20%% of labels and feature rows"),
+              bench.runSet("H", data, 1, methods));
+        }
+        case "M" -> {
+          long m = (long) (10_000_000 * scale);
+          Path data = bench.generate("M", new AsOfWorkload.Shape(3, labels, m, keys, 5, 0));
+          List<Result> results =
+              new ArrayList<>(
+                  bench.runSet(
+                      "M", data, 5, List.of("ours", "window-sql", "union-last", "duckdb")));
+          double single = 0;
+          for (int j = 0; j < 5; j++) {
+            int source = j;
+            Result r =
+                bench.measure(
+                    "M",
+                    "ours-single-" + j,
+                    1,
+                    100_000,
+                    out ->
+                        bench
+                            .ours(data, List.of(source), new RangePartitioning())
+                            .write()
+                            .parquet(out.toString()));
+            single += r.seconds();
+          }
+          results.add(
+              new Result("5 single-source runs of ours, summed", single, 0, 0, 0, 0, "", ""));
+          bench.table(
+              String.format(Locale.ROOT, "(M) %,d labels, five sources of %,d rows", labels, m),
+              results);
+        }
+        case "L" -> {
+          List<Result> results = new ArrayList<>();
+          for (long rows : new long[] {2_000_000, 4_000_000, 8_000_000, 16_000_000}) {
+            long r = (long) (rows * scale);
+            Path data = bench.generate("L" + r, new AsOfWorkload.Shape(4, labels, r, keys, 1, 0));
+            Result ours =
+                bench.measure(
+                    "L" + r,
+                    "ours",
+                    1,
+                    100_000,
+                    out ->
+                        bench
+                            .ours(data, List.of(0), new RangePartitioning())
+                            .write()
+                            .parquet(out.toString()));
+            results.add(
+                new Result(
+                    String.format(Locale.ROOT, "ours, %,d feature rows", r),
+                    ours.seconds(),
+                    ours.peakHeapMiB(),
+                    ours.shuffleMiB(),
+                    ours.maxTaskSeconds(),
+                    ours.medianTaskSeconds(),
+                    "",
+                    ""));
+          }
+          bench.table(
+              "(L) scale series, " + String.format(Locale.ROOT, "%,d", labels) + " labels",
+              results);
+        }
+        case "single" -> {
+          Path data =
+              bench.generate(
+                  "single", new AsOfWorkload.Shape(5, (long) (5_000_000 * scale), n, 1, 1, 0));
+          bench.table(
+              "one key: "
+                  + String.format(
+                      Locale.ROOT,
+                      "%,d labels × %,d feature rows, heap %d MiB",
+                      (long) (5_000_000 * scale),
+                      n,
+                      Runtime.getRuntime().maxMemory() >> 20),
+              bench.runSet("single", data, 1, List.of("ours")));
+        }
+        default -> throw new IllegalArgumentException("unknown set " + set);
+      }
+    }
+    Path reportFile = root.resolve("results.md");
+    Files.writeString(reportFile, bench.report.toString());
+    log("results in %s", reportFile);
+    spark.stop();
+  }
+}
