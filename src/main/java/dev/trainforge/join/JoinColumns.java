@@ -17,7 +17,6 @@ public final class JoinColumns {
   /** Feature tie-break value (nullable; nulls order first), on a source's input. */
   public static final String TIE_BREAK = "__tf_tb";
 
-  static final String CONTENT_HASH = "__tf_h";
   static final String ORDER = "__tf_o";
   static final String LABEL = "__tf_label";
   static final String SOURCE_PREFIX = "__tf_s";

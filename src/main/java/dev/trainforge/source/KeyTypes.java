@@ -1,17 +1,29 @@
 package dev.trainforge.source;
 
-import org.apache.spark.sql.types.BinaryType;
+import java.util.Set;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
-import org.apache.spark.sql.types.StructType;
 
-/** Which column types can be entity keys, and which key types join with each other. */
+/** Which column types can be entity keys (those the join's merge compares), and which join. */
 final class KeyTypes {
+  private static final Set<String> KEY_TYPES =
+      Set.of(
+          "byte",
+          "short",
+          "integer",
+          "long",
+          "string",
+          "boolean",
+          "date",
+          "timestamp",
+          "timestamp_ntz");
+
   private KeyTypes() {}
 
   /** Why {@code type} cannot be a key, or null if it can. */
@@ -19,16 +31,12 @@ final class KeyTypes {
     if (type instanceof FloatType || type instanceof DoubleType) {
       return "a floating-point column (equality on floats is not reliable; cast it upstream)";
     }
-    if (type instanceof BinaryType
-        || type instanceof StructType
-        || !type.typeName().matches("[a-z_]+.*")) {
-      return "of type " + type.simpleString() + " (use a string, integer, decimal or date column)";
+    if (type instanceof DecimalType || KEY_TYPES.contains(type.typeName())) {
+      return null;
     }
-    if (type instanceof org.apache.spark.sql.types.ArrayType
-        || type instanceof org.apache.spark.sql.types.MapType) {
-      return "of type " + type.simpleString() + " (use a string, integer, decimal or date column)";
-    }
-    return null;
+    return "of type "
+        + type.simpleString()
+        + " (use a string, integer, decimal, boolean, date or timestamp column)";
   }
 
   static boolean isIntegral(DataType t) {

@@ -158,11 +158,6 @@ public final class VersionPublisher {
         .table(staged.table());
   }
 
-  /** A published version's rows, by tag. */
-  public Dataset<Row> read(String tag) {
-    return spark.read().option("versionAsOf", tag).table(output.qualifiedName());
-  }
-
   /**
    * Makes a staged version visible: in one commit, {@code main} moves to its snapshot, the tag is
    * created and the audit branch is removed.
