@@ -1,5 +1,6 @@
 package dev.trainforge.cli;
 
+import dev.trainforge.spark.SparkSessions;
 import dev.trainforge.synth.CardPayments;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -57,20 +58,9 @@ final class SampleDataCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark =
-        SparkSession.builder()
-            .appName("trainforge-sample-data")
-            .master(System.getProperty("spark.master", "local[*]"))
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
+        SparkSessions.localBuilder(
+                System.getProperty("spark.master", "local[*]"), "trainforge-sample-data")
             .config("spark.ui.enabled", "false")
-            .config(
-                "spark.sql.extensions",
-                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
-                    + "io.delta.sql.DeltaSparkSessionExtension")
-            .config(
-                "spark.sql.catalog.spark_catalog",
-                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     CardPayments.Shape shape = new CardPayments.Shape(seed, transactions, users, merchants, days);

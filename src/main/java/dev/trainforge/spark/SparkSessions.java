@@ -16,7 +16,7 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   /** Static settings: they must be in place before the session starts. */
-  static Map<String, String> staticDefaults(AppSettings settings) {
+  static Map<String, String> staticDefaults(Map<String, String> overrides) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put(
         "spark.sql.extensions",
@@ -26,8 +26,24 @@ public final class SparkSessions {
     conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.put("spark.sql.adaptive.enabled", "true");
     conf.put("spark.databricks.delta.snapshotPartitions", "2");
-    conf.putAll(settings.sparkConf());
+    conf.putAll(overrides);
     return conf;
+  }
+
+  /**
+   * A builder for a local session on loopback with the settings every trainforge session needs
+   * (Iceberg and Delta, UTC); callers add their own.
+   */
+  public static SparkSession.Builder localBuilder(String master, String appName) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master(master)
+            .appName(appName)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.session.timeZone", "UTC");
+    staticDefaults(Map.of()).forEach(builder::config);
+    return builder;
   }
 
   /**
@@ -50,7 +66,7 @@ public final class SparkSessions {
       setIfAbsent(builder, existing, "spark.driver.bindAddress", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.ui.showConsoleProgress", "false");
     }
-    staticDefaults(settings).forEach((k, v) -> setIfAbsent(builder, existing, k, v));
+    staticDefaults(settings.sparkConf()).forEach((k, v) -> setIfAbsent(builder, existing, k, v));
     SparkSession spark = builder.getOrCreate();
     if (local) {
       spark.sparkContext().setLogLevel("WARN");

@@ -23,24 +23,10 @@ public final class SharedSpark {
   public static synchronized SparkSession session() {
     if (spark == null) {
       spark =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("trainforge-tests")
+          SparkSessions.localBuilder("local[2]", "trainforge-tests")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "4")
               .config("spark.default.parallelism", "4")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.sql.session.timeZone", "UTC")
-              .config(
-                  "spark.sql.extensions",
-                  "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
-                      + "io.delta.sql.DeltaSparkSessionExtension")
-              .config(
-                  "spark.sql.catalog.spark_catalog",
-                  "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-              .config("spark.databricks.delta.snapshotPartitions", "2")
-              .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
               .getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
     }
