@@ -21,14 +21,6 @@ import picocli.CommandLine.Option;
     description = {
       "Builds a dataset version from a config file and publishes it as a tagged Iceberg snapshot.",
       "The whole config is checked before Spark reads any data."
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:unexpected error (a bug or an infrastructure failure: retrying may help)",
-      "2:usage or configuration error (fix the command or the config file)",
-      "3:validation failed: nothing was published (see the report)",
-      "4:an input is missing (a path, table or partition does not exist)"
     })
 final class GenerateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,9 @@ import dev.trainforge.ExitCode;
 import dev.trainforge.TrainforgeException;
 import dev.trainforge.version.CodeVersion;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,15 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Builds point-in-time correct, versioned training datasets on Spark and Iceberg.",
-    subcommands = {GenerateCommand.class, SampleDataCommand.class, CommandLine.HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:unexpected error (a bug or an infrastructure failure: retrying may help)",
-      "2:usage or configuration error (fix the command or the config file)",
-      "3:validation failed: nothing was published (see the report)",
-      "4:an input is missing (a path, table or partition does not exist)"
-    })
+    subcommands = {GenerateCommand.class, SampleDataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +31,13 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (ExitCode code : ExitCode.values()) {
+      codes.put(String.valueOf(code.code()), code.meaning());
+    }
+    for (CommandLine c : List.of(cli, cli.getSubcommands().get("generate"))) {
+      c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    }
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setExitCodeExceptionMapper(
         t -> t instanceof TrainforgeException e ? e.exitCode().code() : ExitCode.UNEXPECTED.code());

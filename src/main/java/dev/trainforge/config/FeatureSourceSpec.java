@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A feature source: an append-only log of feature values, joined as of each label's time.
@@ -103,10 +102,5 @@ public record FeatureSourceSpec(
     out.add(statusOutput());
     out.add(hashTieOutput());
     return List.copyOf(out);
-  }
-
-  /** The rename map, sorted, for canonical rendering. */
-  public Map<String, String> sortedRename() {
-    return new TreeMap<>(rename);
   }
 }
