@@ -396,59 +396,29 @@ public final class JoinBenchmark {
     ordered.sort(
         java.util.Comparator.comparing(m -> m.equals("window-sql") || m.equals("spark-joinAsOf")));
     for (String m : ordered) {
-      switch (m) {
-        case "ours" ->
-            results.add(
-                measure(
-                    set,
-                    m,
-                    sources,
-                    big,
-                    out ->
-                        ours(data, all, new RangePartitioning()).write().parquet(out.toString())));
-        case "ours-hash" ->
-            results.add(
-                measure(
-                    set,
-                    m,
-                    sources,
-                    big,
-                    out ->
-                        ours(data, all, new KeyHashPartitioning())
-                            .write()
-                            .parquet(out.toString())));
-        case "window-sql" ->
-            results.add(
-                measure(
-                    set,
-                    m,
-                    sources,
-                    asofTimeoutSeconds,
-                    out -> windowSql(data, sources).write().parquet(out.toString())));
-        case "union-last" ->
-            results.add(
-                measure(
-                    set,
-                    m,
-                    sources,
-                    big,
-                    out -> unionLast(data, sources).write().parquet(out.toString())));
-        case "spark-joinAsOf" ->
-            results.add(
-                measure(
-                    set,
-                    m,
-                    sources,
-                    asofTimeoutSeconds,
-                    out -> joinAsOf(data, sources).write().parquet(out.toString())));
-        case "duckdb" ->
-            results.add(measure(set, m, sources, big, out -> duckDb(data, sources, out)));
-        case "io-floor" ->
-            results.add(measure(set, m, sources, big, out -> ioFloor(data, sources, out)));
-        default -> throw new IllegalArgumentException("unknown method " + m);
-      }
+      boolean mayStop = m.equals("window-sql") || m.equals("spark-joinAsOf");
+      results.add(measure(set, m, sources, mayStop ? asofTimeoutSeconds : big, body(m, data, all)));
     }
     return results;
+  }
+
+  /** What method {@code m} runs: it reads {@code data} and writes its result to {@code out}. */
+  private Body body(String m, Path data, List<Integer> sources) {
+    int n = sources.size();
+    return switch (m) {
+      case "ours" -> out -> write(ours(data, sources, new RangePartitioning()), out);
+      case "ours-hash" -> out -> write(ours(data, sources, new KeyHashPartitioning()), out);
+      case "window-sql" -> out -> write(windowSql(data, n), out);
+      case "union-last" -> out -> write(unionLast(data, n), out);
+      case "spark-joinAsOf" -> out -> write(joinAsOf(data, n), out);
+      case "duckdb" -> out -> duckDb(data, n, out);
+      case "io-floor" -> out -> ioFloor(data, n, out);
+      default -> throw new IllegalArgumentException("unknown method " + m);
+    };
+  }
+
+  private static void write(Dataset<Row> rows, Path out) {
+    rows.write().parquet(out.toString());
   }
 
   void table(String title, List<Result> results) {
