@@ -2,7 +2,11 @@ package dev.trainforge.build;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a build did: the version it published, where, from how many label rows, and what the join
@@ -39,6 +43,37 @@ public record BuildResult(
     requireNonNull(tag, "tag is null");
     requireNonNull(configHash, "configHash is null");
     sources = List.copyOf(sources);
+  }
+
+  /**
+   * The result as one JSON object, for orchestrators: dataset, version, table, tag, snapshot id,
+   * config hash, row counts and per-source status counts.
+   */
+  public String toJson() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("dataset", dataset);
+    root.put("version", version);
+    root.put("table", table);
+    root.put("tag", tag);
+    root.put("snapshot-id", snapshotId);
+    root.put("config-sha256", configHash);
+    root.put("label-rows-read", labelRowsRead);
+    root.put("label-rows-dropped", labelRowsDropped);
+    root.put("rows-out", rowsOut);
+    Map<String, Object> bySource = new LinkedHashMap<>();
+    for (SourceCounts s : sources) {
+      Map<String, Object> counts = new LinkedHashMap<>();
+      s.byStatus().forEach((status, n) -> counts.put(status.name(), n));
+      counts.put("hash-ties", s.hashTies());
+      bySource.put(s.source(), counts);
+    }
+    root.put("sources", bySource);
+    root.put("millis", millis);
+    try {
+      return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot render the build result as JSON", e);
+    }
   }
 
   /** A short, human-readable summary for the end of a run. */

@@ -54,6 +54,14 @@ public final class DatasetBuild {
 
   /** Builds and publishes {@code config}'s dataset version; returns what it did. */
   public BuildResult run(BuildConfig config) {
+    return run(config, null);
+  }
+
+  /**
+   * Builds and publishes {@code config}'s dataset version, recording {@code runId} (the
+   * orchestrator's run, or null) in the version's metadata; returns what it did.
+   */
+  public BuildResult run(BuildConfig config, String runId) {
     long start = System.currentTimeMillis();
     DatasetSpec spec = config.dataset();
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
@@ -86,7 +94,7 @@ public final class DatasetBuild {
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
     StagedVersion staged;
     try {
-      staged = publisher.stage(joined, spec.tag(), summary(config, stats));
+      staged = publisher.stage(joined, spec.tag(), summary(config, stats, runId));
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Output table vanished while writing: " + e.getMessage(), e);
     }
@@ -142,7 +150,8 @@ public final class DatasetBuild {
     spark.sparkContext().setJobDescription(what == null ? null : "trainforge: " + what);
   }
 
-  private static Map<String, String> summary(BuildConfig config, LabelInput.Stats stats) {
+  private static Map<String, String> summary(
+      BuildConfig config, LabelInput.Stats stats, String runId) {
     DatasetSpec spec = config.dataset();
     Map<String, String> s = new LinkedHashMap<>();
     s.put("dataset", spec.name());
@@ -154,6 +163,9 @@ public final class DatasetBuild {
     s.put("label-rows", String.valueOf(stats.rowsIn()));
     s.put("label-rows-dropped", String.valueOf(stats.droppedNullRows()));
     s.put("code-version", CodeVersion.get());
+    if (runId != null) {
+      s.put("run-id", runId);
+    }
     return s;
   }
 

@@ -5,6 +5,8 @@ import dev.trainforge.build.DatasetBuild;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.spark.SparkSessions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +40,32 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Overrides one config key, e.g. --set dataset.version=2. Repeatable.")
   List<String> overrides = new ArrayList<>();
 
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "The orchestrator's run id (e.g. Airflow's run_id), recorded in the version's metadata.")
+  String runId;
+
+  @Option(
+      names = "--result-file",
+      paramLabel = "FILE",
+      description =
+          "Also write the result as JSON to FILE (dataset, version, tag, snapshot-id, counts).")
+  Path resultFile;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     BuildConfig build = ConfigLoader.load(config, overrides);
     SparkSession spark = SparkSessions.forBuild(build.settings());
-    BuildResult result = new DatasetBuild(spark, System.err).run(build);
+    BuildResult result = new DatasetBuild(spark, System.err).run(build, runId);
+    if (resultFile != null) {
+      Path parent = resultFile.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(resultFile, result.toJson() + System.lineSeparator());
+    }
     spec.commandLine().getOut().print(result.summary());
     spec.commandLine().getOut().flush();
     return 0;

@@ -2,6 +2,8 @@ package dev.trainforge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.version.ContentChecksum;
@@ -152,13 +154,30 @@ class GenerateCommandTest {
 
   @Test
   @Order(4)
-  void aNewVersionLeavesTheOldOneAsItWas() {
+  void aNewVersionLeavesTheOldOneAsItWas() throws Exception {
     String table = catalog + ".datasets.card_fraud";
     String v1Before = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
+    Path resultFile = home.resolve("results/v2.json");
     Run run =
-        generate("--set", "dataset.version=2", "--set", "dataset.features.user_profile.max-age=1d");
+        generate(
+            "--set",
+            "dataset.version=2",
+            "--set",
+            "dataset.features.user_profile.max-age=1d",
+            "--run-id",
+            "scheduled__2026-01-05T00:00:00+00:00",
+            "--result-file",
+            resultFile.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(table().refs()).containsOnlyKeys("main", "v1", "v2");
+    long v2Snapshot = table().snapshot("v2").snapshotId();
+    assertThat(table().snapshot("v2").summary())
+        .containsEntry("trainforge.run-id", "scheduled__2026-01-05T00:00:00+00:00");
+    JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
+    assertThat(result.get("snapshot-id").asLong()).isEqualTo(v2Snapshot);
+    assertThat(result.get("tag").asText()).isEqualTo("v2");
+    assertThat(result.get("rows-out").asLong()).isEqualTo(20000);
+    assertThat(result.at("/sources/user_profile/MATCHED").asLong()).isPositive();
     assertThat(table().currentSnapshot().snapshotId())
         .isEqualTo(table().snapshot("v2").snapshotId());
     String v1After = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
