@@ -22,6 +22,8 @@ import java.util.Map;
  * @param labelRowsDropped rows with a null time or key dropped before the join, by configuration
  * @param rowsOut rows published; always {@code labelRowsRead - labelRowsDropped}
  * @param sources per-source status counts, in the order of the output columns
+ * @param verdict the validation gate's verdict: PASS or WARN (a FAIL publishes nothing)
+ * @param report where report.json is
  * @param millis wall time of the build
  */
 public record BuildResult(
@@ -35,6 +37,8 @@ public record BuildResult(
     long labelRowsDropped,
     long rowsOut,
     List<SourceCounts> sources,
+    String verdict,
+    String report,
     long millis) {
   public BuildResult {
     requireNonNull(dataset, "dataset is null");
@@ -43,6 +47,8 @@ public record BuildResult(
     requireNonNull(tag, "tag is null");
     requireNonNull(configHash, "configHash is null");
     sources = List.copyOf(sources);
+    requireNonNull(verdict, "verdict is null");
+    requireNonNull(report, "report is null");
   }
 
   /**
@@ -68,6 +74,8 @@ public record BuildResult(
       bySource.put(s.source(), counts);
     }
     root.put("sources", bySource);
+    root.put("verdict", verdict);
+    root.put("report", report);
     root.put("millis", millis);
     try {
       return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
@@ -106,6 +114,7 @@ public record BuildResult(
               s.count(dev.trainforge.join.MatchStatus.NULL_TIME),
               s.hashTies()));
     }
+    sb.append(String.format("  validation %s, report %s%n", verdict, report));
     sb.append(
         String.format(
             "  read it    spark.read().option(\"versionAsOf\", \"%s\").table(\"%s\")%n",

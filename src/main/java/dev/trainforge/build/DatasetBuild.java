@@ -1,10 +1,6 @@
 package dev.trainforge.build;
 
-import static dev.trainforge.spark.Columns.named;
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.DatasetSpec;
@@ -20,10 +16,19 @@ import dev.trainforge.source.FeatureInput;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
+import dev.trainforge.validate.Baselines;
+import dev.trainforge.validate.CheckResult;
+import dev.trainforge.validate.Profile;
+import dev.trainforge.validate.Profiler;
+import dev.trainforge.validate.ReportStore;
+import dev.trainforge.validate.ValidationFailedException;
+import dev.trainforge.validate.ValidationReport;
+import dev.trainforge.validate.Validator;
 import dev.trainforge.version.CodeVersion;
 import dev.trainforge.version.PublishedVersion;
 import dev.trainforge.version.StagedVersion;
 import dev.trainforge.version.VersionPublisher;
+import dev.trainforge.version.VersionPublisher.AuditBranch;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -31,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -92,29 +96,50 @@ public final class DatasetBuild {
     Dataset<Row> joined = join.join(labels.joinInput(), sources).drop(JoinColumns.LABEL_TIME);
 
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
+    AuditBranch audit =
+        publisher.openAuditBranch(
+            joined.schema(), spec.tag(), spec.validation().auditBranchRetention());
+    String reportDir =
+        ReportStore.directory(
+            spec.validation().reportDir().orElse(audit.location() + "/trainforge-reports"),
+            spec.name(),
+            audit.branch());
+    Map<String, String> summary = summary(config, stats, runId);
+    summary.put("report", reportDir + "/" + ReportStore.JSON);
     StagedVersion staged;
     try {
-      staged = publisher.stage(joined, spec.tag(), summary(config, stats, runId));
+      staged = publisher.write(audit, joined, summary);
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Output table vanished while writing: " + e.getMessage(), e);
     }
 
-    describe("count statuses of audit snapshot " + staged.snapshotId());
-    Counts counts = countStatuses(publisher.read(staged), spec);
-    if (counts.rows() != stats.rowsIn() || staged.totalRecords() != stats.rowsIn()) {
-      throw new IllegalStateException(
-          "Cannot publish '"
-              + spec.name()
-              + "' "
-              + spec.tag()
-              + ": "
-              + counts.rows()
-              + " rows out but "
-              + stats.rowsIn()
-              + " label rows in (a bug: the join must keep every label row once); the snapshot"
-              + " stays on branch '"
-              + staged.branch()
-              + "' for inspection");
+    describe("validate audit snapshot " + staged.snapshotId());
+    ReportStore reports = new ReportStore(publisher.io());
+    Baselines.Resolved baseline = new Baselines(publisher, reports).resolve(spec);
+    Profiler.Measured measured =
+        new Profiler(spec, baseline.profile()).profile(publisher.read(staged));
+    Validator.Outcome outcome =
+        new Validator(spec).validate(measured, stats.rowsIn(), baseline.profile());
+    ValidationReport report =
+        new ValidationReport(
+            ValidationReport.FORMAT,
+            spec.name(),
+            spec.version(),
+            staged.table(),
+            staged.branch(),
+            staged.snapshotId(),
+            java.time.Instant.now().toString(),
+            baseline.ref(),
+            verdict(outcome.checks()),
+            outcome.checks(),
+            measured.profile(),
+            outcome.numeric(),
+            outcome.categorical());
+    String reportLocation = reports.write(reportDir, report);
+    log.println(report.summaryLine(reportLocation));
+    if (report.verdict() == CheckResult.Outcome.FAIL) {
+      describe(null);
+      throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
     PublishedVersion published = publisher.publish(staged, spec.tag());
     describe(null);
@@ -127,9 +152,53 @@ public final class DatasetBuild {
         config.configHash(),
         stats.rows(),
         stats.droppedNullRows(),
-        counts.rows(),
-        counts.sources(),
+        measured.profile().rows(),
+        sourceCounts(measured.profile()),
+        report.verdict().name(),
+        reportLocation,
         System.currentTimeMillis() - start);
+  }
+
+  private static CheckResult.Outcome verdict(List<CheckResult> checks) {
+    if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.FAIL)) {
+      return CheckResult.Outcome.FAIL;
+    }
+    if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.WARN)) {
+      return CheckResult.Outcome.WARN;
+    }
+    return CheckResult.Outcome.PASS;
+  }
+
+  private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
+    List<String> failed = new ArrayList<>();
+    for (CheckResult c : report.checks()) {
+      if (c.outcome() == CheckResult.Outcome.FAIL) {
+        failed.add(c.check() + " on " + c.subject() + ": " + c.detail());
+      }
+    }
+    return "Cannot publish '"
+        + spec.name()
+        + "' "
+        + spec.tag()
+        + ": validation failed ("
+        + String.join("; ", failed)
+        + "). Nothing was published; the audit snapshot "
+        + report.snapshotId()
+        + " stays on branch '"
+        + report.branch()
+        + "' for inspection; report: "
+        + location
+        + " (fix the inputs, or relax dataset.validation.checks if the change is expected)";
+  }
+
+  private static List<SourceCounts> sourceCounts(Profile profile) {
+    List<SourceCounts> out = new ArrayList<>();
+    for (Profile.SourceProfile s : profile.sources()) {
+      Map<MatchStatus, Long> byStatus = new EnumMap<>(MatchStatus.class);
+      s.statuses().forEach((status, n) -> byStatus.put(MatchStatus.valueOf(status), n));
+      out.add(new SourceCounts(s.source(), byStatus, s.hashTies()));
+    }
+    return out;
   }
 
   private static JoinPartitioning partitioning(BuildConfig config) {
@@ -167,30 +236,5 @@ public final class DatasetBuild {
       s.put("run-id", runId);
     }
     return s;
-  }
-
-  /** Rows and per-source status counts of a written snapshot, from one aggregation. */
-  record Counts(long rows, List<SourceCounts> sources) {}
-
-  static Counts countStatuses(Dataset<Row> rows, DatasetSpec spec) {
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
-    for (FeatureSourceSpec f : spec.features()) {
-      for (MatchStatus status : MatchStatus.values()) {
-        aggs.add(count_if(named(f.statusOutput()).equalTo(status.name())));
-      }
-      aggs.add(count_if(named(f.hashTieOutput()).equalTo(true)));
-    }
-    Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-    List<SourceCounts> sources = new ArrayList<>();
-    int i = 1;
-    for (FeatureSourceSpec f : spec.features()) {
-      Map<MatchStatus, Long> byStatus = new EnumMap<>(MatchStatus.class);
-      for (MatchStatus status : MatchStatus.values()) {
-        byStatus.put(status, r.getLong(i++));
-      }
-      sources.add(new SourceCounts(f.name(), byStatus, r.getLong(i++)));
-    }
-    return new Counts(r.getLong(0), sources);
   }
 }

@@ -38,7 +38,14 @@ public final class ConfigLoader {
 
   /** Subtrees whose keys are free-form names rather than settings. */
   private static final Set<String> FREE_MAPS =
-      Set.of("trainforge.spark.conf", "trainforge.catalog.properties");
+      Set.of(
+          "trainforge.spark.conf",
+          "trainforge.catalog.properties",
+          "dataset.validation.expected-schema",
+          "dataset.validation.columns");
+
+  private static final Set<String> COLUMN_RULE_KEYS =
+      Set.of("min", "max", "max-null-rate", "domain");
 
   private ConfigLoader() {}
 
@@ -282,7 +289,94 @@ public final class ConfigLoader {
             r.stringOr("dataset.output.namespace", "datasets"),
             r.optionalString("dataset.output.table").orElse(name == null ? "unnamed" : name));
     return new DatasetSpec(
-        name == null ? "unnamed" : name, version == null ? "0" : version, labels, features, output);
+        name == null ? "unnamed" : name,
+        version == null ? "0" : version,
+        labels,
+        features,
+        output,
+        readValidation(r, labels));
+  }
+
+  private static ValidationSpec readValidation(ConfigReader r, LabelSpec labels) {
+    String p = "dataset.validation.";
+    Map<ValidationSpec.Check, ValidationSpec.Limit> limits =
+        new java.util.EnumMap<>(ValidationSpec.Check.class);
+    for (ValidationSpec.Check check : ValidationSpec.Check.values()) {
+      String key = p + "checks." + check.configName();
+      if (check.isMetric()) {
+        limits.put(
+            check,
+            new ValidationSpec.Limit(
+                r.optionalDouble(key + ".warn"), r.optionalDouble(key + ".fail")));
+      } else {
+        limits.put(
+            check,
+            ValidationSpec.Limit.of(
+                r.enumValue(
+                    key + ".severity",
+                    ValidationSpec.Severity.class,
+                    ValidationSpec.Severity.OFF)));
+      }
+    }
+    Optional<String> labelColumn = r.optionalString(p + "label-column");
+    if (labelColumn.isPresent() && !labels.labelColumns().contains(labelColumn.get())) {
+      r.problem(
+          r.where(p + "label-column")
+              + ": key '"
+              + p
+              + "label-column' names '"
+              + labelColumn.get()
+              + "', which is not in dataset.labels.label-columns "
+              + labels.labelColumns()
+              + " (add it there, or name one of them)");
+    }
+    int topK = r.integer(p + "top-k");
+    if (topK < 1) {
+      r.problem(r.where(p + "top-k") + ": key '" + p + "top-k' is " + topK + " (use 1 or more)");
+    }
+    return new ValidationSpec(
+        r.optionalString(p + "report-dir").map(ConfigLoader::absoluteLocal),
+        r.stringOr(p + "baseline", ValidationSpec.PREVIOUS),
+        labelColumn.or(() -> labels.labelColumns().stream().findFirst()),
+        Math.max(topK, 1),
+        r.optionalDuration(p + "audit-branch-retention").orElse(Duration.ofDays(7)),
+        r.stringMap(p + "expected-schema"),
+        readColumnRules(r, p + "columns"),
+        limits);
+  }
+
+  private static List<ValidationSpec.ColumnRule> readColumnRules(ConfigReader r, String path) {
+    List<ValidationSpec.ColumnRule> rules = new ArrayList<>();
+    Config merged = r.config();
+    if (!merged.hasPath(path)) {
+      return rules;
+    }
+    for (Map.Entry<String, ConfigValue> e : merged.getObject(path).entrySet()) {
+      String column = e.getKey();
+      String key = path + "." + com.typesafe.config.ConfigUtil.quoteString(column);
+      if (!(e.getValue() instanceof ConfigObject rule)) {
+        r.problem(
+            ConfigReader.describe(e.getValue().origin())
+                + ": key '"
+                + key
+                + "' must be an object such as { min = 0, max = 1 }");
+        continue;
+      }
+      for (Map.Entry<String, ConfigValue> k : rule.entrySet()) {
+        if (!COLUMN_RULE_KEYS.contains(k.getKey())) {
+          r.problem(unknown(k.getValue(), key + "." + k.getKey(), k.getKey(), COLUMN_RULE_KEYS));
+        }
+      }
+      rules.add(
+          new ValidationSpec.ColumnRule(
+              column,
+              r.optionalDouble(key + ".min"),
+              r.optionalDouble(key + ".max"),
+              r.optionalDouble(key + ".max-null-rate"),
+              r.stringList(key + ".domain")));
+    }
+    rules.sort(java.util.Comparator.comparing(ValidationSpec.ColumnRule::column));
+    return rules;
   }
 
   private static LabelSpec readLabels(ConfigReader r) {

@@ -140,6 +140,18 @@ final class ConfigReader {
     }
   }
 
+  Optional<Double> optionalDouble(String path) {
+    if (!config.hasPath(path)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(config.getDouble(path));
+    } catch (WrongType | BadValue e) {
+      problem(wrongType(path, "a number"));
+      return Optional.empty();
+    }
+  }
+
   int integer(String path) {
     try {
       return config.getInt(path);

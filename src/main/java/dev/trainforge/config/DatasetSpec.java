@@ -13,13 +13,15 @@ public record DatasetSpec(
     String version,
     LabelSpec labels,
     List<FeatureSourceSpec> features,
-    OutputSpec output) {
+    OutputSpec output,
+    ValidationSpec validation) {
   public DatasetSpec {
     requireNonNull(name, "name is null");
     requireNonNull(version, "version is null");
     requireNonNull(labels, "labels is null");
     features = List.copyOf(features);
     requireNonNull(output, "output is null");
+    requireNonNull(validation, "validation is null");
   }
 
   /** The Iceberg tag of this version. */

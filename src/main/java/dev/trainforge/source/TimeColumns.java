@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.TimestampType;
  * Timestamps are instants; timestamps without zone and dates are read as UTC (the session time zone
  * is UTC); text is parsed with the configured pattern in the configured zone.
  */
-final class TimeColumns {
+public final class TimeColumns {
   private TimeColumns() {}
 
   /** Why {@code type} cannot be a time column under {@code parsing}, or null if it can. */
@@ -40,7 +40,7 @@ final class TimeColumns {
   }
 
   /** Epoch microseconds of {@code c}; null where it is null or (text) does not parse. */
-  static Column micros(Column c, DataType type, TimeParsing parsing) {
+  public static Column micros(Column c, DataType type, TimeParsing parsing) {
     if (type instanceof TimestampType) {
       return unix_micros(c);
     }

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Publishes dataset versions to an Iceberg table by write-audit-publish: a build writes one
@@ -96,36 +97,63 @@ public final class VersionPublisher {
   }
 
   /**
-   * Writes {@code rows} as one snapshot on a new audit branch; {@code main} and the tags are
-   * untouched. Creates the namespace and table on first use.
+   * An audit branch, created off {@code main} for one build.
    *
-   * @param summary properties recorded in the snapshot summary, each under {@link #PREFIX}
+   * @param table the table's qualified name
+   * @param location the table's location, where reports go by default
+   * @param branch the branch name
    */
-  public StagedVersion stage(Dataset<Row> rows, String tag, Map<String, String> summary)
-      throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
-    Table table = createIfMissing(rows);
+  public record AuditBranch(String table, String location, String branch) {}
+
+  /**
+   * Creates the table if missing and a fresh audit branch off {@code main}, kept for {@code
+   * retention} after its last snapshot (Iceberg's max ref age: snapshot expiry removes it later).
+   * {@code main} and the tags are untouched.
+   */
+  public AuditBranch openAuditBranch(StructType schema, String tag, java.time.Duration retention) {
+    Table table = createIfMissing(schema);
     String branch = "audit_" + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
     // Branch off main, so that the overwrite below replaces main's rows and main is an ancestor;
     // on a new table Iceberg points the branch at an empty snapshot that main never sees.
-    table.manageSnapshots().createBranch(branch).commit();
+    table
+        .manageSnapshots()
+        .createBranch(branch)
+        .setMaxRefAgeMs(branch, retention.toMillis())
+        .commit();
+    return new AuditBranch(output.qualifiedName(), table.location(), branch);
+  }
+
+  /**
+   * Writes {@code rows} as one snapshot on the audit branch; {@code main} and the tags are
+   * untouched.
+   *
+   * @param summary properties recorded in the snapshot summary, each under {@link #PREFIX}
+   */
+  public StagedVersion write(AuditBranch audit, Dataset<Row> rows, Map<String, String> summary)
+      throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
     // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
     var writer =
-        rows.writeTo(output.qualifiedName() + ".branch_" + branch).option("mergeSchema", "true");
+        rows.writeTo(audit.table() + ".branch_" + audit.branch()).option("mergeSchema", "true");
     for (Map.Entry<String, String> e : summary.entrySet()) {
       writer = writer.option("snapshot-property." + PREFIX + e.getKey(), e.getValue());
     }
     writer.overwrite(functions.lit(true));
-    table.refresh();
-    Snapshot snapshot = table.snapshot(branch);
+    Table table = catalog().loadTable(id());
+    Snapshot snapshot = table.snapshot(audit.branch());
     if (snapshot == null) {
       throw new IllegalStateException(
-          "Iceberg did not create branch '" + branch + "' in " + output.qualifiedName());
+          "Iceberg did not create branch '" + audit.branch() + "' in " + audit.table());
     }
     return new StagedVersion(
-        output.qualifiedName(), branch, snapshot.snapshotId(), snapshot.summary());
+        audit.table(), audit.branch(), snapshot.snapshotId(), snapshot.summary());
   }
 
-  private Table createIfMissing(Dataset<Row> rows) {
+  /** The table's IO, for files kept beside it (reports). */
+  public org.apache.iceberg.io.FileIO io() {
+    return catalog().loadTable(id()).io();
+  }
+
+  private Table createIfMissing(StructType schema) {
     Catalog catalog = catalog();
     Namespace ns = Namespace.of(output.namespace());
     if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(ns)) {
@@ -141,7 +169,7 @@ public final class VersionPublisher {
       try {
         return catalog.createTable(
             id(),
-            SparkSchemaUtil.convert(rows.schema()),
+            SparkSchemaUtil.convert(schema),
             PartitionSpec.unpartitioned(),
             new LinkedHashMap<>(TABLE_PROPERTIES));
       } catch (AlreadyExistsException raced) {

@@ -163,8 +163,11 @@ class BuildInputsTest {
             + " ('b', CAST(NULL AS TIMESTAMP), 1L), ('c', TIMESTAMP'2026-01-02 00:00:00', NULL)"
             + " AS t(id, ts, user)");
     features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
-    BuildResult result = build(config("", ""));
+    // By default the gate refuses labels without a time (the spec); allow them here.
+    BuildResult result =
+        build(config("", "", "dataset.validation.checks.null-label-time.severity=warn"));
     assertThat(result.rowsOut()).isEqualTo(3);
+    assertThat(result.verdict()).isEqualTo("WARN");
     SourceCounts f = result.sources().get(0);
     assertThat(f.count(MatchStatus.MATCHED)).isEqualTo(1);
     assertThat(f.count(MatchStatus.NULL_TIME)).isEqualTo(1);

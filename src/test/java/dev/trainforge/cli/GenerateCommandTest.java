@@ -154,9 +154,37 @@ class GenerateCommandTest {
 
   @Test
   @Order(4)
+  void aDriftedVersionFailsTheGateAndLeavesMainAsItWas() throws Exception {
+    // A max age of one day instead of three empties many user_profile values: a shifted
+    // distribution that the PSI against v1 (the latest published version) catches.
+    long mainBefore = table().currentSnapshot().snapshotId();
+    Run run =
+        generate("--set", "dataset.version=2", "--set", "dataset.features.user_profile.max-age=1d");
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith("Cannot publish 'card_fraud' v2: validation failed (psi on user_profile__")
+        .contains("Nothing was published; the audit snapshot")
+        .contains("(fix the inputs, or relax dataset.validation.checks if the change is expected)");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(mainBefore);
+    assertThat(table().refs().keySet()).contains("main", "v1").doesNotContain("v2");
+    String branch =
+        table().refs().keySet().stream().filter(r -> r.startsWith("audit_v2_")).findFirst().get();
+    assertThat(table().refs().get(branch).maxRefAgeMs()).isEqualTo(7L * 24 * 3600 * 1000);
+
+    String report = table().snapshot(branch).summary().get("trainforge.report");
+    JsonNode json = new ObjectMapper().readTree(Path.of(report).toFile());
+    assertThat(json.get("verdict").asText()).isEqualTo("FAIL");
+    assertThat(json.at("/baseline/tag").asText()).isEqualTo("v1");
+    assertThat(json.at("/baseline/snapshot-id").asLong()).isEqualTo(mainBefore);
+    assertThat(Path.of(report).resolveSibling("report.html")).exists();
+  }
+
+  @Test
+  @Order(5)
   void aNewVersionLeavesTheOldOneAsItWas() throws Exception {
     String table = catalog + ".datasets.card_fraud";
     String v1Before = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
+    String v1Report = table().snapshot("v1").summary().get("trainforge.report");
     Path resultFile = home.resolve("results/v2.json");
     Run run =
         generate(
@@ -164,22 +192,29 @@ class GenerateCommandTest {
             "dataset.version=2",
             "--set",
             "dataset.features.user_profile.max-age=1d",
+            // The drift is expected this time: it warns instead of failing.
+            "--set",
+            "dataset.validation.checks.psi.fail=null",
             "--run-id",
             "scheduled__2026-01-05T00:00:00+00:00",
             "--result-file",
             resultFile.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(table().refs()).containsOnlyKeys("main", "v1", "v2");
+    assertThat(run.out()).contains("validation WARN, report ");
+    assertThat(table().refs().keySet()).contains("main", "v1", "v2");
     long v2Snapshot = table().snapshot("v2").snapshotId();
-    assertThat(table().snapshot("v2").summary())
-        .containsEntry("trainforge.run-id", "scheduled__2026-01-05T00:00:00+00:00");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(v2Snapshot);
+    Map<String, String> summary = table().snapshot("v2").summary();
+    assertThat(summary)
+        .containsEntry("trainforge.run-id", "scheduled__2026-01-05T00:00:00+00:00")
+        .containsKey("trainforge.report");
+    assertThat(summary.get("trainforge.report")).isNotEqualTo(v1Report);
     JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
     assertThat(result.get("snapshot-id").asLong()).isEqualTo(v2Snapshot);
     assertThat(result.get("tag").asText()).isEqualTo("v2");
+    assertThat(result.get("verdict").asText()).isEqualTo("WARN");
     assertThat(result.get("rows-out").asLong()).isEqualTo(20000);
     assertThat(result.at("/sources/user_profile/MATCHED").asLong()).isPositive();
-    assertThat(table().currentSnapshot().snapshotId())
-        .isEqualTo(table().snapshot("v2").snapshotId());
     String v1After = ContentChecksum.of(spark.read().option("versionAsOf", "v1").table(table));
     String v2 = ContentChecksum.of(spark.read().option("versionAsOf", "v2").table(table));
     assertThat(v1After).isEqualTo(v1Before);
@@ -187,7 +222,7 @@ class GenerateCommandTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void missingInputExitsWithFourAndPublishesNothing() {
     long before = table().currentSnapshot().snapshotId();
     Run run =

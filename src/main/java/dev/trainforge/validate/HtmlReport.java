@@ -1,0 +1,337 @@
+package dev.trainforge.validate;
+
+import dev.trainforge.validate.CheckResult.Outcome;
+import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.validate.Profile.SourceProfile;
+import dev.trainforge.validate.ValidationReport.CategoryDrift;
+import dev.trainforge.validate.ValidationReport.NumericDrift;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or images from
+ * elsewhere) that opens from a laptop or an object store. Verdict first; then per source the status
+ * counts and staleness; then per column a histogram of this version against the baseline, null rate
+ * and drift scores with their definitions; then every check.
+ */
+public final class HtmlReport {
+  private static final int BAR_W = 360;
+  private static final int ROW_H = 14;
+
+  private HtmlReport() {}
+
+  public static String render(ValidationReport r) {
+    StringBuilder h = new StringBuilder(32_768);
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>")
+        .append(esc(r.dataset() + " " + r.version() + ": " + r.verdict()))
+        .append("</title><style>")
+        .append(
+            "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
+                + "table{border-collapse:collapse;margin:.5em 0 1.5em}"
+                + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right;font-size:13px}"
+                + "th{background:#f3f3f3}td.l,th.l{text-align:left}"
+                + ".PASS{color:#176b2c}.WARN{color:#9a6700}.FAIL{color:#b3261e}.SKIPPED{color:#777}"
+                + "#verdict{font-size:2em;font-weight:bold;padding:.3em .6em;display:inline-block;"
+                + "border:3px solid currentColor}.def{color:#555;font-size:12px}"
+                + "svg text{font-size:11px;font-family:monospace}")
+        .append("</style></head><body>\n");
+    h.append("<h1>")
+        .append(esc(r.dataset()))
+        .append(" version ")
+        .append(esc(r.version()))
+        .append("</h1>\n<div id=\"verdict\" class=\"")
+        .append(r.verdict())
+        .append("\">")
+        .append(r.verdict())
+        .append("</div>\n<p>")
+        .append(r.count(Outcome.FAIL))
+        .append(" failed, ")
+        .append(r.count(Outcome.WARN))
+        .append(" warned, ")
+        .append(r.count(Outcome.PASS))
+        .append(" passed, ")
+        .append(r.count(Outcome.SKIPPED))
+        .append(" skipped. Table <code>")
+        .append(esc(r.table()))
+        .append("</code>, audit snapshot ")
+        .append(r.snapshotId())
+        .append(" on branch <code>")
+        .append(esc(r.branch()))
+        .append("</code>, ")
+        .append(r.profile().rows())
+        .append(" rows, made ")
+        .append(esc(r.createdAt()))
+        .append(". Baseline: ")
+        .append(esc(baseline(r.baseline())))
+        .append(".</p>\n");
+    failures(h, r);
+    sources(h, r);
+    columns(h, r);
+    checks(h, r);
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  private static String baseline(ValidationReport.Baseline b) {
+    if (b.snapshotId() == null) {
+      return "none (no drift measured)";
+    }
+    return (b.tag() == null ? "" : b.tag() + ", ")
+        + "snapshot "
+        + b.snapshotId()
+        + " ("
+        + b.kind()
+        + ")";
+  }
+
+  private static void failures(StringBuilder h, ValidationReport r) {
+    List<CheckResult> bad =
+        r.checks().stream()
+            .filter(c -> c.outcome() == Outcome.FAIL || c.outcome() == Outcome.WARN)
+            .toList();
+    if (bad.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Failed and warned checks</h2>\n<table><tr><th class=l>check</th>")
+        .append(
+            "<th class=l>subject</th><th>outcome</th><th>value</th><th class=l>found</th></tr>\n");
+    for (CheckResult c : bad) {
+      h.append("<tr><td class=l>")
+          .append(esc(c.check()))
+          .append("</td><td class=l>")
+          .append(esc(c.subject()))
+          .append("</td><td class=\"")
+          .append(c.outcome())
+          .append("\">")
+          .append(c.outcome())
+          .append("</td><td>")
+          .append(num(c.value()))
+          .append("</td><td class=l>")
+          .append(esc(c.detail()))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
+  private static void sources(StringBuilder h, ValidationReport r) {
+    h.append("<h2>Feature sources</h2>\n<table><tr><th class=l>source</th>");
+    List<String> statuses = List.of("MATCHED", "NO_MATCH", "EXPIRED", "NULL_KEY", "NULL_TIME");
+    statuses.forEach(s -> h.append("<th>").append(s).append("</th>"));
+    h.append("<th>match rate</th><th>staleness p50 / p95 / p99 (s)</th><th>leaks</th>")
+        .append("<th>hash ties</th></tr>\n");
+    for (SourceProfile s : r.profile().sources()) {
+      h.append("<tr><td class=l>").append(esc(s.source())).append("</td>");
+      statuses.forEach(
+          st -> h.append("<td>").append(s.statuses().getOrDefault(st, 0L)).append("</td>"));
+      Map<String, Double> st = s.stalenessSeconds();
+      h.append("<td>")
+          .append(String.format(Locale.ROOT, "%.4f", s.matchRate()))
+          .append("</td><td>")
+          .append(num(st.get("p50")))
+          .append(" / ")
+          .append(num(st.get("p95")))
+          .append(" / ")
+          .append(num(st.get("p99")))
+          .append("</td><td class=\"")
+          .append(s.leaks() == 0 ? "PASS" : "FAIL")
+          .append("\">")
+          .append(s.leaks())
+          .append("</td><td>")
+          .append(s.hashTies())
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=def>Leaks: matched rows breaking e &lt;= t - g, a &lt;= t - g")
+        .append(" or e &gt;= t - M (must be 0). Staleness: t - e of matched rows, from a KLL")
+        .append(" sketch.</p>\n");
+  }
+
+  private static void columns(StringBuilder h, ValidationReport r) {
+    h.append("<h2>Columns</h2>\n<p class=def>Bars: share of rows per bin, this version (dark)")
+        .append(" against the baseline (light). ")
+        .append(esc(Statistics.PSI_DEFINITION))
+        .append(". ")
+        .append(esc(Statistics.KS_DEFINITION))
+        .append(".</p>\n");
+    for (NumericDrift d : r.numericDrift()) {
+      ColumnProfile c = r.profile().column(d.column());
+      h.append("<h3>").append(esc(d.column())).append(" <small>(numeric)</small></h3>\n");
+      h.append("<p>")
+          .append(nullRate(c, r.profile().rows()))
+          .append(", NaN/Inf ")
+          .append(c.nanOrInf())
+          .append(", min ")
+          .append(num(c.min()))
+          .append(", max ")
+          .append(num(c.max()))
+          .append(", mean ")
+          .append(num(c.mean()))
+          .append(", stddev ")
+          .append(num(c.stddev()))
+          .append(", ~distinct ")
+          .append(c.approxDistinct())
+          .append(", quantiles ")
+          .append(esc(String.valueOf(c.quantiles())))
+          .append("<br>PSI ")
+          .append(num(d.psi()))
+          .append(", KS D ")
+          .append(num(d.ks()))
+          .append(" (noise ")
+          .append(num(d.ksNoise()))
+          .append(", effect ")
+          .append(num(d.ksEffect()))
+          .append(")</p>\n");
+      chart(h, d.column(), d.bins(), d.currentShares(), d.baselineShares());
+    }
+    for (CategoryDrift d : r.categoryDrift()) {
+      ColumnProfile c = r.profile().column(d.column());
+      h.append("<h3>").append(esc(d.column())).append(" <small>(categorical)</small></h3>\n");
+      h.append("<p>")
+          .append(nullRate(c, r.profile().rows()))
+          .append(", ~distinct ")
+          .append(c.approxDistinct())
+          .append("<br>PSI ")
+          .append(num(d.psi()))
+          .append(", new ")
+          .append(esc(String.valueOf(d.newCategories())))
+          .append(", vanished ")
+          .append(esc(String.valueOf(d.vanishedCategories())))
+          .append("</p>\n");
+      chart(h, d.column(), d.categories(), d.currentShares(), d.baselineShares());
+    }
+  }
+
+  private static String nullRate(ColumnProfile c, long rows) {
+    return String.format(
+        Locale.ROOT, "null rate %.4f (%d)", rows == 0 ? 0.0 : (double) c.nulls() / rows, c.nulls());
+  }
+
+  /** A horizontal bar chart: one row per bin, current share over the baseline's. */
+  private static void chart(
+      StringBuilder h, String column, List<String> bins, List<Double> now, List<Double> before) {
+    if (bins.isEmpty()) {
+      h.append("<p class=def>no values</p>\n");
+      return;
+    }
+    double top = 0;
+    for (int i = 0; i < bins.size(); i++) {
+      top = Math.max(top, now.get(i));
+      if (before != null) {
+        top = Math.max(top, before.get(i));
+      }
+    }
+    top = top == 0 ? 1 : top;
+    int labelW = 190;
+    int height = bins.size() * (ROW_H + 4) + 4;
+    h.append("<svg class=\"chart\" data-column=\"")
+        .append(esc(column))
+        .append("\" width=\"")
+        .append(labelW + BAR_W + 70)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"histogram of ")
+        .append(esc(column))
+        .append("\">");
+    for (int i = 0; i < bins.size(); i++) {
+      int y = 2 + i * (ROW_H + 4);
+      h.append("<text x=\"0\" y=\"")
+          .append(y + ROW_H - 3)
+          .append("\">")
+          .append(esc(shorten(bins.get(i))))
+          .append("</text>");
+      if (before != null) {
+        h.append("<rect class=\"baseline\" x=\"")
+            .append(labelW)
+            .append("\" y=\"")
+            .append(y)
+            .append("\" width=\"")
+            .append(width(before.get(i), top))
+            .append("\" height=\"")
+            .append(ROW_H)
+            .append("\" fill=\"#c6d4ec\"/>");
+      }
+      h.append("<rect class=\"current\" x=\"")
+          .append(labelW)
+          .append("\" y=\"")
+          .append(y + 3)
+          .append("\" width=\"")
+          .append(width(now.get(i), top))
+          .append("\" height=\"")
+          .append(ROW_H - 6)
+          .append("\" fill=\"#1f4e9c\"/>");
+      h.append("<text x=\"")
+          .append(labelW + BAR_W + 4)
+          .append("\" y=\"")
+          .append(y + ROW_H - 3)
+          .append("\">")
+          .append(String.format(Locale.ROOT, "%.3f", now.get(i)))
+          .append("</text>");
+    }
+    h.append("</svg>\n");
+  }
+
+  private static String width(double share, double top) {
+    return String.format(Locale.ROOT, "%.1f", Math.max(0, share) / top * BAR_W);
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 28 ? s.substring(0, 27) + "…" : s;
+  }
+
+  private static void checks(StringBuilder h, ValidationReport r) {
+    h.append("<h2>All checks</h2>\n<table><tr><th class=l>check</th><th class=l>subject</th>")
+        .append("<th>outcome</th><th>value</th><th>warn above</th><th>fail above</th>")
+        .append("<th class=l>found</th><th class=l>definition</th></tr>\n");
+    for (CheckResult c : r.checks()) {
+      h.append("<tr><td class=l>")
+          .append(esc(c.check()))
+          .append("</td><td class=l>")
+          .append(esc(c.subject()))
+          .append("</td><td class=\"")
+          .append(c.outcome())
+          .append("\">")
+          .append(c.outcome())
+          .append("</td><td>")
+          .append(num(c.value()))
+          .append("</td><td>")
+          .append(num(c.warnAbove()))
+          .append("</td><td>")
+          .append(num(c.failAbove()))
+          .append("</td><td class=l>")
+          .append(esc(c.detail()))
+          .append("</td><td class=\"l def\">")
+          .append(esc(c.definition()))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
+  private static String num(Double v) {
+    if (v == null) {
+      return "&ndash;";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf(v.longValue());
+    }
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  static String esc(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,539 @@
+package dev.trainforge.validate;
+
+import static dev.trainforge.spark.Columns.named;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.kll_sketch_agg_double;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.trainforge.config.DatasetSpec;
+import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.LabelSpec;
+import dev.trainforge.config.ValidationSpec.ColumnRule;
+import dev.trainforge.join.MatchStatus;
+import dev.trainforge.source.TimeColumns;
+import dev.trainforge.validate.Profile.CategoryCount;
+import dev.trainforge.validate.Profile.ColumnProfile;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Measures a dataset version for the gate: one aggregation over all rows for counts, moments,
+ * sketches, the leakage audit and the baseline's bins, then one grouped pass for the top-k
+ * categories. Only the aggregates reach the driver.
+ */
+public final class Profiler {
+  static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+  static final double[] DECILE_RANKS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+  private final DatasetSpec spec;
+  private final Profile baseline;
+
+  /**
+   * @param spec the dataset
+   * @param baseline the baseline's profile, or null: fixes the PSI bins and the categories counted
+   */
+  public Profiler(DatasetSpec spec, Profile baseline) {
+    this.spec = requireNonNull(spec, "spec is null");
+    this.baseline = baseline;
+  }
+
+  /**
+   * The profile, with the counts of the baseline's bins and categories.
+   *
+   * @param binCounts per numeric column with a baseline: counts in {@link Bins} order
+   * @param categoryCounts per categorical column with a baseline: counts of the baseline's
+   *     categories
+   */
+  public record Measured(
+      Profile profile,
+      Map<String, long[]> binCounts,
+      Map<String, Map<String, Long>> categoryCounts) {
+    public Measured {
+      requireNonNull(profile, "profile is null");
+      binCounts = Map.copyOf(binCounts);
+      categoryCounts = Map.copyOf(categoryCounts);
+    }
+  }
+
+  /** Collects named aggregates and reads them back from the one result row. */
+  private static final class Aggregates {
+    private final List<Column> columns = new ArrayList<>();
+    private Row row;
+
+    String add(Column c) {
+      String alias = "a" + columns.size();
+      columns.add(c.as(alias));
+      return alias;
+    }
+
+    void run(Dataset<Row> rows) {
+      row =
+          rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new))
+              .first();
+    }
+
+    long longValue(String alias) {
+      Object v = row.getAs(alias);
+      return v == null ? 0L : ((Number) v).longValue();
+    }
+
+    Double doubleValue(String alias) {
+      Object v = row.getAs(alias);
+      return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    byte[] bytes(String alias) {
+      return row.getAs(alias);
+    }
+  }
+
+  /** Profiles {@code rows}, a version of this dataset. */
+  public Measured profile(Dataset<Row> rows) {
+    StructType schema = rows.schema();
+    LabelSpec labels = spec.labels();
+    Column t =
+        TimeColumns.micros(
+            named(labels.timeColumn()),
+            schema.apply(labels.timeColumn()).dataType(),
+            labels.timeParsing());
+    Column anyKeyNull = lit(false);
+    for (String k : labels.keyColumns()) {
+      anyKeyNull = anyKeyNull.or(named(k).isNull());
+    }
+    List<Column> keysAndTime = new ArrayList<>();
+    labels.keyColumns().forEach(k -> keysAndTime.add(named(k)));
+    keysAndTime.add(t);
+    Column allPresent = t.isNotNull().and(anyKeyNull.unary_$bang());
+
+    Aggregates a = new Aggregates();
+    String rowCount = a.add(count(lit(1)));
+    String distinctIds = a.add(count_distinct(named(labels.idColumn())));
+    String withKeysAndTime = a.add(count_if(allPresent));
+    String distinctKeyTimes =
+        a.add(
+            count_distinct(
+                keysAndTime.get(0),
+                keysAndTime.subList(1, keysAndTime.size()).toArray(Column[]::new)));
+    String nullTime = a.add(count_if(t.isNull()));
+    String nullKey = a.add(count_if(anyKeyNull));
+
+    List<SourceAliases> sources = new ArrayList<>();
+    for (FeatureSourceSpec f : spec.features()) {
+      sources.add(sourceAggregates(a, f, t));
+    }
+    List<ColumnAliases> columns = new ArrayList<>();
+    for (String name : profiledColumns()) {
+      DataType type = schema.apply(name).dataType();
+      if (type instanceof NumericType) {
+        columns.add(numericAggregates(a, name, type));
+      } else if (type instanceof StringType || type instanceof BooleanType) {
+        columns.add(categoricalAggregates(a, name, type));
+      }
+    }
+    Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
+    a.run(rows);
+
+    Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
+    Map<String, long[]> binCounts = new TreeMap<>();
+    Map<String, Map<String, Long>> baselineCategoryCounts = new TreeMap<>();
+    List<ColumnProfile> columnProfiles = new ArrayList<>();
+    long rowsTotal = a.longValue(rowCount);
+    for (ColumnAliases c : columns) {
+      Map<String, Long> violations = new TreeMap<>();
+      ruleAliases
+          .getOrDefault(c.name, Map.of())
+          .forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
+      ColumnProfile p =
+          c.numeric
+              ? numericProfile(a, c, rowsTotal, violations, binCounts)
+              : categoricalProfile(
+                  a,
+                  c,
+                  rowsTotal,
+                  categories.getOrDefault(c.name, List.of()),
+                  violations,
+                  baselineCategoryCounts);
+      columnProfiles.add(p);
+    }
+    // Rules on columns that are not profiled (keys, times) still count their violations.
+    ruleAliases.forEach(
+        (column, rules) -> {
+          if (columns.stream().noneMatch(c -> c.name.equals(column))) {
+            Map<String, Long> violations = new TreeMap<>();
+            rules.forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
+            columnProfiles.add(
+                new ColumnProfile(
+                    column,
+                    schema.apply(column).dataType().simpleString(),
+                    "other",
+                    violations.getOrDefault("null", 0L),
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    violations));
+          }
+        });
+
+    List<Profile.SourceProfile> sourceProfiles = new ArrayList<>();
+    for (SourceAliases s : sources) {
+      sourceProfiles.add(s.profile(a, rowsTotal));
+    }
+    List<Profile.Field> fields = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      fields.add(new Profile.Field(f.name(), f.dataType().simpleString(), f.nullable()));
+    }
+    Profile profile =
+        new Profile(
+            rowsTotal,
+            a.longValue(distinctIds),
+            a.longValue(withKeysAndTime),
+            a.longValue(distinctKeyTimes),
+            a.longValue(nullTime),
+            a.longValue(nullKey),
+            fields,
+            sourceProfiles,
+            columnProfiles);
+    return new Measured(profile, binCounts, baselineCategoryCounts);
+  }
+
+  /** The label columns and every source's feature columns, in output order. */
+  List<String> profiledColumns() {
+    List<String> out = new ArrayList<>(spec.labels().labelColumns());
+    for (FeatureSourceSpec f : spec.features()) {
+      f.columns().forEach(c -> out.add(f.outputName(c)));
+    }
+    return out;
+  }
+
+  // ---- sources ------------------------------------------------------------------------------
+
+  private record SourceAliases(
+      FeatureSourceSpec spec,
+      Map<MatchStatus, String> statuses,
+      String hashTies,
+      String staleness,
+      String leakEvent,
+      String leakAvailable,
+      String leakMaxAge) {
+    Profile.SourceProfile profile(Aggregates a, long rows) {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      statuses.forEach((status, alias) -> counts.put(status.name(), a.longValue(alias)));
+      KllDoublesSketch sketch = Statistics.sketch(a.bytes(staleness));
+      Map<String, Double> stale = new TreeMap<>();
+      if (!sketch.isEmpty()) {
+        stale.put("p50", Statistics.quantile(sketch, 0.5));
+        stale.put("p95", Statistics.quantile(sketch, 0.95));
+        stale.put("p99", Statistics.quantile(sketch, 0.99));
+      }
+      long matched = counts.get(MatchStatus.MATCHED.name());
+      return new Profile.SourceProfile(
+          spec.name(),
+          counts,
+          a.longValue(hashTies),
+          rows == 0 ? 0.0 : (double) matched / rows,
+          stale,
+          a.longValue(leakEvent),
+          a.longValue(leakAvailable),
+          a.longValue(leakMaxAge));
+    }
+  }
+
+  private static SourceAliases sourceAggregates(Aggregates a, FeatureSourceSpec f, Column t) {
+    Column status = named(f.statusOutput());
+    Map<MatchStatus, String> statuses = new LinkedHashMap<>();
+    for (MatchStatus s : MatchStatus.values()) {
+      statuses.put(s, a.add(count_if(status.equalTo(s.name()))));
+    }
+    Column matched = status.equalTo(MatchStatus.MATCHED.name());
+    Column e = unix_micros(named(f.eventTimeOutput()));
+    long g = micros(f.servingLag());
+    // The spec's rule, checked on what the join kept: e <= t - g ("<" without exact matches),
+    // a <= t - g, and with a max age e >= t - M.
+    Column eventLeak = f.exactMatches() ? e.plus(g).gt(t) : e.plus(g).geq(t);
+    Column availableLeak =
+        f.hasAvailableTime()
+            ? unix_micros(named(f.availableTimeOutput())).plus(g).gt(t)
+            : lit(false);
+    Column tooOld = f.maxAge().isPresent() ? e.lt(t.minus(micros(f.maxAge().get()))) : lit(false);
+    return new SourceAliases(
+        f,
+        statuses,
+        a.add(count_if(named(f.hashTieOutput()).equalTo(true))),
+        a.add(kll_sketch_agg_double(when(matched, t.minus(e).divide(1e6)))),
+        a.add(count_if(matched.and(eventLeak))),
+        a.add(count_if(matched.and(availableLeak))),
+        a.add(count_if(matched.and(tooOld))));
+  }
+
+  private static long micros(java.time.Duration d) {
+    return d.getSeconds() * 1_000_000L + d.getNano() / 1_000L;
+  }
+
+  // ---- columns ------------------------------------------------------------------------------
+
+  private static final class ColumnAliases {
+    final String name;
+    final String type;
+    final boolean numeric;
+    final Map<String, String> aliases = new LinkedHashMap<>();
+    Bins bins;
+    final List<String> binAliases = new ArrayList<>();
+
+    ColumnAliases(String name, DataType type, boolean numeric) {
+      this.name = name;
+      this.type = type.simpleString();
+      this.numeric = numeric;
+    }
+  }
+
+  /**
+   * True for finite values; false (or null) for null, NaN and the infinities. Only floating-point
+   * types can hold NaN or infinities; for the others the test is plain non-nullness (a range test
+   * on a cast integer column trips Spark 4.1's aggregate push-down translation into Iceberg).
+   */
+  private static Column finite(Column x, DataType type) {
+    if (type instanceof DoubleType || type instanceof FloatType) {
+      // Spark orders NaN above every number, so a range test excludes it with the infinities.
+      return x.geq(-Double.MAX_VALUE).and(x.leq(Double.MAX_VALUE));
+    }
+    return x.isNotNull();
+  }
+
+  private ColumnAliases numericAggregates(Aggregates a, String name, DataType type) {
+    ColumnAliases c = new ColumnAliases(name, type, true);
+    Column x = named(name).cast("double");
+    Column ok = finite(x, type);
+    Column v = when(ok, x);
+    c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
+    c.aliases.put("nan", a.add(count_if(x.isNotNull().and(ok.unary_$bang()))));
+    c.aliases.put("finite", a.add(count_if(ok)));
+    c.aliases.put("min", a.add(min(v)));
+    c.aliases.put("max", a.add(max(v)));
+    c.aliases.put("mean", a.add(avg(v)));
+    c.aliases.put("stddev", a.add(stddev_samp(v)));
+    c.aliases.put("distinct", a.add(approx_count_distinct(named(name))));
+    c.aliases.put("sketch", a.add(kll_sketch_agg_double(v)));
+    ColumnProfile base = baseline == null ? null : baseline.column(name);
+    if (base != null && base.numeric() && base.min() != null && base.max() != null) {
+      c.bins = Bins.from(base.min(), base.max(), base.deciles());
+      for (double edge : c.bins.edges()) {
+        c.binAliases.add(a.add(count_if(ok.and(x.lt(edge)))));
+      }
+      c.binAliases.add(a.add(count_if(ok.and(x.leq(c.bins.max())))));
+    }
+    return c;
+  }
+
+  private ColumnProfile numericProfile(
+      Aggregates a,
+      ColumnAliases c,
+      long rows,
+      Map<String, Long> violations,
+      Map<String, long[]> binCounts) {
+    KllDoublesSketch sketch = Statistics.sketch(a.bytes(c.aliases.get("sketch")));
+    Map<String, Double> quantiles = new TreeMap<>();
+    List<Double> deciles = new ArrayList<>();
+    if (!sketch.isEmpty()) {
+      for (double r : QUANTILE_RANKS) {
+        quantiles.put(String.format("p%02d", Math.round(r * 100)), Statistics.quantile(sketch, r));
+      }
+      for (double r : DECILE_RANKS) {
+        deciles.add(Statistics.quantile(sketch, r));
+      }
+    }
+    long nulls = a.longValue(c.aliases.get("nulls"));
+    long nan = a.longValue(c.aliases.get("nan"));
+    if (c.bins != null) {
+      long[] below = new long[c.bins.edges().size()];
+      for (int i = 0; i < below.length; i++) {
+        below[i] = a.longValue(c.binAliases.get(i));
+      }
+      long atMostMax = a.longValue(c.binAliases.get(below.length));
+      binCounts.put(
+          c.name,
+          c.bins.counts(below, atMostMax, a.longValue(c.aliases.get("finite")), nulls + nan));
+    }
+    return new ColumnProfile(
+        c.name,
+        c.type,
+        ColumnProfile.NUMERIC,
+        nulls,
+        nan,
+        a.doubleValue(c.aliases.get("min")),
+        a.doubleValue(c.aliases.get("max")),
+        a.doubleValue(c.aliases.get("mean")),
+        a.doubleValue(c.aliases.get("stddev")),
+        a.longValue(c.aliases.get("distinct")),
+        quantiles,
+        deciles,
+        sketch.isEmpty() ? null : Base64.getEncoder().encodeToString(sketch.toByteArray()),
+        null,
+        0,
+        violations);
+  }
+
+  private static ColumnAliases categoricalAggregates(Aggregates a, String name, DataType type) {
+    ColumnAliases c = new ColumnAliases(name, type, false);
+    c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
+    c.aliases.put("distinct", a.add(approx_count_distinct(named(name))));
+    return c;
+  }
+
+  private ColumnProfile categoricalProfile(
+      Aggregates a,
+      ColumnAliases c,
+      long rows,
+      List<CategoryCount> counted,
+      Map<String, Long> violations,
+      Map<String, Map<String, Long>> baselineCategoryCounts) {
+    long nulls = a.longValue(c.aliases.get("nulls"));
+    List<CategoryCount> top =
+        counted.stream()
+            .sorted(
+                java.util.Comparator.comparingLong(CategoryCount::count)
+                    .reversed()
+                    .thenComparing(CategoryCount::value))
+            .limit(spec.validation().topK())
+            .toList();
+    long nonNull = rows - nulls;
+    long inTop = top.stream().mapToLong(CategoryCount::count).sum();
+    ColumnProfile base = baseline == null ? null : baseline.column(c.name);
+    if (base != null && !base.numeric()) {
+      Map<String, Long> byValue = new LinkedHashMap<>();
+      for (CategoryCount b : base.topK()) {
+        byValue.put(
+            b.value(),
+            counted.stream()
+                .filter(x -> x.value().equals(b.value()))
+                .mapToLong(CategoryCount::count)
+                .sum());
+      }
+      baselineCategoryCounts.put(c.name, byValue);
+    }
+    return new ColumnProfile(
+        c.name,
+        c.type,
+        ColumnProfile.CATEGORICAL,
+        nulls,
+        0,
+        null,
+        null,
+        null,
+        null,
+        a.longValue(c.aliases.get("distinct")),
+        null,
+        null,
+        null,
+        top,
+        nonNull - inTop,
+        violations);
+  }
+
+  /**
+   * One grouped pass over all categorical columns: each column's top-k values, and the counts of
+   * the baseline's categories (which may have fallen out of the top-k).
+   */
+  private Map<String, List<CategoryCount>> categoryCounts(
+      Dataset<Row> rows, List<ColumnAliases> columns) {
+    List<Column> pairs = new ArrayList<>();
+    Column wanted = lit(false);
+    for (ColumnAliases c : columns) {
+      if (c.numeric) {
+        continue;
+      }
+      pairs.add(struct(lit(c.name).as("c"), named(c.name).cast("string").as("v")));
+      ColumnProfile base = baseline == null ? null : baseline.column(c.name);
+      if (base != null && !base.topK().isEmpty()) {
+        Object[] values = base.topK().stream().map(CategoryCount::value).toArray();
+        wanted = wanted.or(col("c").equalTo(c.name).and(col("v").isin(values)));
+      }
+    }
+    Map<String, List<CategoryCount>> out = new TreeMap<>();
+    if (pairs.isEmpty()) {
+      return out;
+    }
+    Dataset<Row> counts =
+        rows.select(explode(array(pairs.toArray(Column[]::new))).as("p"))
+            .select(col("p.c").as("c"), col("p.v").as("v"))
+            .where(col("v").isNotNull())
+            .groupBy("c", "v")
+            .count()
+            .withColumn(
+                "r",
+                row_number()
+                    .over(Window.partitionBy("c").orderBy(col("count").desc(), col("v").asc())))
+            .where(col("r").leq(spec.validation().topK()).or(wanted));
+    for (Row r : counts.collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(new CategoryCount(r.getString(1), r.getLong(2)));
+    }
+    return out;
+  }
+
+  // ---- declared rules -----------------------------------------------------------------------
+
+  /** Per rule column: violation kind (null, below-min, above-max, outside-domain) to alias. */
+  private Map<String, Map<String, String>> ruleAggregates(Aggregates a, StructType schema) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (ColumnRule rule : spec.validation().columnRules()) {
+      if (!java.util.Arrays.asList(schema.fieldNames()).contains(rule.column())) {
+        continue; // reported by the validator as a schema problem
+      }
+      Map<String, String> aliases = new LinkedHashMap<>();
+      Column x = named(rule.column());
+      aliases.put("null", a.add(count_if(x.isNull())));
+      rule.min().ifPresent(m -> aliases.put("below-min", a.add(count_if(x.cast("double").lt(m)))));
+      rule.max().ifPresent(m -> aliases.put("above-max", a.add(count_if(x.cast("double").gt(m)))));
+      if (!rule.domain().isEmpty()) {
+        aliases.put(
+            "outside-domain",
+            a.add(
+                count_if(
+                    x.isNotNull()
+                        .and(x.cast("string").isin(rule.domain().toArray()).unary_$bang()))));
+      }
+      out.put(rule.column(), aliases);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,471 @@
+package dev.trainforge.validate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trainforge.config.DatasetSpec;
+import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.ValidationSpec;
+import dev.trainforge.config.ValidationSpec.Check;
+import dev.trainforge.config.ValidationSpec.ColumnRule;
+import dev.trainforge.config.ValidationSpec.Limit;
+import dev.trainforge.validate.Profile.CategoryCount;
+import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.validate.Profile.Field;
+import dev.trainforge.validate.ValidationReport.CategoryDrift;
+import dev.trainforge.validate.ValidationReport.NumericDrift;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.datasketches.kll.KllDoublesSketch;
+
+/**
+ * Turns a measured version and its baseline into a verdict: every configured check, each with its
+ * value, limits and definition. Pure: no Spark, no I/O.
+ */
+public final class Validator {
+  private final DatasetSpec spec;
+  private final ValidationSpec v;
+
+  public Validator(DatasetSpec spec) {
+    this.spec = requireNonNull(spec, "spec is null");
+    this.v = spec.validation();
+  }
+
+  /** The results of every check, in a fixed order. */
+  public record Outcome(
+      List<CheckResult> checks, List<NumericDrift> numeric, List<CategoryDrift> categorical) {}
+
+  /**
+   * Checks {@code measured}.
+   *
+   * @param expectedRows label rows in, after the declared filters
+   * @param baseline the baseline's profile, or null
+   */
+  public Outcome validate(Profiler.Measured measured, long expectedRows, Profile baseline) {
+    Profile p = measured.profile();
+    List<CheckResult> checks = new ArrayList<>();
+    checks.addAll(schemaContract(p));
+    checks.add(schemaChange(p, baseline));
+    checks.add(
+        count(
+            Check.ROW_CONSERVATION,
+            "dataset",
+            Math.abs(p.rows() - expectedRows),
+            "|rows out - label rows in|",
+            p.rows() + " rows out, " + expectedRows + " label rows in"));
+    checks.add(
+        count(
+            Check.UNIQUE_LABEL_ID,
+            spec.labels().idColumn(),
+            p.rows() - p.distinctLabelIds(),
+            "rows - distinct non-null label ids",
+            (p.rows() - p.distinctLabelIds()) + " rows repeat a label id or have none"));
+    checks.add(
+        count(
+            Check.DUPLICATE_KEY_TIME,
+            "keys and label time",
+            p.rowsWithKeysAndTime() - p.distinctKeyTimes(),
+            "rows with all keys and a time - distinct (keys, label time)",
+            (p.rowsWithKeysAndTime() - p.distinctKeyTimes())
+                + " rows repeat the keys and time of another row"));
+    checks.add(
+        count(
+            Check.NULL_LABEL_TIME,
+            spec.labels().timeColumn(),
+            p.nullLabelTime(),
+            "rows with a null label time",
+            p.nullLabelTime() + " rows have no label time"));
+    checks.add(
+        count(
+            Check.NULL_LABEL_KEY,
+            String.join(", ", spec.labels().keyColumns()),
+            p.nullLabelKey(),
+            "rows with a null entity key",
+            p.nullLabelKey() + " rows have a null key"));
+    v.labelColumn()
+        .map(p::column)
+        .ifPresent(
+            c ->
+                checks.add(
+                    count(
+                        Check.NULL_LABEL,
+                        c.column(),
+                        c.nulls(),
+                        "rows whose label is null",
+                        c.nulls() + " of " + p.rows() + " labels are null")));
+    for (FeatureSourceSpec f : spec.features()) {
+      Profile.SourceProfile s = p.source(f.name());
+      checks.add(
+          count(
+              Check.LEAKAGE,
+              f.name(),
+              s.leaks(),
+              "matched rows breaking e <= t - g"
+                  + (f.exactMatches() ? "" : " (e < t - g: exact matches excluded)")
+                  + ", a <= t - g, or e >= t - M",
+              s.leakEventTime()
+                  + " after t - g, "
+                  + s.leakAvailableTime()
+                  + " known after t - g, "
+                  + s.leakMaxAge()
+                  + " older than the max age"));
+      checks.add(
+          count(
+              Check.HASH_TIES,
+              f.name(),
+              s.hashTies(),
+              "winners decided by the content hash alone, between rows with different values",
+              s.hashTies() + " labels got one of several conflicting rows equal in every time"));
+    }
+    checks.addAll(columnRules(p));
+    Drift drift = drift(measured, baseline);
+    checks.addAll(drift.checks);
+    return new Outcome(checks, drift.numeric, drift.categorical);
+  }
+
+  private CheckResult count(Check check, String subject, long value, String def, String detail) {
+    return CheckResult.of(check.configName(), subject, value, v.limit(check), def, detail);
+  }
+
+  // ---- schema -------------------------------------------------------------------------------
+
+  private List<CheckResult> schemaContract(Profile p) {
+    List<CheckResult> out = new ArrayList<>();
+    Map<String, Field> actual =
+        p.schema().stream().collect(Collectors.toMap(Field::name, f -> f, (a, b) -> a));
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(v.expectedSchema()).entrySet()) {
+      String declared = e.getValue().trim().toLowerCase(java.util.Locale.ROOT);
+      boolean notNull = declared.endsWith(" not null");
+      String type = notNull ? declared.substring(0, declared.length() - 9).trim() : declared;
+      Field f = actual.get(e.getKey());
+      String problem;
+      if (f == null) {
+        problem = "missing (the output has no column '" + e.getKey() + "')";
+      } else if (!f.type().equals(type)) {
+        problem = "has type " + f.type() + ", declared " + type;
+      } else if (notNull && f.nullable()) {
+        problem = "is nullable, declared not null";
+      } else {
+        problem = null;
+      }
+      out.add(
+          count(
+              Check.SCHEMA_CONTRACT,
+              e.getKey(),
+              problem == null ? 0 : 1,
+              "1 when the column is missing or its type or nullability differs from"
+                  + " validation.expected-schema",
+              problem == null ? "as declared: " + e.getValue() : problem));
+    }
+    return out;
+  }
+
+  private CheckResult schemaChange(Profile p, Profile baseline) {
+    String def = "columns added, removed or retyped since the baseline";
+    if (baseline == null) {
+      return CheckResult.skipped(Check.SCHEMA_CHANGE.configName(), "dataset", def, "no baseline");
+    }
+    Map<String, String> before = types(baseline.schema());
+    Map<String, String> now = types(p.schema());
+    List<String> changes = new ArrayList<>();
+    now.forEach(
+        (name, type) -> {
+          if (!before.containsKey(name)) {
+            changes.add("+" + name + " " + type);
+          } else if (!before.get(name).equals(type)) {
+            changes.add("~" + name + " " + before.get(name) + " -> " + type);
+          }
+        });
+    before.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n -> changes.add("-" + n));
+    return count(
+        Check.SCHEMA_CHANGE,
+        "dataset",
+        changes.size(),
+        def,
+        changes.isEmpty() ? "no change" : String.join(", ", changes));
+  }
+
+  private static Map<String, String> types(List<Field> fields) {
+    Map<String, String> out = new LinkedHashMap<>();
+    fields.forEach(f -> out.put(f.name(), f.type()));
+    return out;
+  }
+
+  // ---- declared rules -----------------------------------------------------------------------
+
+  private List<CheckResult> columnRules(Profile p) {
+    List<CheckResult> out = new ArrayList<>();
+    Limit limit = v.limit(Check.COLUMN_RULES);
+    for (ColumnRule rule : v.columnRules()) {
+      ColumnProfile c = p.column(rule.column());
+      String subject = rule.column();
+      String name = Check.COLUMN_RULES.configName();
+      if (c == null) {
+        out.add(
+            CheckResult.of(
+                name,
+                subject,
+                1,
+                limit,
+                "1 when a column with declared rules is not in the output",
+                "the output has no column '" + rule.column() + "'"));
+        continue;
+      }
+      Map<String, Long> vio = c.ruleViolations();
+      rule.min()
+          .ifPresent(
+              m ->
+                  out.add(
+                      CheckResult.of(
+                          name,
+                          subject + " >= " + m,
+                          vio.getOrDefault("below-min", 0L),
+                          limit,
+                          "values below the declared min",
+                          vio.getOrDefault("below-min", 0L) + " values below " + m)));
+      rule.max()
+          .ifPresent(
+              m ->
+                  out.add(
+                      CheckResult.of(
+                          name,
+                          subject + " <= " + m,
+                          vio.getOrDefault("above-max", 0L),
+                          limit,
+                          "values above the declared max",
+                          vio.getOrDefault("above-max", 0L) + " values above " + m)));
+      if (!rule.domain().isEmpty()) {
+        long outside = vio.getOrDefault("outside-domain", 0L);
+        out.add(
+            CheckResult.of(
+                name,
+                subject + " in " + rule.domain(),
+                outside,
+                limit,
+                "non-null values outside the declared domain",
+                outside + " values outside the domain"));
+      }
+      rule.maxNullRate()
+          .ifPresent(
+              m -> {
+                double rate = p.rows() == 0 ? 0 : (double) vio.getOrDefault("null", 0L) / p.rows();
+                // The declared rate is the limit, at the rule's severity.
+                Limit rateLimit =
+                    new Limit(limit.warnAbove().map(x -> m), limit.failAbove().map(x -> m));
+                out.add(
+                    CheckResult.of(
+                        name,
+                        subject + " null rate",
+                        rate,
+                        rateLimit,
+                        "nulls / rows, against the declared max-null-rate",
+                        String.format("null rate %.6f, max %s", rate, m)));
+              });
+    }
+    return out;
+  }
+
+  // ---- drift --------------------------------------------------------------------------------
+
+  private record Drift(
+      List<CheckResult> checks, List<NumericDrift> numeric, List<CategoryDrift> categorical) {}
+
+  private Drift drift(Profiler.Measured measured, Profile baseline) {
+    Profile p = measured.profile();
+    List<CheckResult> checks = new ArrayList<>();
+    List<NumericDrift> numeric = new ArrayList<>();
+    List<CategoryDrift> categorical = new ArrayList<>();
+    for (ColumnProfile c : p.columns()) {
+      ColumnProfile base = baseline == null ? null : baseline.column(c.column());
+      if (c.numeric()) {
+        numeric.add(numericDrift(c, base, measured.binCounts().get(c.column()), checks));
+      } else if (ColumnProfile.CATEGORICAL.equals(c.kind())) {
+        categorical.add(
+            categoryDrift(
+                c, base, measured.categoryCounts().get(c.column()), p.rows(), baseline, checks));
+      }
+    }
+    for (FeatureSourceSpec f : spec.features()) {
+      Profile.SourceProfile now = p.source(f.name());
+      Profile.SourceProfile before = baseline == null ? null : baseline.source(f.name());
+      String def = "baseline match rate - this match rate (MATCHED / rows), in rate points";
+      if (before == null) {
+        checks.add(
+            CheckResult.skipped(
+                Check.MATCH_RATE_DROP.configName(), f.name(), def, "no baseline for this source"));
+      } else {
+        checks.add(
+            CheckResult.of(
+                Check.MATCH_RATE_DROP.configName(),
+                f.name(),
+                before.matchRate() - now.matchRate(),
+                v.limit(Check.MATCH_RATE_DROP),
+                def,
+                String.format(
+                    "match rate %.4f, baseline %.4f", now.matchRate(), before.matchRate())));
+      }
+    }
+    return new Drift(checks, numeric, categorical);
+  }
+
+  private NumericDrift numericDrift(
+      ColumnProfile c, ColumnProfile base, long[] counts, List<CheckResult> checks) {
+    KllDoublesSketch current = Statistics.sketch(c.sketch());
+    long nullish = c.nulls() + c.nanOrInf();
+    if (base == null || !base.numeric() || counts == null) {
+      String why = base == null ? "no baseline" : "the baseline has no values for this column";
+      checks.add(
+          CheckResult.skipped(Check.PSI.configName(), c.column(), Statistics.PSI_DEFINITION, why));
+      checks.add(
+          CheckResult.skipped(Check.KS.configName(), c.column(), Statistics.KS_DEFINITION, why));
+      if (c.min() == null) {
+        return new NumericDrift(
+            c.column(), List.of(), null, List.of(), List.of(), null, null, null, null);
+      }
+      // Without a baseline, show this version on its own deciles.
+      Bins own = Bins.from(c.min(), c.max(), c.deciles());
+      return new NumericDrift(
+          c.column(),
+          own.labels(),
+          null,
+          boxed(own.baselineShares(current, current.getN(), nullish)),
+          List.of(),
+          null,
+          null,
+          null,
+          null);
+    }
+    Bins bins = Bins.from(base.min(), base.max(), base.deciles());
+    KllDoublesSketch baseSketch = Statistics.sketch(base.sketch());
+    double[] baseShares =
+        bins.baselineShares(baseSketch, baseSketch.getN(), base.nulls() + base.nanOrInf());
+    double[] curShares = Statistics.shares(counts);
+    double psi = Statistics.psi(curShares, baseShares);
+    checks.add(
+        CheckResult.of(
+            Check.PSI.configName(),
+            c.column(),
+            psi,
+            v.limit(Check.PSI),
+            Statistics.PSI_DEFINITION
+                + "; bins: under/overflow of the baseline's min/max, its distinct deciles, and"
+                + " null/NaN/Inf",
+            String.format("PSI %.4f over %d bins", psi, bins.size())));
+    double ks = Statistics.ks(current, baseSketch);
+    double noise = Statistics.ksNoise(current, baseSketch);
+    double effect = Math.max(0, ks - noise);
+    checks.add(
+        CheckResult.of(
+            Check.KS.configName(),
+            c.column(),
+            effect,
+            v.limit(Check.KS),
+            Statistics.KS_DEFINITION,
+            String.format("D %.4f, noise %.4f, effect %.4f", ks, noise, effect)));
+    return new NumericDrift(
+        c.column(),
+        bins.labels(),
+        boxed(baseShares),
+        boxed(curShares),
+        Arrays.stream(counts).boxed().toList(),
+        psi,
+        ks,
+        noise,
+        effect);
+  }
+
+  private CategoryDrift categoryDrift(
+      ColumnProfile c,
+      ColumnProfile base,
+      Map<String, Long> baseCategoryCounts,
+      long rows,
+      Profile baseline,
+      List<CheckResult> checks) {
+    String psiDef =
+        Statistics.PSI_DEFINITION + "; bins: the baseline's top-k categories, other, and null";
+    if (base == null || baseCategoryCounts == null) {
+      String why = base == null ? "no baseline" : "the baseline column is not categorical";
+      for (Check check :
+          List.of(Check.CATEGORY_PSI, Check.NEW_CATEGORIES, Check.VANISHED_CATEGORIES)) {
+        checks.add(CheckResult.skipped(check.configName(), c.column(), psiDef, why));
+      }
+      List<String> cats = new ArrayList<>();
+      List<Double> shares = new ArrayList<>();
+      for (CategoryCount cc : c.topK()) {
+        cats.add(cc.value());
+        shares.add(rows == 0 ? 0 : (double) cc.count() / rows);
+      }
+      cats.add("(other)");
+      shares.add(rows == 0 ? 0 : (double) c.otherCount() / rows);
+      cats.add("(null)");
+      shares.add(rows == 0 ? 0 : (double) c.nulls() / rows);
+      return new CategoryDrift(c.column(), cats, null, shares, null, List.of(), List.of());
+    }
+    List<String> cats = new ArrayList<>();
+    long[] current = new long[base.topK().size() + 2];
+    long[] before = new long[base.topK().size() + 2];
+    long counted = 0;
+    int i = 0;
+    for (CategoryCount b : base.topK()) {
+      cats.add(b.value());
+      before[i] = b.count();
+      current[i] = baseCategoryCounts.getOrDefault(b.value(), 0L);
+      counted += current[i];
+      i++;
+    }
+    cats.add("(other)");
+    before[i] = base.otherCount();
+    current[i] = rows - c.nulls() - counted;
+    cats.add("(null)");
+    before[i + 1] = base.nulls();
+    current[i + 1] = c.nulls();
+    double[] curShares = Statistics.shares(current);
+    double[] baseShares = Statistics.shares(before);
+    double psi = Statistics.psi(curShares, baseShares);
+    checks.add(
+        CheckResult.of(
+            Check.CATEGORY_PSI.configName(),
+            c.column(),
+            psi,
+            v.limit(Check.CATEGORY_PSI),
+            psiDef,
+            String.format("PSI %.4f over %d categories", psi, cats.size())));
+    Set<String> baseValues =
+        base.topK().stream().map(CategoryCount::value).collect(Collectors.toSet());
+    List<String> added =
+        c.topK().stream().map(CategoryCount::value).filter(x -> !baseValues.contains(x)).toList();
+    List<String> vanished = new ArrayList<>();
+    for (int j = 0; j < base.topK().size(); j++) {
+      if (before[j] > 0 && current[j] == 0) {
+        vanished.add(cats.get(j));
+      }
+    }
+    checks.add(
+        CheckResult.of(
+            Check.NEW_CATEGORIES.configName(),
+            c.column(),
+            added.size(),
+            v.limit(Check.NEW_CATEGORIES),
+            "categories in this version's top-k that are not among the baseline's top-k (new,"
+                + " when the baseline had no 'other')",
+            added.isEmpty() ? "none" : String.join(", ", added)));
+    checks.add(
+        CheckResult.of(
+            Check.VANISHED_CATEGORIES.configName(),
+            c.column(),
+            vanished.size(),
+            v.limit(Check.VANISHED_CATEGORIES),
+            "baseline top-k categories with no row in this version",
+            vanished.isEmpty() ? "none" : String.join(", ", vanished)));
+    return new CategoryDrift(
+        c.column(), cats, boxed(baseShares), boxed(curShares), psi, added, vanished);
+  }
+
+  private static List<Double> boxed(double[] xs) {
+    return Arrays.stream(xs).boxed().toList();
+  }
+}
