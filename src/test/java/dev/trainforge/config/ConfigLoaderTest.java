@@ -140,7 +140,7 @@ class ConfigLoaderTest {
         .containsExactly(
             file
                 + ":3: unknown key 'dataset.colour' (known keys here: features, labels, name, output,"
-                + " version)");
+                + " validation, version)");
   }
 
   @Test
