@@ -98,6 +98,14 @@ public final class ConfigLoader {
       }
       String key = override.substring(0, eq).trim();
       String value = override.substring(eq + 1);
+      String trimmed = value.strip();
+      if (!trimmed.isEmpty()
+          && "\"{[".indexOf(trimmed.charAt(0)) < 0
+          && (trimmed.contains("//") || trimmed.contains("#"))) {
+        // Unquoted, HOCON would read "//" or "#" as the start of a comment and silently cut
+        // s3a://bucket/path to "s3a:". A comment is never meant on the command line.
+        value = com.typesafe.config.ConfigUtil.quoteString(trimmed);
+      }
       try {
         Config one =
             ConfigFactory.parseString(
@@ -227,13 +235,37 @@ public final class ConfigLoader {
         r.optionalString(p + "spark.master"),
         r.stringOr(p + "spark.app-name", "trainforge"),
         shuffle,
-        r.stringMap(p + "spark.conf"),
+        withS3Settings(r, r.stringMap(p + "spark.conf")),
         catalog,
         joinPartitions,
         r.enumValue(
             p + "join.partitioning",
             AppSettings.JoinPartitioningKind.class,
             AppSettings.JoinPartitioningKind.RANGE));
+  }
+
+  /**
+   * Adds the S3A settings of {@code trainforge.s3} to the extra Spark settings, where {@code
+   * trainforge.spark.conf} does not set them itself. They are Hadoop settings, so they must be in
+   * place when the session starts ({@code spark.hadoop.*}).
+   */
+  private static Map<String, String> withS3Settings(ConfigReader r, Map<String, String> conf) {
+    Map<String, String> merged = new LinkedHashMap<>(conf);
+    String s3a = "spark.hadoop.fs.s3a.";
+    r.optionalString("trainforge.s3.endpoint")
+        .ifPresent(
+            endpoint -> {
+              merged.putIfAbsent(s3a + "endpoint", endpoint);
+              if (endpoint.startsWith("http://")) {
+                merged.putIfAbsent(s3a + "connection.ssl.enabled", "false");
+              }
+            });
+    r.optionalString("trainforge.s3.region")
+        .ifPresent(region -> merged.putIfAbsent(s3a + "endpoint.region", region));
+    if (r.bool("trainforge.s3.path-style-access")) {
+      merged.putIfAbsent(s3a + "path.style.access", "true");
+    }
+    return merged;
   }
 
   /** A relative local path becomes absolute, so table locations do not depend on the cwd. */
