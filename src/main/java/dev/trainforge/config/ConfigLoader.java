@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -99,25 +100,41 @@ public final class ConfigLoader {
       String key = override.substring(0, eq).trim();
       String value = override.substring(eq + 1);
       String trimmed = value.strip();
-      if (!trimmed.isEmpty()
-          && "\"{[".indexOf(trimmed.charAt(0)) < 0
-          && (trimmed.contains("//") || trimmed.contains("#"))) {
+      boolean structured = !trimmed.isEmpty() && "\"{[".indexOf(trimmed.charAt(0)) >= 0;
+      if (!structured && (trimmed.contains("//") || trimmed.contains("#"))) {
         // Unquoted, HOCON would read "//" or "#" as the start of a comment and silently cut
         // s3a://bucket/path to "s3a:". A comment is never meant on the command line.
-        value = com.typesafe.config.ConfigUtil.quoteString(trimmed);
+        value = ConfigUtil.quoteString(trimmed);
       }
+      Config one;
       try {
-        Config one =
-            ConfigFactory.parseString(
-                key + " = " + value,
-                ConfigParseOptions.defaults().setOriginDescription("--set " + override));
-        result = one.withFallback(result);
+        one = parseOverride(key, value, override);
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException(
-            "--set '" + override + "' cannot be parsed: " + e.getMessage() + " (quote the value)");
+        if (structured) {
+          throw unparsable(override, e);
+        }
+        // A plain value HOCON cannot read unquoted, such as 2026-01-05T00:00:00Z: a string.
+        try {
+          one = parseOverride(key, ConfigUtil.quoteString(trimmed), override);
+        } catch (com.typesafe.config.ConfigException again) {
+          throw unparsable(override, e);
+        }
       }
+      result = one.withFallback(result);
     }
     return result;
+  }
+
+  private static ConfigException unparsable(
+      String override, com.typesafe.config.ConfigException e) {
+    return new ConfigException(
+        "--set '" + override + "' cannot be parsed: " + e.getMessage() + " (quote the value)");
+  }
+
+  private static Config parseOverride(String key, String value, String override) {
+    return ConfigFactory.parseString(
+        key + " = " + value,
+        ConfigParseOptions.defaults().setOriginDescription("--set " + override));
   }
 
   private static Config resolve(Config config, String file) {

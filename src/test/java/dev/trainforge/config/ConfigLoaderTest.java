@@ -136,16 +136,29 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unquotedUrlInSetKeepsItsSlashes() throws IOException {
+  void unquotedUrlsAndInstantsInSetAreStrings() throws IOException {
     BuildConfig config =
         ConfigLoader.load(
             write(VALID),
             List.of(
                 "dataset.labels.path=s3a://bucket/sample-data/transactions",
+                "dataset.labels.window.start=2026-01-05T00:00:00Z",
                 "trainforge.catalog.warehouse=\"s3a://bucket/warehouse\""));
     assertThat(config.dataset().labels().source().location())
         .isEqualTo("s3a://bucket/sample-data/transactions");
     assertThat(config.settings().catalog().warehouse()).isEqualTo("s3a://bucket/warehouse");
+    assertThat(config.dataset().labels().windowStart())
+        .contains(java.time.Instant.parse("2026-01-05T00:00:00Z"));
+  }
+
+  @Test
+  void malformedListInSetIsReported() throws IOException {
+    Path file = write(VALID);
+    assertThatThrownBy(() -> ConfigLoader.load(file, List.of("dataset.labels.key-columns=[a,")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "Invalid configuration: --set 'dataset.labels.key-columns=[a,' cannot be parsed:")
+        .hasMessageEndingWith("(quote the value)");
   }
 
   @Test
