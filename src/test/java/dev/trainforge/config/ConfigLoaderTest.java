@@ -163,7 +163,16 @@ class ConfigLoaderTest {
 
   @Test
   void withoutS3SettingsNoS3aSettingIsAdded() throws IOException {
-    var conf = ConfigLoader.load(write(VALID), List.of()).settings().sparkConf();
+    // Explicitly unset, so that TRAINFORGE_S3_* in the caller's environment cannot interfere.
+    var conf =
+        ConfigLoader.load(
+                write(VALID),
+                List.of(
+                    "trainforge.s3.endpoint=null",
+                    "trainforge.s3.region=null",
+                    "trainforge.s3.path-style-access=false"))
+            .settings()
+            .sparkConf();
     assertThat(conf.keySet()).noneMatch(k -> k.startsWith("spark.hadoop.fs.s3a."));
   }
 

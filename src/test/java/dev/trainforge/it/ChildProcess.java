@@ -23,7 +23,10 @@ public final class ChildProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code command} in {@code dir} with extra {@code env}; output goes to {@code log}. */
+  /**
+   * Starts {@code command} in {@code dir} with {@code env} on top of this JVM's environment (a null
+   * value removes a variable); its output goes to {@code log}.
+   */
   public static ChildProcess start(
       String name, List<String> command, Path dir, Map<String, String> env, Path log) {
     ProcessBuilder builder =
@@ -31,7 +34,15 @@ public final class ChildProcess implements AutoCloseable {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().putAll(env);
+    // A null value removes the variable from the inherited environment.
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            builder.environment().remove(k);
+          } else {
+            builder.environment().put(k, v);
+          }
+        });
     try {
       return new ChildProcess(name, builder.start(), log);
     } catch (IOException e) {

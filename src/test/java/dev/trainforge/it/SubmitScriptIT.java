@@ -61,6 +61,17 @@ class SubmitScriptIT {
   }
 
   @Test
+  void findsSparkSubmitOnThePathWithoutSparkHome() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("SPARK_HOME", null);
+    env.put("PATH", ItEnv.sparkHome().resolve("bin") + ":/usr/bin:/bin");
+    Run run = submit(env, "--dry-run", "--master", "yarn", "generate", "--config", "x.conf");
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output())
+        .startsWith(ItEnv.sparkHome().resolve("bin/spark-submit") + " --master yarn ");
+  }
+
+  @Test
   void dryRunOfALocalRunSizesTheDriverHeapFromSparkDriverMemory() throws Exception {
     Run run =
         submit(
