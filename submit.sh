@@ -13,7 +13,7 @@
 #   --dry-run           print the command instead of running it
 # Environment:
 #   SPARK_HOME          where spark-submit is (else spark-submit on PATH); needed for cluster masters
-#   TRAINFORGE_DRIVER_MEMORY  heap of a local run (default 4g)
+#   TRAINFORGE_DRIVER_MEMORY  heap of a local run (default 4g; --conf spark.driver.memory=... wins)
 #   JAVA_OPTS           extra JVM options of a local run
 # The jar is built first if target/trainforge.jar is missing. The exit code is the job's.
 set -euo pipefail
@@ -72,11 +72,16 @@ if [[ -z "$master" || "$master" == local* ]]; then
     --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
     -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
   props=(-Duser.timezone=UTC)
+  heap="${TRAINFORGE_DRIVER_MEMORY:-4g}"
   [[ -n "$master" ]] && props+=("-Dspark.master=$master")
-  for c in "${confs[@]+"${confs[@]}"}"; do props+=("-D$c"); done
+  for c in "${confs[@]+"${confs[@]}"}"; do
+    props+=("-D$c")
+    # The driver is this JVM: its memory is the heap of java itself, as spark-submit would set it.
+    [[ "${c%%=*}" == spark.driver.memory ]] && heap="${c#*=}"
+  done
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   # shellcheck disable=SC2086
-  run java -Xmx"${TRAINFORGE_DRIVER_MEMORY:-4g}" "${jvm_flags[@]}" ${JAVA_OPTS:-} "${props[@]}" \
+  run java -Xmx"$heap" "${jvm_flags[@]}" ${JAVA_OPTS:-} "${props[@]}" \
     -cp "$local_jar:$(cat "$classpath_file" 2>/dev/null || true)" "$main_class" "$@"
 fi
 

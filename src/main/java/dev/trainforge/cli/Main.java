@@ -29,7 +29,8 @@ public final class Main implements Runnable {
     return commandLine().execute(args);
   }
 
-  static CommandLine commandLine() {
+  /** The command line, for running commands in-process (the tests, and the integration tests). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     Map<String, String> codes = new LinkedHashMap<>();
     for (ExitCode code : ExitCode.values()) {

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -105,18 +106,42 @@ public final class ConfigLoader {
       }
       String key = override.substring(0, eq).trim();
       String value = override.substring(eq + 1);
-      try {
-        Config one =
-            ConfigFactory.parseString(
-                key + " = " + value,
-                ConfigParseOptions.defaults().setOriginDescription("--set " + override));
-        result = one.withFallback(result);
-      } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException(
-            "--set '" + override + "' cannot be parsed: " + e.getMessage() + " (quote the value)");
+      String trimmed = value.strip();
+      boolean structured = !trimmed.isEmpty() && "\"{[".indexOf(trimmed.charAt(0)) >= 0;
+      if (!structured && (trimmed.contains("//") || trimmed.contains("#"))) {
+        // Unquoted, HOCON would read "//" or "#" as the start of a comment and silently cut
+        // s3a://bucket/path to "s3a:". A comment is never meant on the command line.
+        value = ConfigUtil.quoteString(trimmed);
       }
+      Config one;
+      try {
+        one = parseOverride(key, value, override);
+      } catch (com.typesafe.config.ConfigException e) {
+        if (structured) {
+          throw unparsable(override, e);
+        }
+        // A plain value HOCON cannot read unquoted, such as 2026-01-05T00:00:00Z: a string.
+        try {
+          one = parseOverride(key, ConfigUtil.quoteString(trimmed), override);
+        } catch (com.typesafe.config.ConfigException again) {
+          throw unparsable(override, e);
+        }
+      }
+      result = one.withFallback(result);
     }
     return result;
+  }
+
+  private static ConfigException unparsable(
+      String override, com.typesafe.config.ConfigException e) {
+    return new ConfigException(
+        "--set '" + override + "' cannot be parsed: " + e.getMessage() + " (quote the value)");
+  }
+
+  private static Config parseOverride(String key, String value, String override) {
+    return ConfigFactory.parseString(
+        key + " = " + value,
+        ConfigParseOptions.defaults().setOriginDescription("--set " + override));
   }
 
   private static Config resolve(Config config, String file) {
@@ -234,13 +259,37 @@ public final class ConfigLoader {
         r.optionalString(p + "spark.master"),
         r.stringOr(p + "spark.app-name", "trainforge"),
         shuffle,
-        r.stringMap(p + "spark.conf"),
+        withS3Settings(r, r.stringMap(p + "spark.conf")),
         catalog,
         joinPartitions,
         r.enumValue(
             p + "join.partitioning",
             AppSettings.JoinPartitioningKind.class,
             AppSettings.JoinPartitioningKind.RANGE));
+  }
+
+  /**
+   * Adds the S3A settings of {@code trainforge.s3} to the extra Spark settings, where {@code
+   * trainforge.spark.conf} does not set them itself. They are Hadoop settings, so they must be in
+   * place when the session starts ({@code spark.hadoop.*}).
+   */
+  private static Map<String, String> withS3Settings(ConfigReader r, Map<String, String> conf) {
+    Map<String, String> merged = new LinkedHashMap<>(conf);
+    String s3a = "spark.hadoop.fs.s3a.";
+    r.optionalString("trainforge.s3.endpoint")
+        .ifPresent(
+            endpoint -> {
+              merged.putIfAbsent(s3a + "endpoint", endpoint);
+              if (endpoint.startsWith("http://")) {
+                merged.putIfAbsent(s3a + "connection.ssl.enabled", "false");
+              }
+            });
+    r.optionalString("trainforge.s3.region")
+        .ifPresent(region -> merged.putIfAbsent(s3a + "endpoint.region", region));
+    if (r.bool("trainforge.s3.path-style-access")) {
+      merged.putIfAbsent(s3a + "path.style.access", "true");
+    }
+    return merged;
   }
 
   /** A relative local path becomes absolute, so table locations do not depend on the cwd. */

@@ -116,6 +116,67 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void s3SettingsBecomeS3aSettingsUnlessSparkConfSetsThem() throws IOException {
+    String file = write(VALID).toString();
+    var conf =
+        ConfigLoader.load(
+                Path.of(file),
+                List.of(
+                    "trainforge.s3.endpoint=\"http://127.0.0.1:9000\"",
+                    "trainforge.s3.path-style-access=true",
+                    "trainforge.s3.region=eu-west-1",
+                    "trainforge.spark.conf.\"spark.hadoop.fs.s3a.endpoint.region\"=us-east-1"))
+            .settings()
+            .sparkConf();
+    assertThat(conf)
+        .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000")
+        .containsEntry("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+        .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
+        .containsEntry("spark.hadoop.fs.s3a.endpoint.region", "us-east-1");
+  }
+
+  @Test
+  void unquotedUrlsAndInstantsInSetAreStrings() throws IOException {
+    BuildConfig config =
+        ConfigLoader.load(
+            write(VALID),
+            List.of(
+                "dataset.labels.path=s3a://bucket/sample-data/transactions",
+                "dataset.labels.window.start=2026-01-05T00:00:00Z",
+                "trainforge.catalog.warehouse=\"s3a://bucket/warehouse\""));
+    assertThat(config.dataset().labels().source().location())
+        .isEqualTo("s3a://bucket/sample-data/transactions");
+    assertThat(config.settings().catalog().warehouse()).isEqualTo("s3a://bucket/warehouse");
+    assertThat(config.dataset().labels().windowStart())
+        .contains(java.time.Instant.parse("2026-01-05T00:00:00Z"));
+  }
+
+  @Test
+  void malformedListInSetIsReported() throws IOException {
+    Path file = write(VALID);
+    assertThatThrownBy(() -> ConfigLoader.load(file, List.of("dataset.labels.key-columns=[a,")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "Invalid configuration: --set 'dataset.labels.key-columns=[a,' cannot be parsed:")
+        .hasMessageEndingWith("(quote the value)");
+  }
+
+  @Test
+  void withoutS3SettingsNoS3aSettingIsAdded() throws IOException {
+    // Explicitly unset, so that TRAINFORGE_S3_* in the caller's environment cannot interfere.
+    var conf =
+        ConfigLoader.load(
+                write(VALID),
+                List.of(
+                    "trainforge.s3.endpoint=null",
+                    "trainforge.s3.region=null",
+                    "trainforge.s3.path-style-access=false"))
+            .settings()
+            .sparkConf();
+    assertThat(conf.keySet()).noneMatch(k -> k.startsWith("spark.hadoop.fs.s3a."));
+  }
+
+  @Test
   void unknownKeyGetsDidYouMean() throws IOException {
     String file = fileWith("time-column = ts", "time-column = ts\n    time-colum = ts2");
     assertThat(problems(file))

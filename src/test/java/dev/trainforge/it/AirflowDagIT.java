@@ -1,0 +1,52 @@
+package dev.trainforge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainforge.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Airflow DAG's tests ({@code airflow-dags/tests}, pytest) against real Airflow 3, from the
+ * venv {@code scripts/it-env.sh} installs: the DAG folder imports, the task graph and policies, the
+ * rendered command for an interval, the backfill's runs, and one run end to end ({@code
+ * dag.test()}) that builds a version with local Spark through {@code submit.sh}. Run here so that
+ * their failure fails {@code ./mvnw verify}.
+ */
+class AirflowDagIT {
+  @Test
+  void dagTestsPassAgainstRealAirflow() throws Exception {
+    Path dir = SharedSpark.tempDir("trainforge-airflow-it");
+    Path log = dir.resolve("pytest.log");
+    Path report = ItEnv.repo().resolve("target/failsafe-reports/airflow-dags-pytest.xml");
+    Files.createDirectories(report.getParent());
+    int code =
+        ChildProcess.run(
+            "pytest",
+            List.of(
+                ItEnv.python().toString(),
+                "-m",
+                "pytest",
+                "-v",
+                "-p",
+                "no:cacheprovider",
+                "--junitxml=" + report,
+                "airflow-dags/tests"),
+            ItEnv.repo(),
+            Map.of(
+                "AIRFLOW_HOME", dir.resolve("airflow-home").toString(),
+                "TRAINFORGE_HOME", dir.resolve("trainforge-home").toString(),
+                "TRAINFORGE_RESULT_DIR", dir.resolve("results").toString(),
+                "TRAINFORGE_DRIVER_MEMORY", "2g"),
+            log,
+            Duration.ofMinutes(20));
+    String output = Files.readString(log);
+    assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
+    // Every test ran: none deselected or skipped.
+    assertThat(output).containsPattern("\\b8 passed\\b").doesNotContain("skipped");
+  }
+}

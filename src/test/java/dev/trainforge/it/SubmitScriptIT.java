@@ -1,0 +1,123 @@
+package dev.trainforge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainforge.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code submit.sh}'s contract: the command it builds, and the job's exit code coming through. */
+class SubmitScriptIT {
+  private record Run(int code, String output) {}
+
+  private static Run submit(Map<String, String> env, String... args) throws Exception {
+    Path log = Files.createTempFile(SharedSpark.tempDir("trainforge-submit-it"), "submit", ".log");
+    List<String> command = new ArrayList<>(List.of("./submit.sh"));
+    command.addAll(List.of(args));
+    int code =
+        ChildProcess.run("submit.sh", command, ItEnv.repo(), env, log, Duration.ofMinutes(3));
+    return new Run(code, Files.readString(log));
+  }
+
+  private static Map<String, String> withSparkHome() {
+    return Map.of("SPARK_HOME", ItEnv.sparkHome().toString());
+  }
+
+  @Test
+  void dryRunPrintsSparkSubmitWithOnlyTheDefaultsTheCallerDidNotSet() throws Exception {
+    Run run =
+        submit(
+            withSparkHome(),
+            "--dry-run",
+            "--master",
+            "spark://127.0.0.1:7077",
+            "--deploy-mode",
+            "client",
+            "--conf",
+            "spark.sql.adaptive.enabled=false",
+            "--conf",
+            "spark.executor.memory=2g",
+            "generate",
+            "--config",
+            "conf/datasets/card_fraud.conf");
+    assertThat(run.code()).as(run.output()).isZero();
+    String jar = ItEnv.repo().resolve("target/trainforge.jar").toString();
+    assertThat(run.output().trim())
+        .startsWith(
+            ItEnv.sparkHome().resolve("bin/spark-submit")
+                + " --master spark://127.0.0.1:7077 --class dev.trainforge.cli.Main"
+                + " --deploy-mode client --conf spark.sql.adaptive.enabled=false"
+                + " --conf spark.executor.memory=2g"
+                + " --conf spark.sql.session.timeZone=UTC"
+                + " --conf spark.serializer=org.apache.spark.serializer.KryoSerializer")
+        .doesNotContain("spark.sql.adaptive.enabled=true")
+        .endsWith(jar + " generate --config conf/datasets/card_fraud.conf");
+  }
+
+  @Test
+  void findsSparkSubmitOnThePathWithoutSparkHome() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("SPARK_HOME", null);
+    env.put("PATH", ItEnv.sparkHome().resolve("bin") + ":/usr/bin:/bin");
+    Run run = submit(env, "--dry-run", "--master", "yarn", "generate", "--config", "x.conf");
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output())
+        .startsWith(ItEnv.sparkHome().resolve("bin/spark-submit") + " --master yarn ");
+  }
+
+  @Test
+  void dryRunOfALocalRunSizesTheDriverHeapFromSparkDriverMemory() throws Exception {
+    Run run =
+        submit(
+            Map.of(),
+            "--dry-run",
+            "--conf",
+            "spark.driver.memory=1500m",
+            "generate",
+            "--config",
+            "conf/datasets/card_fraud.conf");
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output())
+        .startsWith("java -Xmx1500m ")
+        .contains(" -Dspark.driver.memory=1500m ")
+        .contains(" dev.trainforge.cli.Main generate ");
+  }
+
+  @Test
+  void jobExitCodeComesThroughSparkSubmit() throws Exception {
+    // A configuration error (exit 2) is found before the job connects to the master.
+    Run run =
+        submit(
+            withSparkHome(),
+            "--master",
+            "spark://127.0.0.1:1",
+            "generate",
+            "--config",
+            "conf/datasets/no_such_dataset.conf");
+    assertThat(run.code()).as(run.output()).isEqualTo(2);
+    assertThat(run.output()).contains("no_such_dataset.conf");
+  }
+
+  @Test
+  void jobExitCodeComesThroughALocalRun() throws Exception {
+    Run run = submit(Map.of(), "generate", "--config", "conf/datasets/no_such_dataset.conf");
+    assertThat(run.code()).as(run.output()).isEqualTo(2);
+  }
+
+  @Test
+  void clusterMasterWithoutSparkSubmitIsAUsageError() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("SPARK_HOME", "/nonexistent");
+    env.put("PATH", "/usr/bin:/bin");
+    Run run = submit(env, "--master", "yarn", "generate", "--config", "x.conf");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("master 'yarn' needs spark-submit: set SPARK_HOME or put spark-submit on PATH");
+  }
+}
