@@ -130,7 +130,7 @@ public final class DatasetBuild {
             staged.snapshotId(),
             java.time.Instant.now().toString(),
             baseline.ref(),
-            verdict(outcome.checks()),
+            outcome.verdict(),
             outcome.checks(),
             measured.profile(),
             outcome.numeric(),
@@ -157,16 +157,6 @@ public final class DatasetBuild {
         report.verdict().name(),
         reportLocation,
         System.currentTimeMillis() - start);
-  }
-
-  private static CheckResult.Outcome verdict(List<CheckResult> checks) {
-    if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.FAIL)) {
-      return CheckResult.Outcome.FAIL;
-    }
-    if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.WARN)) {
-      return CheckResult.Outcome.WARN;
-    }
-    return CheckResult.Outcome.PASS;
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {

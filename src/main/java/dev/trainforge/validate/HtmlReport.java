@@ -91,28 +91,9 @@ public final class HtmlReport {
         r.checks().stream()
             .filter(c -> c.outcome() == Outcome.FAIL || c.outcome() == Outcome.WARN)
             .toList();
-    if (bad.isEmpty()) {
-      return;
+    if (!bad.isEmpty()) {
+      checkTable(h, "Failed and warned checks", bad);
     }
-    h.append("<h2>Failed and warned checks</h2>\n<table><tr><th class=l>check</th>")
-        .append(
-            "<th class=l>subject</th><th>outcome</th><th>value</th><th class=l>found</th></tr>\n");
-    for (CheckResult c : bad) {
-      h.append("<tr><td class=l>")
-          .append(esc(c.check()))
-          .append("</td><td class=l>")
-          .append(esc(c.subject()))
-          .append("</td><td class=\"")
-          .append(c.outcome())
-          .append("\">")
-          .append(c.outcome())
-          .append("</td><td>")
-          .append(num(c.value()))
-          .append("</td><td class=l>")
-          .append(esc(c.detail()))
-          .append("</td></tr>\n");
-    }
-    h.append("</table>\n");
   }
 
   private static void sources(StringBuilder h, ValidationReport r) {
@@ -280,10 +261,16 @@ public final class HtmlReport {
   }
 
   private static void checks(StringBuilder h, ValidationReport r) {
-    h.append("<h2>All checks</h2>\n<table><tr><th class=l>check</th><th class=l>subject</th>")
+    checkTable(h, "All checks", r.checks());
+  }
+
+  private static void checkTable(StringBuilder h, String title, List<CheckResult> checks) {
+    h.append("<h2>")
+        .append(title)
+        .append("</h2>\n<table><tr><th class=l>check</th><th class=l>subject</th>")
         .append("<th>outcome</th><th>value</th><th>warn above</th><th>fail above</th>")
         .append("<th class=l>found</th><th class=l>definition</th></tr>\n");
-    for (CheckResult c : r.checks()) {
+    for (CheckResult c : checks) {
       h.append("<tr><td class=l>")
           .append(esc(c.check()))
           .append("</td><td class=l>")

@@ -37,7 +37,18 @@ public final class Validator {
 
   /** The results of every check, in a fixed order. */
   public record Outcome(
-      List<CheckResult> checks, List<NumericDrift> numeric, List<CategoryDrift> categorical) {}
+      List<CheckResult> checks, List<NumericDrift> numeric, List<CategoryDrift> categorical) {
+    /** FAIL if any check failed, else WARN if any warned, else PASS. */
+    public CheckResult.Outcome verdict() {
+      if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.FAIL)) {
+        return CheckResult.Outcome.FAIL;
+      }
+      if (checks.stream().anyMatch(c -> c.outcome() == CheckResult.Outcome.WARN)) {
+        return CheckResult.Outcome.WARN;
+      }
+      return CheckResult.Outcome.PASS;
+    }
+  }
 
   /**
    * Checks {@code measured}.
@@ -285,8 +296,7 @@ public final class Validator {
         numeric.add(numericDrift(c, base, measured.binCounts().get(c.column()), checks));
       } else if (ColumnProfile.CATEGORICAL.equals(c.kind())) {
         categorical.add(
-            categoryDrift(
-                c, base, measured.categoryCounts().get(c.column()), p.rows(), baseline, checks));
+            categoryDrift(c, base, measured.categoryCounts().get(c.column()), p.rows(), checks));
       }
     }
     for (FeatureSourceSpec f : spec.features()) {
@@ -383,7 +393,6 @@ public final class Validator {
       ColumnProfile base,
       Map<String, Long> baseCategoryCounts,
       long rows,
-      Profile baseline,
       List<CheckResult> checks) {
     String psiDef =
         Statistics.PSI_DEFINITION + "; bins: the baseline's top-k categories, other, and null";
