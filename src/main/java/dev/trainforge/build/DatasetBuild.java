@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.Maturity;
 import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinPartitioning;
@@ -84,6 +85,15 @@ public final class DatasetBuild {
     log.printf(
         "Labels: %d rows (%d without time, %d with a null key)%n",
         stats.rows(), stats.nullTime(), stats.nullKey());
+    spec.labels()
+        .maturity()
+        .ifPresent(
+            m ->
+                log.printf(
+                    "Labels: %d not mature (%s): %s%n",
+                    stats.immature(),
+                    m.describe(),
+                    m.action() == Maturity.Action.EXCLUDE ? "excluded" : "flagged"));
     List<JoinSource> sources = new ArrayList<>();
     for (FeatureInput f : features) {
       Optional<PartitionPlan> plan = f.partitionPlan(stats);
@@ -119,7 +129,8 @@ public final class DatasetBuild {
     Profiler.Measured measured =
         new Profiler(spec, baseline.profile()).profile(publisher.read(staged));
     Validator.Outcome outcome =
-        new Validator(spec).validate(measured, stats.rowsIn(), baseline.profile());
+        new Validator(spec)
+            .validate(measured, stats.rowsIn(), stats.immature(), baseline.profile());
     ValidationReport report =
         new ValidationReport(
             ValidationReport.FORMAT,
@@ -221,6 +232,10 @@ public final class DatasetBuild {
     s.put("window-end", spec.labels().windowEnd().map(Object::toString).orElse(""));
     s.put("label-rows", String.valueOf(stats.rowsIn()));
     s.put("label-rows-dropped", String.valueOf(stats.droppedNullRows()));
+    if (spec.labels().maturity().isPresent()) {
+      s.put("label-rows-immature", String.valueOf(stats.immature()));
+      s.put("label-rows-excluded-immature", String.valueOf(stats.excludedImmature()));
+    }
     s.put("code-version", CodeVersion.get());
     if (runId != null) {
       s.put("run-id", runId);

@@ -63,6 +63,17 @@ public final class CanonicalJson {
     m.put("window-start", l.windowStart().map(Object::toString).orElse(null));
     m.put("window-end", l.windowEnd().map(Object::toString).orElse(null));
     m.put("null-rows", ConfigReader.spelling(l.nullRows()));
+    // Only when configured, so that configs written before maturity existed keep their hash.
+    l.maturity()
+        .ifPresent(
+            mat -> {
+              Map<String, Object> mm = new TreeMap<>();
+              mm.put("horizon-seconds", seconds(mat.horizon()));
+              mm.put("cut-off", mat.cutOff().toString());
+              mm.put("action", ConfigReader.spelling(mat.action()));
+              mm.put("flag-column", mat.action() == Maturity.Action.FLAG ? mat.flagColumn() : null);
+              m.put("maturity", mm);
+            });
     return m;
   }
 

@@ -455,7 +455,55 @@ public final class ConfigLoader {
         labelColumns,
         start,
         end,
-        r.enumValue(p + "null-rows", NullRows.class, NullRows.KEEP));
+        r.enumValue(p + "null-rows", NullRows.class, NullRows.KEEP),
+        maturity(r, end));
+  }
+
+  private static Optional<Maturity> maturity(ConfigReader r, Optional<Instant> windowEnd) {
+    String p = "dataset.labels.maturity.";
+    Optional<java.time.Duration> horizon = r.optionalDuration(p + "horizon");
+    Optional<String> cutOff = r.optionalString(p + "cut-off");
+    Maturity.Action action =
+        r.enumValue(p + "action", Maturity.Action.class, Maturity.Action.EXCLUDE);
+    String flagColumn = r.stringOr(p + "flag-column", "label_mature");
+    if (horizon.isEmpty()) {
+      return Optional.empty();
+    }
+    if (horizon.get().isNegative()) {
+      r.problem(
+          r.where(p + "horizon")
+              + ": key '"
+              + p
+              + "horizon' has value "
+              + horizon.get()
+              + " which is negative (write e.g. 30d, or null for labels final at once)");
+      return Optional.empty();
+    }
+    Optional<Instant> at;
+    if (cutOff.isEmpty()) {
+      r.problem(
+          r.where(p + "cut-off")
+              + ": key '"
+              + p
+              + "cut-off' is not set but "
+              + p
+              + "horizon is (set it to when the labels were observed, e.g."
+              + " \"2026-02-01T00:00:00Z\", or to \"window-end\")");
+      return Optional.empty();
+    } else if (cutOff.get().equals("window-end")) {
+      if (windowEnd.isEmpty()) {
+        r.problem(
+            r.where(p + "cut-off")
+                + ": key '"
+                + p
+                + "cut-off' is 'window-end' but dataset.labels.window.end is not set (set the"
+                + " window end, or an ISO-8601 cut-off instant)");
+      }
+      at = windowEnd;
+    } else {
+      at = instant(r, p + "cut-off");
+    }
+    return at.map(c -> new Maturity(horizon.get(), c, action, flagColumn));
   }
 
   private static Optional<Instant> instant(ConfigReader r, String path) {

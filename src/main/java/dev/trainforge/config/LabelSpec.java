@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param windowStart inclusive lower bound of the label time, if any
  * @param windowEnd exclusive upper bound of the label time, if any
  * @param nullRows what happens to rows with a null time or key
+ * @param maturity when labels are final, if a horizon is configured
  */
 public record LabelSpec(
     SourceLocation source,
@@ -29,7 +30,8 @@ public record LabelSpec(
     List<String> labelColumns,
     Optional<Instant> windowStart,
     Optional<Instant> windowEnd,
-    NullRows nullRows) {
+    NullRows nullRows,
+    Optional<Maturity> maturity) {
   public LabelSpec {
     requireNonNull(source, "source is null");
     requireNonNull(idColumn, "idColumn is null");
@@ -40,16 +42,29 @@ public record LabelSpec(
     requireNonNull(windowStart, "windowStart is null");
     requireNonNull(windowEnd, "windowEnd is null");
     requireNonNull(nullRows, "nullRows is null");
+    requireNonNull(maturity, "maturity is null");
   }
 
-  /** The label-side columns of the output, in output order: id, time, keys, label columns. */
-  public List<String> outputColumns() {
+  /** The column that flags immature labels, when they are flagged rather than excluded. */
+  public Optional<String> maturityFlagColumn() {
+    return maturity.filter(m -> m.action() == Maturity.Action.FLAG).map(Maturity::flagColumn);
+  }
+
+  /** The label-side columns read from the label table: id, time, keys, label columns. */
+  public List<String> inputColumns() {
     List<String> cols = new ArrayList<>();
     for (String c : concat(List.of(idColumn, timeColumn), keyColumns, labelColumns)) {
       if (!cols.contains(c)) {
         cols.add(c);
       }
     }
+    return List.copyOf(cols);
+  }
+
+  /** The label-side columns of the output, in output order: the input columns, then the flag. */
+  public List<String> outputColumns() {
+    List<String> cols = new ArrayList<>(inputColumns());
+    maturityFlagColumn().ifPresent(cols::add);
     return List.copyOf(cols);
   }
 

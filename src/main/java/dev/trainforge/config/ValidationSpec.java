@@ -61,6 +61,7 @@ public record ValidationSpec(
     DUPLICATE_KEY_TIME,
     NULL_LABEL_TIME,
     NULL_LABEL_KEY,
+    IMMATURE_LABELS,
     NULL_LABEL,
     LEAKAGE,
     HASH_TIES,

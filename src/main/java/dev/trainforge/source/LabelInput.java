@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.trainforge.InvalidInputException;
 import dev.trainforge.config.LabelSpec;
+import dev.trainforge.config.Maturity;
 import dev.trainforge.config.NullRows;
 import dev.trainforge.join.JoinColumns;
 import java.util.ArrayList;
@@ -34,17 +35,29 @@ public final class LabelInput {
   private final Dataset<Row> windowed;
   private final DataType timeType;
 
-  /** What a scan of the labels found: the row counts and the time range. */
+  /**
+   * What a scan of the labels found: the row counts and the time range.
+   *
+   * @param rows label rows in the window (and rows without a time)
+   * @param nullTime rows without a label time
+   * @param nullKey rows with a null key
+   * @param droppedNullRows rows dropped for a null time or key ({@code null-rows = drop})
+   * @param immature labels whose maturity horizon had not closed by the cut-off
+   * @param excludedImmature immature labels left out ({@code maturity.action = exclude}), less
+   *     those already dropped for a null key
+   */
   public record Stats(
       long rows,
       long nullTime,
       long nullKey,
       long droppedNullRows,
+      long immature,
+      long excludedImmature,
       Optional<Long> minTimeMicros,
       Optional<Long> maxTimeMicros) {
-    /** Rows that go into the join: all, or all but the dropped ones. */
+    /** Rows that go into the join: all but the dropped and the excluded ones. */
     public long rowsIn() {
-      return rows - droppedNullRows;
+      return rows - droppedNullRows - excludedImmature;
     }
   }
 
@@ -53,7 +66,7 @@ public final class LabelInput {
     this.spec = spec;
     this.what = "label source (" + spec.source() + ")";
     StructType schema = raw.schema();
-    for (String c : spec.outputColumns()) {
+    for (String c : spec.inputColumns()) {
       reader.field(schema, c, what, keyFor(c));
     }
     timeType = schema.apply(spec.timeColumn()).dataType();
@@ -128,6 +141,24 @@ public final class LabelInput {
     return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1_000);
   }
 
+  /** True for a label with a time whose horizon has not closed by the cut-off; else false. */
+  private Column immature() {
+    Column t = named(JoinColumns.LABEL_TIME);
+    return spec.maturity()
+        .map(m -> t.isNotNull().and(t.gt(lit(m.latestMatureMicros()))))
+        .orElse(lit(false));
+  }
+
+  private boolean excludesImmature() {
+    return spec.maturity().filter(m -> m.action() == Maturity.Action.EXCLUDE).isPresent();
+  }
+
+  private Column dropped() {
+    return spec.nullRows() == NullRows.DROP
+        ? named(JoinColumns.LABEL_TIME).isNull().or(anyKeyNull())
+        : lit(false);
+  }
+
   private Column anyKeyNull() {
     Column any = lit(false);
     for (String k : spec.keyColumns()) {
@@ -153,7 +184,9 @@ public final class LabelInput {
                 min(t),
                 max(t),
                 count_if(badTime),
-                min(when(badTime, raw.cast("string"))))
+                min(when(badTime, raw.cast("string"))),
+                count_if(immature()),
+                count_if(immature().and(dropped().unary_$bang())))
             .first();
     long bad = r.getLong(6);
     if (bad > 0) {
@@ -176,27 +209,39 @@ public final class LabelInput {
         r.getLong(1),
         r.getLong(2),
         dropped,
+        r.getLong(8),
+        excludesImmature() ? r.getLong(9) : 0L,
         Optional.ofNullable(r.isNullAt(4) ? null : r.getLong(4)),
         Optional.ofNullable(r.isNullAt(5) ? null : r.getLong(5)));
   }
 
-  /** The rows that go into the join: output columns plus the label time in microseconds. */
+  /**
+   * The rows that go into the join: output columns (with the maturity flag, if flagged) plus the
+   * label time in microseconds; without dropped rows and excluded immature labels.
+   */
   public Dataset<Row> joinInput() {
-    Dataset<Row> rows = windowed;
-    if (spec.nullRows() == NullRows.DROP) {
-      rows = rows.filter(named(JoinColumns.LABEL_TIME).isNotNull().and(anyKeyNull().unary_$bang()));
+    Dataset<Row> rows = windowed.filter(dropped().unary_$bang());
+    if (excludesImmature()) {
+      rows = rows.filter(immature().unary_$bang());
     }
     return rows(rows);
   }
 
   private Dataset<Row> rows(Dataset<Row> base) {
     List<Column> cols = new ArrayList<>();
-    for (String c : spec.outputColumns()) {
+    for (String c : spec.inputColumns()) {
       cols.add(
           c.equals(spec.timeColumn())
               ? timestamp_micros(named(JoinColumns.LABEL_TIME)).as(c)
               : named(c));
     }
+    spec.maturityFlagColumn()
+        .ifPresent(
+            flag ->
+                cols.add(
+                    when(named(JoinColumns.LABEL_TIME).isNull(), lit(null).cast("boolean"))
+                        .otherwise(immature().unary_$bang())
+                        .as(flag)));
     cols.add(named(JoinColumns.LABEL_TIME));
     return base.select(cols.toArray(Column[]::new));
   }

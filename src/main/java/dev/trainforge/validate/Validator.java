@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.Maturity;
 import dev.trainforge.config.ValidationSpec;
 import dev.trainforge.config.ValidationSpec.Check;
 import dev.trainforge.config.ValidationSpec.ColumnRule;
@@ -54,9 +55,11 @@ public final class Validator {
    * Checks {@code measured}.
    *
    * @param expectedRows label rows in, after the declared filters
+   * @param immatureLabels labels whose maturity horizon had not closed by the cut-off
    * @param baseline the baseline's profile, or null
    */
-  public Outcome validate(Profiler.Measured measured, long expectedRows, Profile baseline) {
+  public Outcome validate(
+      Profiler.Measured measured, long expectedRows, long immatureLabels, Profile baseline) {
     Profile p = measured.profile();
     List<CheckResult> checks = new ArrayList<>();
     checks.addAll(schemaContract(p));
@@ -97,6 +100,21 @@ public final class Validator {
             p.nullLabelKey(),
             "rows with a null entity key",
             p.nullLabelKey() + " rows have a null key"));
+    spec.labels()
+        .maturity()
+        .ifPresent(
+            m ->
+                checks.add(
+                    count(
+                        Check.IMMATURE_LABELS,
+                        spec.labels().timeColumn(),
+                        immatureLabels,
+                        "labels with t + horizon > cut-off (" + m.describe() + ")",
+                        immatureLabels
+                            + " labels not yet mature, "
+                            + (m.action() == Maturity.Action.EXCLUDE
+                                ? "excluded"
+                                : "kept with " + m.flagColumn() + " = false"))));
     v.labelColumn()
         .map(p::column)
         .ifPresent(

@@ -189,6 +189,96 @@ class BuildInputsTest {
         .isEqualTo(1);
   }
 
+  /** Labels at, just after, and well after the last mature time 2026-01-18 (cut-off - 14d). */
+  private void labelsAroundTheMaturityHorizon() {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-01 00:00:00', 1L),"
+            + " ('b', TIMESTAMP'2026-01-18 00:00:00', 1L),"
+            + " ('c', TIMESTAMP'2026-01-18 00:00:00.000001', 1L),"
+            + " ('d', TIMESTAMP'2026-01-31 00:00:00', 1L) AS t(id, ts, user)");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");
+  }
+
+  private static final String MATURITY =
+      "maturity { horizon = 14d, cut-off = \"2026-02-01T00:00:00Z\" }";
+
+  @Test
+  void excludesLabelsWhoseHorizonHasNotClosedAndCountsThem() throws Exception {
+    labelsAroundTheMaturityHorizon();
+    BuildResult result = build(config(MATURITY, ""));
+    assertThat(result.labelRowsRead()).isEqualTo(4);
+    assertThat(result.rowsOut()).isEqualTo(2);
+    assertThat(
+            spark
+                .read()
+                .option("versionAsOf", "v1")
+                .table(catalog + ".datasets.inputs")
+                .select("id")
+                .orderBy("id")
+                .collectAsList())
+        .map(r -> r.getString(0))
+        .containsExactly("a", "b");
+    org.apache.iceberg.Table table =
+        org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, catalog + ".datasets.inputs");
+    assertThat(table.currentSnapshot().summary())
+        .containsEntry("trainforge.label-rows-immature", "2")
+        .containsEntry("trainforge.label-rows-excluded-immature", "2");
+    dev.trainforge.validate.ValidationReport report =
+        new dev.trainforge.validate.ReportStore(table.io()).read(result.report());
+    assertThat(report.checks())
+        .filteredOn(c -> c.check().equals("immature-labels"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.value()).isEqualTo(2.0);
+              assertThat(c.outcome())
+                  .isEqualTo(dev.trainforge.validate.CheckResult.Outcome.SKIPPED);
+              assertThat(c.detail()).isEqualTo("2 labels not yet mature, excluded");
+            });
+    assertThat(report.checks())
+        .filteredOn(c -> c.check().equals("row-conservation"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.value()).isEqualTo(0.0));
+  }
+
+  @Test
+  void flagsImmatureLabelsWhenConfiguredAndWarnsWhenAsked() throws Exception {
+    labelsAroundTheMaturityHorizon();
+    BuildResult result =
+        build(
+            config(
+                MATURITY + "\n maturity.action = flag",
+                "",
+                "dataset.validation.checks.immature-labels.severity=warn"));
+    assertThat(result.rowsOut()).isEqualTo(4);
+    assertThat(result.verdict()).isEqualTo("WARN");
+    assertThat(
+            spark
+                .read()
+                .option("versionAsOf", "v1")
+                .table(catalog + ".datasets.inputs")
+                .select("id", "label_mature")
+                .orderBy("id")
+                .collectAsList())
+        .map(r -> r.getString(0) + "=" + r.get(1))
+        .containsExactly("a=true", "b=true", "c=false", "d=false");
+  }
+
+  @Test
+  void aHorizonWithoutACutOffIsAConfigError() {
+    assertThatThrownBy(() -> config("maturity.horizon = 30d", ""))
+        .isInstanceOf(dev.trainforge.config.ConfigException.class)
+        .hasMessageContaining(
+            "key 'dataset.labels.maturity.cut-off' is not set but dataset.labels.maturity.horizon"
+                + " is (set it to when the labels were observed, e.g. \"2026-02-01T00:00:00Z\","
+                + " or to \"window-end\")");
+    assertThatThrownBy(() -> config("maturity { horizon = 30d, cut-off = window-end }", ""))
+        .isInstanceOf(dev.trainforge.config.ConfigException.class)
+        .hasMessageContaining(
+            "key 'dataset.labels.maturity.cut-off' is 'window-end' but dataset.labels.window.end"
+                + " is not set (set the window end, or an ISO-8601 cut-off instant)");
+  }
+
   @Test
   void labelWindowSelectsRows() throws IOException {
     labels(

@@ -201,7 +201,7 @@ class ValidationGateTest {
                 + " make_interval(0, 0, 0, 0, 0, 0, id - 1) AS f__event_time, 'MATCHED' AS"
                 + " f__status, false AS f__hash_tie FROM range(3)");
     Profiler.Measured measured = new Profiler(config.dataset(), null).profile(rows);
-    Validator.Outcome outcome = new Validator(config.dataset()).validate(measured, 3, null);
+    Validator.Outcome outcome = new Validator(config.dataset()).validate(measured, 3, 0, null);
     CheckResult leakage =
         outcome.checks().stream().filter(c -> c.check().equals("leakage")).findFirst().get();
     // id 0 is a second early (fine), id 1 exactly at t (allowed), id 2 a second late.
