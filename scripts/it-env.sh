@@ -3,7 +3,9 @@
 # where it is to target/it-env.properties:
 #   - a Python venv with pyspark (a Spark distribution: bin/spark-class, bin/spark-submit),
 #     Airflow 3 and pytest, pinned by it/requirements.txt and it/constraints-3.11.txt;
-#   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml).
+#   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml);
+#   - Debian's Chromium, which the report test renders report.html in (installed with apt-get
+#     when missing; needs root, as on this project's machines).
 # Idempotent: the venv is reused while those two files are unchanged. It lives outside target/
 # (default .it-env/, or TRAINFORGE_IT_ENV) so that `mvn clean` does not cost a reinstall.
 # Fails, never skips: the tests cannot run without these.
@@ -54,11 +56,24 @@ if [[ "$(cat "$s3proxy_cp.stamp" 2>/dev/null || true)" != "$s3proxy_stamp" || ! 
   echo "$s3proxy_stamp" > "$s3proxy_cp.stamp"
 fi
 
+chromium="${TRAINFORGE_IT_CHROMIUM:-}"
+if [[ -z "$chromium" ]]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    [[ $(id -u) -eq 0 ]] ||
+      fail "Chromium is missing: run 'apt-get install chromium' as root, or set TRAINFORGE_IT_CHROMIUM"
+    echo "it-env.sh: installing Debian's chromium package" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  fi
+  chromium=$(command -v chromium) || fail "chromium is still missing after apt-get install"
+fi
+
 mkdir -p "$(dirname "$out")"
 {
   echo "# Written by scripts/it-env.sh; read by the integration tests."
   echo "python=$venv/bin/python"
   echo "spark.home=$spark_home"
   echo "s3proxy.classpath.file=$s3proxy_cp"
+  echo "chromium=$chromium"
 } > "$out"
 echo "it-env.sh: wrote $out" >&2

@@ -99,6 +99,23 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills the process and its descendants with SIGKILL, as a scheduler's timeout does: no shutdown
+   * hook, no finally block runs. Returns once it is gone.
+   */
+  public void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError(name + " survived SIGKILL for 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     process.descendants().forEach(ProcessHandle::destroy);

@@ -40,6 +40,11 @@ public final class ItEnv {
     }
   }
 
+  /** Debian's Chromium, to render pages headless. */
+  public static Path chromium() {
+    return existing("chromium");
+  }
+
   /** The java of this JVM, for the processes the tests start. */
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
