@@ -3,7 +3,8 @@
 # where it is to target/it-env.properties:
 #   - a Python venv with pyspark (a Spark distribution: bin/spark-class, bin/spark-submit),
 #     Airflow 3 and pytest, pinned by it/requirements.txt and it/constraints-3.11.txt;
-#   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml).
+#   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml);
+#   - the catalog servers (PostgreSQL, an Iceberg REST catalog): scripts/it-env-catalogs.sh.
 # Idempotent: the venv is reused while those two files are unchanged. It lives outside target/
 # (default .it-env/, or TRAINFORGE_IT_ENV) so that `mvn clean` does not cost a reinstall.
 # Fails, never skips: the tests cannot run without these.
@@ -61,4 +62,6 @@ mkdir -p "$(dirname "$out")"
   echo "spark.home=$spark_home"
   echo "s3proxy.classpath.file=$s3proxy_cp"
 } > "$out"
+# Catalog servers (PostgreSQL, an Iceberg REST catalog): a script of their own.
+bash "$repo/scripts/it-env-catalogs.sh" >> "$out"
 echo "it-env.sh: wrote $out" >&2
