@@ -95,7 +95,7 @@ public record AppSettings(
      * Every Spark setting that defines this catalog, sorted by key. The {@code jdbc.*} properties
      * (the defaults hold the embedded SQLite catalog's) are passed to a jdbc catalog only. The user
      * and password become {@code jdbc.user} and {@code jdbc.password} of a jdbc catalog, and HTTP
-     * basic auth of a rest catalog. Spark redacts settings named like passwords in its UI and logs.
+     * basic auth of a rest catalog. Spark hides settings named like passwords in its UI.
      */
     public Map<String, String> sparkProperties() {
       String prefix = "spark.sql.catalog." + name;
