@@ -38,7 +38,8 @@ public final class RestCatalogServerMain {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
+    RESTCatalogServlet servlet = new RESTCatalogServlet(new RESTCatalogAdapter(backend));
+    context.addServlet(new ServletHolder(servlet), "/*");
 
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -47,7 +48,7 @@ public final class RestCatalogServerMain {
     server.addConnector(connector);
     server.setHandler(context);
     server.start();
-    System.out.println("REST catalog listening on http://127.0.0.1:" + port + " warehouse " + args[1]);
+    System.out.println("REST catalog on http://127.0.0.1:" + port + ", warehouse " + args[1]);
     server.join();
   }
 }
