@@ -6,6 +6,7 @@
 #   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml);
 #   - Debian's Chromium, which the report test renders report.html in (installed with apt-get
 #     when missing; needs root, as on this project's machines).
+#   - the catalog servers (PostgreSQL, an Iceberg REST catalog): scripts/it-env-catalogs.sh.
 # Idempotent: the venv is reused while those two files are unchanged. It lives outside target/
 # (default .it-env/, or TRAINFORGE_IT_ENV) so that `mvn clean` does not cost a reinstall.
 # Fails, never skips: the tests cannot run without these.
@@ -76,4 +77,6 @@ mkdir -p "$(dirname "$out")"
   echo "s3proxy.classpath.file=$s3proxy_cp"
   echo "chromium=$chromium"
 } > "$out"
+# Catalog servers (PostgreSQL, an Iceberg REST catalog): a script of their own.
+bash "$repo/scripts/it-env-catalogs.sh" >> "$out"
 echo "it-env.sh: wrote $out" >&2

@@ -2,6 +2,7 @@ package dev.trainforge.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -47,33 +48,100 @@ public record AppSettings(
    * @param name its name in Spark SQL
    * @param type jdbc, rest, hive, glue or hadoop
    * @param uri the catalog's URI, if its type needs one
-   * @param warehouse where table data is written
+   * @param warehouse where table data is written (for rest: the warehouse the server expects)
    * @param properties further catalog properties
+   * @param user the user of a jdbc catalog's database, or of a rest catalog's basic auth
+   * @param password that user's password; only ever from the environment, never printed
    */
   public record CatalogSettings(
       String name,
       String type,
       Optional<String> uri,
       String warehouse,
-      Map<String, String> properties) {
+      Map<String, String> properties,
+      Optional<String> user,
+      Optional<String> password) {
+    // Iceberg's catalog types (its "type" property) that trainforge supports.
+    public static final String JDBC = "jdbc";
+    public static final String REST = "rest";
+    public static final String HIVE = "hive";
+    public static final String GLUE = "glue";
+    public static final String HADOOP = "hadoop";
+
+    /** The supported types, in the order error messages list them. */
+    public static final List<String> TYPES = List.of(JDBC, REST, HIVE, GLUE, HADOOP);
+
     public CatalogSettings {
       requireNonNull(name, "name is null");
       requireNonNull(type, "type is null");
       requireNonNull(uri, "uri is null");
       requireNonNull(warehouse, "warehouse is null");
       properties = Map.copyOf(properties);
+      requireNonNull(user, "user is null");
+      requireNonNull(password, "password is null");
     }
 
-    /** Every Spark setting that defines this catalog, sorted by key. */
+    /** A catalog without credentials. */
+    public CatalogSettings(
+        String name,
+        String type,
+        Optional<String> uri,
+        String warehouse,
+        Map<String, String> properties) {
+      this(name, type, uri, warehouse, properties, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Every Spark setting that defines this catalog, sorted by key. The {@code jdbc.*} properties
+     * (the defaults hold the embedded SQLite catalog's) are passed to a jdbc catalog only. The user
+     * and password become {@code jdbc.user} and {@code jdbc.password} of a jdbc catalog, and HTTP
+     * basic auth of a rest catalog. Spark hides settings named like passwords in its UI.
+     */
     public Map<String, String> sparkProperties() {
       String prefix = "spark.sql.catalog." + name;
       Map<String, String> conf = new TreeMap<>();
       conf.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
       conf.put(prefix + ".type", type);
-      uri.ifPresent(u -> conf.put(prefix + ".uri", u));
+      if (!type.equals(GLUE) && !type.equals(HADOOP)) {
+        // Glue and Hadoop catalogs have no URI; the embedded default's would only mislead.
+        uri.ifPresent(u -> conf.put(prefix + ".uri", u));
+      }
       conf.put(prefix + ".warehouse", warehouse);
-      properties.forEach((k, v) -> conf.put(prefix + "." + k, v));
+      properties.forEach(
+          (k, v) -> {
+            if (type.equals(JDBC) || !k.startsWith("jdbc.")) {
+              conf.put(prefix + "." + k, v);
+            }
+          });
+      if (type.equals(JDBC)) {
+        user.ifPresent(u -> conf.put(prefix + ".jdbc.user", u));
+        password.ifPresent(p -> conf.put(prefix + ".jdbc.password", p));
+      } else if (type.equals(REST) && user.isPresent()) {
+        conf.put(prefix + ".rest.auth.type", "basic");
+        conf.put(prefix + ".rest.auth.basic.username", user.get());
+        password.ifPresent(p -> conf.put(prefix + ".rest.auth.basic.password", p));
+      }
       return conf;
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "CatalogSettings[name="
+          + name
+          + ", type="
+          + type
+          + ", uri="
+          + uri.orElse("")
+          + ", warehouse="
+          + warehouse
+          + ", properties="
+          + properties
+          + ", user="
+          + user.orElse("")
+          + ", password="
+          + (password.isPresent() ? "****" : "")
+          + "]";
     }
   }
 }

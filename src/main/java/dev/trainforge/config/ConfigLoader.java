@@ -45,6 +45,19 @@ public final class ConfigLoader {
           "dataset.validation.expected-schema",
           "dataset.validation.columns");
 
+  /** The URI schemes each catalog type needs; types not listed take no URI. */
+  private static final Map<String, List<String>> URI_SCHEMES =
+      Map.of(
+          AppSettings.CatalogSettings.JDBC, List.of("jdbc:"),
+          AppSettings.CatalogSettings.REST, List.of("http://", "https://"),
+          AppSettings.CatalogSettings.HIVE, List.of("thrift://"));
+
+  private static final Map<String, String> URI_EXAMPLES =
+      Map.of(
+          AppSettings.CatalogSettings.JDBC, "jdbc:postgresql://127.0.0.1:5432/trainforge",
+          AppSettings.CatalogSettings.REST, "http://127.0.0.1:8181",
+          AppSettings.CatalogSettings.HIVE, "thrift://metastore:9083");
+
   private static final Set<String> COLUMN_RULE_KEYS =
       Set.of("min", "max", "max-null-rate", "domain");
 
@@ -59,6 +72,7 @@ public final class ConfigLoader {
     AppSettings settings = readSettings(reader);
     DatasetSpec dataset = readDataset(reader);
     problems.addAll(reader.problems());
+    problems.addAll(passwordsOutsideTheEnvironment(user, reader));
     if (problems.isEmpty()) {
       problems.addAll(outputCollisions(dataset, file.toString()));
     }
@@ -247,14 +261,7 @@ public final class ConfigLoader {
               + joinPartitions
               + " (use 0 for spark.sql.shuffle.partitions, or a positive count)");
     }
-    String type = r.stringOr(p + "catalog.type", "jdbc");
-    AppSettings.CatalogSettings catalog =
-        new AppSettings.CatalogSettings(
-            r.stringOr(p + "catalog.name", "trainforge"),
-            type,
-            r.optionalString(p + "catalog.uri").map(ConfigLoader::absoluteSqlite),
-            absoluteLocal(r.stringOr(p + "catalog.warehouse", "trainforge-data/warehouse")),
-            r.stringMap(p + "catalog.properties"));
+    AppSettings.CatalogSettings catalog = readCatalog(r);
     return new AppSettings(
         r.optionalString(p + "spark.master"),
         r.stringOr(p + "spark.app-name", "trainforge"),
@@ -266,6 +273,103 @@ public final class ConfigLoader {
             p + "join.partitioning",
             AppSettings.JoinPartitioningKind.class,
             AppSettings.JoinPartitioningKind.RANGE));
+  }
+
+  /**
+   * The Iceberg catalog: its type must be one trainforge supports, and its URI of the kind that
+   * type needs (the default URI is the embedded SQLite catalog's, so another type needs its own).
+   */
+  private static AppSettings.CatalogSettings readCatalog(ConfigReader r) {
+    String p = "trainforge.catalog.";
+    String type = r.stringOr(p + "type", AppSettings.CatalogSettings.JDBC);
+    if (!AppSettings.CatalogSettings.TYPES.contains(type)) {
+      r.problem(
+          r.where(p + "type")
+              + ": key '"
+              + p
+              + "type' has value '"
+              + type
+              + "' (expected one of: "
+              + String.join(", ", AppSettings.CatalogSettings.TYPES)
+              + ")");
+    }
+    Optional<String> uri = r.optionalString(p + "uri").map(ConfigLoader::absoluteSqlite);
+    List<String> schemes = URI_SCHEMES.getOrDefault(type, List.of());
+    if (!schemes.isEmpty() && uri.filter(u -> schemes.stream().anyMatch(u::startsWith)).isEmpty()) {
+      r.problem(
+          r.where(p + "uri")
+              + ": key '"
+              + p
+              + "uri' is '"
+              + uri.orElse("")
+              + "', but a "
+              + type
+              + " catalog needs a URI starting with "
+              + String.join(" or ", schemes)
+              + " (set "
+              + p
+              + "uri, e.g. "
+              + URI_EXAMPLES.get(type)
+              + ")");
+    }
+    Optional<String> user = r.optionalString(p + "user");
+    Optional<String> password = r.optionalString(p + "password");
+    boolean takesCredentials =
+        type.equals(AppSettings.CatalogSettings.JDBC)
+            || type.equals(AppSettings.CatalogSettings.REST);
+    if (!takesCredentials && (user.isPresent() || password.isPresent())) {
+      String key = user.isPresent() ? p + "user" : p + "password";
+      r.problem(
+          r.where(key)
+              + ": key '"
+              + key
+              + "' is set, but a "
+              + type
+              + " catalog takes no user or password from trainforge (unset it, and"
+              + " TRAINFORGE_CATALOG_USER and TRAINFORGE_CATALOG_PASSWORD; a "
+              + type
+              + " catalog authenticates through its own client: Kerberos, AWS credentials)");
+    }
+    String warehouse = r.stringOr(p + "warehouse", "trainforge-data/warehouse");
+    return new AppSettings.CatalogSettings(
+        r.stringOr(p + "name", "trainforge"),
+        type,
+        uri,
+        // A REST server names its warehouses as it likes (a path, or a catalog name): verbatim.
+        type.equals(AppSettings.CatalogSettings.REST) ? warehouse : absoluteLocal(warehouse),
+        r.stringMap(p + "properties"),
+        user,
+        password);
+  }
+
+  /**
+   * A password in a dataset file or on the command line would end up in version control or in the
+   * process list: it is read from the environment only.
+   */
+  private static List<String> passwordsOutsideTheEnvironment(Config user, ConfigReader r) {
+    String key = "trainforge.catalog.password";
+    // Walked without resolving: the file's own substitutions are resolved only when merged.
+    ConfigValue value = user.root();
+    for (String part : List.of("trainforge", "catalog", "password")) {
+      if (!(value instanceof ConfigObject object) || !object.containsKey(part)) {
+        return List.of();
+      }
+      value = object.get(part);
+    }
+    if (value.valueType() == com.typesafe.config.ConfigValueType.NULL) {
+      return List.of();
+    }
+    // Where a --set came from is the whole --set, password included: name the key only.
+    String where = r.where(key);
+    if (where.startsWith("--set ")) {
+      where = "--set " + key;
+    }
+    return List.of(
+        where
+            + ": key '"
+            + key
+            + "' is set in a config file or by --set (a password is read from the environment"
+            + " only: remove it and set TRAINFORGE_CATALOG_PASSWORD)");
   }
 
   /**

@@ -92,7 +92,9 @@ public final class SparkSessions {
     spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
     AppSettings.CatalogSettings catalog = settings.catalog();
     catalog.uri().ifPresent(SparkSessions::createSqliteDirectory);
-    if (!catalog.warehouse().contains(":")) {
+    // A REST server's warehouse is the server's business (it may be a name, not a path).
+    if (!catalog.type().equals(AppSettings.CatalogSettings.REST)
+        && !catalog.warehouse().contains(":")) {
       new File(catalog.warehouse()).mkdirs();
     }
     catalog.sparkProperties().forEach((k, v) -> spark.conf().set(k, v));

@@ -5,6 +5,9 @@ import java.io.Reader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -43,6 +46,54 @@ public final class ItEnv {
   /** Debian's Chromium, to render pages headless. */
   public static Path chromium() {
     return existing("chromium");
+  }
+
+  /** The bin directory of a PostgreSQL server: initdb, postgres, pg_ctl. */
+  public static Path postgresBin() {
+    return existing("postgres.bin");
+  }
+
+  /** The classpath of the Iceberg REST catalog server (it/iceberg-rest/pom.xml). */
+  public static String restCatalogClasspath() {
+    try {
+      return Files.readString(existing("iceberg-rest.classpath.file")).trim();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The REST catalog server's source file, run by Java's source launcher. */
+  public static Path restCatalogMain() {
+    return existing("iceberg-rest.main");
+  }
+
+  /**
+   * The local addresses listening on TCP {@code port}, from the kernel's socket tables, in their
+   * little-endian hex form ({@code 0100007F:1F90} is 127.0.0.1:8080).
+   */
+  public static List<String> listeningAddresses(int port) {
+    String hexPort = String.format(Locale.ROOT, ":%04X", port);
+    List<String> listening = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] f = line.trim().split("\\s+");
+          // State 0A is LISTEN.
+          if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+            listening.add(f[1]);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return listening;
+  }
+
+  /** Whether a {@link #listeningAddresses} entry is 127.0.0.1, as IPv4 or IPv4-mapped IPv6. */
+  public static boolean isLoopback(String address) {
+    String host = address.substring(0, address.indexOf(':'));
+    return host.equals("0100007F") || host.equals("0000000000000000FFFF00000100007F");
   }
 
   /** The java of this JVM, for the processes the tests start. */
