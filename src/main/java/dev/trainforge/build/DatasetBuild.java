@@ -140,6 +140,9 @@ public final class DatasetBuild {
             outcome.categorical());
     String reportLocation = reports.write(reportDir, report);
     log.println(report.summaryLine(reportLocation));
+    if (spec.split().isPresent()) {
+      log.println(Splits.describe(publisher.read(staged), spec.split().get()));
+    }
     if (report.verdict() == CheckResult.Outcome.FAIL) {
       describe(null);
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));

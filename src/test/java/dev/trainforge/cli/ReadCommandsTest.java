@@ -35,6 +35,7 @@ class ReadCommandsTest {
   private static Path config;
   private static String catalog;
   private static String table;
+  private static String v2Log;
 
   record Run(int exitCode, String out, String err) {}
 
@@ -86,28 +87,38 @@ class ReadCommandsTest {
             "}"));
     Run v1 = run("generate", "--config", config.toString());
     assertThat(v1.exitCode()).as(v1.err()).isZero();
-    Run v2 =
-        run(
-            "generate",
-            "--config",
-            config.toString(),
-            "--set",
-            "dataset.version=2",
-            "--set",
-            "dataset.labels.window.end=2026-01-02T12:30:00Z",
-            "--set",
-            "dataset.split.by=hash",
-            "--set",
-            "dataset.split.group-key=user",
-            "--set",
-            "dataset.split.seed=11",
-            "--set",
-            "dataset.validation.checks.psi.fail=null",
-            "--set",
-            "dataset.validation.checks.category-psi.fail=null",
-            "--run-id",
-            "manual__42");
+    // generate logs its progress to System.err; keep v2's log.
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    Run v2;
+    try {
+      v2 =
+          run(
+              "generate",
+              "--config",
+              config.toString(),
+              "--set",
+              "dataset.version=2",
+              "--set",
+              "dataset.labels.window.end=2026-01-02T12:30:00Z",
+              "--set",
+              "dataset.split.by=hash",
+              "--set",
+              "dataset.split.group-key=user",
+              "--set",
+              "dataset.split.seed=11",
+              "--set",
+              "dataset.validation.checks.psi.fail=null",
+              "--set",
+              "dataset.validation.checks.category-psi.fail=null",
+              "--run-id",
+              "manual__42");
+    } finally {
+      System.setErr(stderr);
+    }
     assertThat(v2.exitCode()).as(v2.err()).isZero();
+    v2Log = log.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static Run run(String... args) {
@@ -371,6 +382,22 @@ class ReadCommandsTest {
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList())
         .isSubsetOf("train", "validation", "test");
+  }
+
+  @Test
+  void theBuildLogsTheRowsPerSplit() {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    for (Row r : version("v2").groupBy("split").count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(30);
+    assertThat(v2Log.lines())
+        .contains(
+            String.format(
+                "Split 'split' (by hash): train %d, validation %d, test %d, none 0",
+                counts.getOrDefault("train", 0L),
+                counts.getOrDefault("validation", 0L),
+                counts.getOrDefault("test", 0L)));
   }
 
   @Test
