@@ -50,11 +50,6 @@ public final class VersionCatalog {
       throw missingTable(tableName);
     } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
       throw new IllegalArgumentException("Cannot parse table name '" + tableName + "'", e);
-    } catch (RuntimeException e) {
-      if (e.getClass().getSimpleName().startsWith("NoSuch")) {
-        throw missingTable(tableName);
-      }
-      throw e;
     }
     return new VersionCatalog(spark, tableName, table);
   }
