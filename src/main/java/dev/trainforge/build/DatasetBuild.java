@@ -104,6 +104,9 @@ public final class DatasetBuild {
     describe("sample (key, time) ranges for the as-of join");
     AsOfJoin join = new AsOfJoin(partitioning(config), joinPartitions(config));
     Dataset<Row> joined = join.join(labels.joinInput(), sources).drop(JoinColumns.LABEL_TIME);
+    if (spec.split().isPresent()) {
+      joined = Splits.assign(joined, spec.split().get(), spec.labels().timeColumn());
+    }
 
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
     AuditBranch audit =
@@ -148,6 +151,9 @@ public final class DatasetBuild {
             outcome.categorical());
     String reportLocation = reports.write(reportDir, report);
     log.println(report.summaryLine(reportLocation));
+    if (spec.split().isPresent()) {
+      log.println(Splits.describe(publisher.read(staged), spec.split().get()));
+    }
     if (report.verdict() == CheckResult.Outcome.FAIL) {
       describe(null);
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));

@@ -16,7 +16,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Builds point-in-time correct, versioned training datasets on Spark and Iceberg.",
-    subcommands = {GenerateCommand.class, SampleDataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      GenerateCommand.class,
+      ListCommand.class,
+      ShowCommand.class,
+      DiffCommand.class,
+      ExportCommand.class,
+      SampleDataCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +44,11 @@ public final class Main implements Runnable {
     for (ExitCode code : ExitCode.values()) {
       codes.put(String.valueOf(code.code()), code.meaning());
     }
-    for (CommandLine c : List.of(cli, cli.getSubcommands().get("generate"))) {
+    for (String name : List.of("generate", "list", "show", "diff", "export")) {
+      CommandLine c = cli.getSubcommands().get(name);
+      c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    }
+    for (CommandLine c : List.of(cli)) {
       c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     cli.setExecutionExceptionHandler(Main::handle);

@@ -21,12 +21,13 @@ public final class CanonicalJson {
   }
 
   /**
-   * Only what defines the rows: the labels and the feature sources. Not the name, version or output
-   * table, so that the same definition built under another version or catalog hashes alike.
+   * Only what defines the rows: the labels, the feature sources and the split, if any. Not the
+   * name, version or output table, so that the same definition built under another version or
+   * catalog hashes alike.
    */
   public static String definition(DatasetSpec spec) {
     Map<String, Object> tree = tree(spec);
-    tree.keySet().retainAll(java.util.Set.of("labels", "features"));
+    tree.keySet().retainAll(java.util.Set.of("labels", "features", "split"));
     StringBuilder sb = new StringBuilder();
     write(sb, tree);
     return sb.toString();
@@ -42,6 +43,8 @@ public final class CanonicalJson {
       features.put(f.name(), feature(f));
     }
     root.put("features", features);
+    // Only when set, so that datasets without a split keep the hashes they always had.
+    spec.split().ifPresent(split -> root.put("split", split(split)));
     Map<String, Object> output = new TreeMap<>();
     output.put("catalog", spec.output().catalog());
     output.put("namespace", spec.output().namespace());
@@ -75,6 +78,30 @@ public final class CanonicalJson {
               m.put("maturity", mm);
             });
     return m;
+  }
+
+  private static Map<String, Object> split(SplitSpec s) {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("by", ConfigReader.spelling(s.by()));
+    m.put("column", s.column());
+    if (s.by() == SplitSpec.By.TIME) {
+      m.put("train-until", s.trainUntil().map(Object::toString).orElse(null));
+      m.put("validation-until", s.validationUntil().map(Object::toString).orElse(null));
+    } else {
+      m.put("group-key", s.groupKey().orElse(null));
+      m.put("seed", s.seed());
+      Map<String, Object> fractions = new TreeMap<>();
+      fractions.put(SplitSpec.TRAIN, decimal(s.train()));
+      fractions.put(SplitSpec.VALIDATION, decimal(s.validation()));
+      fractions.put(SplitSpec.TEST, decimal(s.test()));
+      m.put("fractions", fractions);
+    }
+    return m;
+  }
+
+  private static java.math.BigDecimal decimal(double d) {
+    // 0.8 and 0.80 render alike; a BigDecimal is written as a JSON number
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros();
   }
 
   private static Map<String, Object> feature(FeatureSourceSpec f) {

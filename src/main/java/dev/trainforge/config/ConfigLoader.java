@@ -87,6 +87,22 @@ public final class ConfigLoader {
         sha256(CanonicalJson.definition(dataset)));
   }
 
+  /**
+   * The tool's settings alone, for commands that read a published table without a dataset file:
+   * {@code reference.conf} with {@code overrides} ({@code trainforge.*} keys) on top.
+   */
+  public static AppSettings settings(List<String> overrides) {
+    Config merged = resolve(overrides(overrides).withFallback(reference()), "--set");
+    List<String> problems = new ArrayList<>(unknownKeys(merged, reference()));
+    ConfigReader reader = new ConfigReader(merged, "--set");
+    AppSettings settings = readSettings(reader);
+    problems.addAll(reader.problems());
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return settings;
+  }
+
   static Config reference() {
     return ConfigFactory.parseResourcesAnySyntax(
         ConfigLoader.class.getClassLoader(),
@@ -447,7 +463,147 @@ public final class ConfigLoader {
         labels,
         features,
         output,
-        readValidation(r, labels));
+        readValidation(r, labels),
+        readSplit(r, labels));
+  }
+
+  private static Optional<SplitSpec> readSplit(ConfigReader r, LabelSpec labels) {
+    String p = "dataset.split.";
+    int problemsBefore = r.problems().size();
+    Optional<SplitSpec.By> by =
+        r.isSet(p + "by")
+            ? Optional.of(r.enumValue(p + "by", SplitSpec.By.class, SplitSpec.By.TIME))
+            : Optional.empty();
+    if (r.problems().size() > problemsBefore) {
+      return Optional.empty(); // an unknown 'by', already reported
+    }
+    List<String> timeKeys = List.of(p + "train-until", p + "validation-until");
+    List<String> hashKeys = List.of(p + "group-key");
+    for (String key : by.isEmpty() ? concat(timeKeys, hashKeys) : List.<String>of()) {
+      if (r.isSet(key)) {
+        r.problem(
+            r.where(key)
+                + ": key '"
+                + key
+                + "' is set but dataset.split.by is null (set dataset.split.by = time or hash)");
+      }
+    }
+    if (by.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> unused = by.get() == SplitSpec.By.TIME ? hashKeys : timeKeys;
+    for (String key : unused) {
+      if (r.isSet(key)) {
+        r.problem(
+            r.where(key)
+                + ": key '"
+                + key
+                + "' is set but dataset.split.by is "
+                + ConfigReader.spelling(by.get())
+                + " (remove it, or change dataset.split.by)");
+      }
+    }
+    String column = r.stringOr(p + "column", "split");
+    Optional<Instant> trainUntil = instant(r, p + "train-until");
+    Optional<Instant> validationUntil = instant(r, p + "validation-until");
+    Optional<String> groupKey = r.optionalString(p + "group-key");
+    if (by.get() == SplitSpec.By.TIME) {
+      if (trainUntil.isEmpty() && !r.isSet(p + "train-until")) {
+        r.problem(
+            r.where(p + "by")
+                + ": missing required key '"
+                + p
+                + "train-until' (by = time needs the end of train, an ISO-8601 instant such as"
+                + " \"2026-01-20T00:00:00Z\")");
+      }
+      if (trainUntil.isPresent()
+          && validationUntil.isPresent()
+          && !trainUntil.get().isBefore(validationUntil.get())) {
+        r.problem(
+            r.where(p + "validation-until")
+                + ": split cut-offs are out of order: validation-until "
+                + validationUntil.get()
+                + " is not after train-until "
+                + trainUntil.get()
+                + " (train is t < train-until, validation is train-until <= t <"
+                + " validation-until)");
+      }
+    } else {
+      if (groupKey.isEmpty()) {
+        r.problem(
+            r.where(p + "by")
+                + ": missing required key '"
+                + p
+                + "group-key' (by = hash needs the label column whose rows share a split, e.g."
+                + " user_id)");
+      } else if (!labels.outputColumns().contains(groupKey.get())) {
+        r.problem(
+            r.where(p + "group-key")
+                + ": key '"
+                + p
+                + "group-key' names '"
+                + groupKey.get()
+                + "', which is not a label column of the output "
+                + labels.outputColumns()
+                + " (add it to dataset.labels.key-columns or label-columns)");
+      }
+    }
+    double[] fractions = new double[3];
+    List<String> names = List.of(SplitSpec.TRAIN, SplitSpec.VALIDATION, SplitSpec.TEST);
+    for (int i = 0; i < 3; i++) {
+      String key = p + "fractions." + names.get(i);
+      fractions[i] = r.optionalDouble(key).orElse(0.0);
+      if (fractions[i] < 0 || fractions[i] > 1) {
+        r.problem(
+            r.where(key)
+                + ": key '"
+                + key
+                + "' is "
+                + fractions[i]
+                + " (use a share between 0 and 1)");
+      }
+    }
+    double sum = fractions[0] + fractions[1] + fractions[2];
+    if (by.get() == SplitSpec.By.HASH && Math.abs(sum - 1.0) > 1e-9) {
+      // Point at a fraction the user set, not at the merged object or the defaults.
+      String where =
+          names.stream()
+              .map(n -> r.where(p + "fractions." + n))
+              .filter(w -> !w.contains("reference.conf"))
+              .findFirst()
+              .orElse(r.file());
+      r.problem(
+          where
+              + ": dataset.split.fractions sum to "
+              + new java.math.BigDecimal(sum)
+                  .round(new java.math.MathContext(6))
+                  .stripTrailingZeros()
+                  .toPlainString()
+              + ", not 1 (train "
+              + fractions[0]
+              + " + validation "
+              + fractions[1]
+              + " + test "
+              + fractions[2]
+              + ")");
+    }
+    return Optional.of(
+        new SplitSpec(
+            by.get(),
+            column,
+            trainUntil,
+            validationUntil,
+            groupKey,
+            r.integer(p + "seed"),
+            fractions[0],
+            fractions[1],
+            fractions[2]));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static ValidationSpec readValidation(ConfigReader r, LabelSpec labels) {
@@ -879,6 +1035,21 @@ public final class ConfigLoader {
         }
       }
     }
+    dataset
+        .split()
+        .ifPresent(
+            split -> {
+              String previous = owners.putIfAbsent(split.column(), "dataset.split");
+              if (previous != null) {
+                problems.add(
+                    file
+                        + ": output column '"
+                        + split.column()
+                        + "' would come from both "
+                        + previous
+                        + " and dataset.split (set dataset.split.column to another name)");
+              }
+            });
     for (String c : owners.keySet()) {
       if (c.startsWith("__tf_")) {
         problems.add(

@@ -3,10 +3,11 @@ package dev.trainforge.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a data scientist asks for: a named, versioned training dataset built from a label table and
- * feature sources.
+ * feature sources, optionally with a train/validation/test split column.
  */
 public record DatasetSpec(
     String name,
@@ -14,7 +15,8 @@ public record DatasetSpec(
     LabelSpec labels,
     List<FeatureSourceSpec> features,
     OutputSpec output,
-    ValidationSpec validation) {
+    ValidationSpec validation,
+    Optional<SplitSpec> split) {
   public DatasetSpec {
     requireNonNull(name, "name is null");
     requireNonNull(version, "version is null");
@@ -22,6 +24,18 @@ public record DatasetSpec(
     features = List.copyOf(features);
     requireNonNull(output, "output is null");
     requireNonNull(validation, "validation is null");
+    requireNonNull(split, "split is null");
+  }
+
+  /** A dataset without a split column. */
+  public DatasetSpec(
+      String name,
+      String version,
+      LabelSpec labels,
+      List<FeatureSourceSpec> features,
+      OutputSpec output,
+      ValidationSpec validation) {
+    this(name, version, labels, features, output, validation, Optional.empty());
   }
 
   /** The Iceberg tag of this version. */

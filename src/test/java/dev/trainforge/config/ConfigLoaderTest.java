@@ -201,7 +201,7 @@ class ConfigLoaderTest {
         .containsExactly(
             file
                 + ":3: unknown key 'dataset.colour' (known keys here: features, labels, name, output,"
-                + " validation, version)");
+                + " split, validation, version)");
   }
 
   @Test

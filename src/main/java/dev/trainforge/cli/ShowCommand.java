@@ -1,0 +1,37 @@
+package dev.trainforge.cli;
+
+import dev.trainforge.version.VersionCatalog;
+import dev.trainforge.version.VersionInfo;
+import dev.trainforge.version.VersionViews;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code trainforge show VERSION}: the whole manifest of one version. */
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the manifest of one version: rows, config hash, code version, run id, window,"
+          + " validation summary, report location, and every trainforge.* property of its"
+          + " snapshot (inputs, pins, the resolved config) with JSON values indented."
+    })
+final class ShowCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin TableOptions table;
+
+  @Parameters(index = "0", paramLabel = "VERSION", description = "The version: 3 or v3.")
+  String version;
+
+  @Override
+  public Integer call() {
+    VersionCatalog catalog = table.open();
+    VersionInfo v = catalog.get(version, "show");
+    var out = spec.commandLine().getOut();
+    out.print(VersionViews.show(catalog.tableName(), new VersionViews.Entry(v, catalog.report(v))));
+    out.flush();
+    return 0;
+  }
+}

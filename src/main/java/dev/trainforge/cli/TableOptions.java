@@ -1,0 +1,56 @@
+package dev.trainforge.cli;
+
+import dev.trainforge.config.AppSettings;
+import dev.trainforge.config.BuildConfig;
+import dev.trainforge.config.ConfigException;
+import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.spark.SparkSessions;
+import dev.trainforge.version.VersionCatalog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Which dataset table a read-side command reads: by its config file, or by name. */
+final class TableOptions {
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "The dataset config file: its output table and catalog settings are used.")
+  Path config;
+
+  @Option(
+      names = "--table",
+      paramLabel = "CATALOG.NAMESPACE.TABLE",
+      description =
+          "The dataset table, e.g. trainforge.datasets.card_fraud (catalog settings from"
+              + " reference.conf, the environment and --set trainforge.catalog.*).")
+  String table;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one config key, e.g. --set trainforge.home=/data. Repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  /** Starts (or joins) the Spark session with the catalog configured and opens the table. */
+  VersionCatalog open() {
+    if (config == null && table == null) {
+      throw new ConfigException(
+          "no table given (pass --config FILE with the dataset's config, or --table"
+              + " catalog.namespace.table)");
+    }
+    AppSettings settings;
+    String name = table;
+    if (config != null) {
+      BuildConfig build = ConfigLoader.load(config, overrides);
+      settings = build.settings();
+      if (name == null) {
+        name = build.dataset().output().qualifiedName();
+      }
+    } else {
+      settings = ConfigLoader.settings(overrides);
+    }
+    return VersionCatalog.open(SparkSessions.forBuild(settings), name);
+  }
+}

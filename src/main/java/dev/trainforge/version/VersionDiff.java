@@ -1,0 +1,292 @@
+package dev.trainforge.version;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trainforge.validate.Bins;
+import dev.trainforge.validate.Profile;
+import dev.trainforge.validate.Profile.CategoryCount;
+import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.validate.Statistics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What changed between two versions: schema (from table metadata), row counts (from the snapshot
+ * summaries), and per-column statistics and drift computed from the profiles stored in the two
+ * versions' report.json, so no rows are read. Drift of {@code to} is measured against {@code from},
+ * as the gate measures a new version against its baseline.
+ *
+ * @param table the table
+ * @param from the older side
+ * @param to the newer side
+ * @param schema added (+), removed (-) and retyped (~) columns
+ * @param rows per side, if known
+ * @param stats per-column statistic lines, empty when a side has no stored profile
+ * @param statsSource where the statistics come from, or why there are none
+ */
+public record VersionDiff(
+    String table,
+    VersionInfo from,
+    VersionInfo to,
+    List<SchemaChange> schema,
+    List<StatLine> stats,
+    String statsSource) {
+  public VersionDiff {
+    requireNonNull(table, "table is null");
+    requireNonNull(from, "from is null");
+    requireNonNull(to, "to is null");
+    schema = List.copyOf(schema);
+    stats = List.copyOf(stats);
+    requireNonNull(statsSource, "statsSource is null");
+  }
+
+  /** One schema change: {@code +} added, {@code -} removed, {@code ~} type changed. */
+  public record SchemaChange(String kind, String column, String fromType, String toType) {
+    public SchemaChange {
+      requireNonNull(kind, "kind is null");
+      requireNonNull(column, "column is null");
+    }
+
+    String render() {
+      return switch (kind) {
+        case "+" -> "+ " + column + " " + toType;
+        case "-" -> "- " + column + " " + fromType;
+        default -> "~ " + column + " " + fromType + " -> " + toType;
+      };
+    }
+  }
+
+  /** One statistic of one column (or source) on both sides; a drift score has only the right. */
+  public record StatLine(String subject, String statistic, String from, String to) {
+    public StatLine {
+      requireNonNull(subject, "subject is null");
+      requireNonNull(statistic, "statistic is null");
+      requireNonNull(from, "from is null");
+      requireNonNull(to, "to is null");
+    }
+  }
+
+  /**
+   * Compares two versions. Costs two schema resolutions and reads the two profiles given.
+   *
+   * @param fromProfile the older version's stored profile, or null
+   * @param toProfile the newer version's stored profile, or null
+   */
+  public static VersionDiff of(
+      String table,
+      VersionInfo from,
+      StructType fromSchema,
+      Profile fromProfile,
+      VersionInfo to,
+      StructType toSchema,
+      Profile toProfile) {
+    List<StatLine> stats = new ArrayList<>();
+    String source;
+    if (fromProfile == null || toProfile == null) {
+      source =
+          "not available: "
+              + (fromProfile == null ? from.tag() : to.tag())
+              + " has no stored profile (its report.json is missing)";
+    } else {
+      source =
+          "from the profiles stored in each version's report.json (no rows read); psi and ks of "
+              + to.tag()
+              + " against "
+              + from.tag();
+      for (Profile.SourceProfile s : toProfile.sources()) {
+        Profile.SourceProfile old = fromProfile.source(s.source());
+        stats.add(
+            new StatLine(
+                s.source(),
+                "match-rate",
+                old == null ? "-" : fmt(old.matchRate()),
+                fmt(s.matchRate())));
+      }
+      for (ColumnProfile c : toProfile.columns()) {
+        ColumnProfile old = fromProfile.column(c.column());
+        if (old == null || old.numeric() != c.numeric()) {
+          stats.add(new StatLine(c.column(), "kind", old == null ? "-" : old.kind(), c.kind()));
+          continue;
+        }
+        if (c.numeric()) {
+          numeric(fromProfile, old, toProfile, c, stats);
+        } else {
+          categorical(fromProfile, old, toProfile, c, stats);
+        }
+      }
+    }
+    return new VersionDiff(table, from, to, schemaChanges(fromSchema, toSchema), stats, source);
+  }
+
+  static List<SchemaChange> schemaChanges(StructType from, StructType to) {
+    List<SchemaChange> out = new ArrayList<>();
+    Map<String, StructField> old = new LinkedHashMap<>();
+    for (StructField f : from.fields()) {
+      old.put(f.name(), f);
+    }
+    for (StructField f : to.fields()) {
+      StructField o = old.remove(f.name());
+      if (o == null) {
+        out.add(new SchemaChange("+", f.name(), null, f.dataType().simpleString()));
+      } else if (!o.dataType().sameType(f.dataType())) {
+        out.add(
+            new SchemaChange(
+                "~", f.name(), o.dataType().simpleString(), f.dataType().simpleString()));
+      }
+    }
+    old.values()
+        .forEach(f -> out.add(new SchemaChange("-", f.name(), f.dataType().simpleString(), null)));
+    return out;
+  }
+
+  private static void numeric(
+      Profile fromP, ColumnProfile old, Profile toP, ColumnProfile c, List<StatLine> out) {
+    String col = c.column();
+    out.add(new StatLine(col, "nulls", String.valueOf(old.nulls()), String.valueOf(c.nulls())));
+    out.add(new StatLine(col, "mean", fmt(old.mean()), fmt(c.mean())));
+    out.add(new StatLine(col, "stddev", fmt(old.stddev()), fmt(c.stddev())));
+    out.add(new StatLine(col, "min", fmt(old.min()), fmt(c.min())));
+    out.add(
+        new StatLine(col, "p50", fmt(old.quantiles().get("p50")), fmt(c.quantiles().get("p50"))));
+    out.add(new StatLine(col, "max", fmt(old.max()), fmt(c.max())));
+    KllDoublesSketch base = Statistics.sketch(old.sketch());
+    KllDoublesSketch cur = Statistics.sketch(c.sketch());
+    if (old.min() == null || old.max() == null || base.isEmpty()) {
+      out.add(new StatLine(col, "psi", "", "- (no finite values in the older version)"));
+      return;
+    }
+    Bins bins = Bins.from(old.min(), old.max(), old.deciles());
+    double[] baseShares = bins.baselineShares(base, base.getN(), fromP.rows() - base.getN());
+    double[] curShares = shares(bins, cur, toP.rows());
+    out.add(new StatLine(col, "psi", "", fmt(Statistics.psi(curShares, baseShares))));
+    out.add(new StatLine(col, "ks", "", fmt(Statistics.ks(cur, base))));
+  }
+
+  /** The shares of {@code rows} over {@code bins}, the finite ones estimated from the sketch. */
+  private static double[] shares(Bins bins, KllDoublesSketch sketch, long rows) {
+    double[] out = new double[bins.size()];
+    if (rows == 0) {
+      return out;
+    }
+    double finite = (double) sketch.getN() / rows;
+    List<Double> edges = bins.edges();
+    double atMostMax =
+        sketch.isEmpty() ? 0.0 : sketch.getRank(bins.max(), QuantileSearchCriteria.INCLUSIVE);
+    out[0] = Statistics.shareBelow(sketch, bins.min()) * finite;
+    for (int i = 0; i < edges.size(); i++) {
+      double lo = Statistics.shareBelow(sketch, edges.get(i));
+      double hi =
+          i == edges.size() - 1 ? atMostMax : Statistics.shareBelow(sketch, edges.get(i + 1));
+      out[i + 1] = (hi - lo) * finite;
+    }
+    out[edges.size() + 1] = sketch.isEmpty() ? 0.0 : (1.0 - atMostMax) * finite;
+    out[edges.size() + 2] = 1.0 - finite;
+    return out;
+  }
+
+  private static void categorical(
+      Profile fromP, ColumnProfile old, Profile toP, ColumnProfile c, List<StatLine> out) {
+    String col = c.column();
+    out.add(new StatLine(col, "nulls", String.valueOf(old.nulls()), String.valueOf(c.nulls())));
+    out.add(
+        new StatLine(
+            col,
+            "distinct~",
+            String.valueOf(old.approxDistinct()),
+            String.valueOf(c.approxDistinct())));
+    out.add(new StatLine(col, "top", top(old), top(c)));
+    if (fromP.rows() == 0 || toP.rows() == 0) {
+      return;
+    }
+    // Over the older version's top-k, other and null; a category outside the newer version's
+    // top-k counts as other there (the profiles keep no more).
+    List<CategoryCount> categories = old.topK();
+    double[] base = new double[categories.size() + 2];
+    double[] cur = new double[categories.size() + 2];
+    long found = 0;
+    for (int i = 0; i < categories.size(); i++) {
+      String value = categories.get(i).value();
+      base[i] = (double) categories.get(i).count() / fromP.rows();
+      long n =
+          c.topK().stream().filter(x -> x.value().equals(value)).mapToLong(x -> x.count()).sum();
+      found += n;
+      cur[i] = (double) n / toP.rows();
+    }
+    base[categories.size()] = (double) old.otherCount() / fromP.rows();
+    base[categories.size() + 1] = (double) old.nulls() / fromP.rows();
+    cur[categories.size()] = (double) (toP.rows() - c.nulls() - found) / toP.rows();
+    cur[categories.size() + 1] = (double) c.nulls() / toP.rows();
+    out.add(new StatLine(col, "psi", "", fmt(Statistics.psi(cur, base))));
+  }
+
+  private static String top(ColumnProfile c) {
+    return c.topK().isEmpty()
+        ? "-"
+        : c.topK().get(0).value() + " (" + c.topK().get(0).count() + ")";
+  }
+
+  static String fmt(Double v) {
+    if (v == null) {
+      return "-";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf(v.longValue());
+    }
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** The diff as aligned text, one fact per line. */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    line(sb, "Diff of %s: %s -> %s%n", table, from.tag(), to.tag());
+    String rowsFrom = from.rows().map(String::valueOf).orElse("-");
+    String rowsTo = to.rows().map(String::valueOf).orElse("-");
+    String delta =
+        from.rows().isPresent() && to.rows().isPresent()
+            ? String.format(" (%+d)", to.rows().get() - from.rows().get())
+            : "";
+    line(sb, "  rows     %s -> %s%s%n", rowsFrom, rowsTo, delta);
+    String hashFrom = from.shortConfigHash();
+    String hashTo = to.shortConfigHash();
+    line(
+        sb,
+        "  config   %s -> %s%s%n",
+        hashFrom,
+        hashTo,
+        hashFrom.equals(hashTo) ? " (same row definition)" : "");
+    if (schema.isEmpty()) {
+      line(sb, "  schema   no changes%n");
+    }
+    for (int i = 0; i < schema.size(); i++) {
+      line(sb, "  %s %s%n", i == 0 ? "schema  " : "        ", schema.get(i).render());
+    }
+    line(sb, "  statistics %s%n", statsSource);
+    if (!stats.isEmpty()) {
+      int w = "column".length();
+      int s = "statistic".length();
+      int f = from.tag().length();
+      for (StatLine l : stats) {
+        w = Math.max(w, l.subject().length());
+        s = Math.max(s, l.statistic().length());
+        f = Math.max(f, l.from().length());
+      }
+      String format = "    %-" + w + "s  %-" + s + "s  %-" + f + "s  %s%n";
+      line(sb, format, "column", "statistic", from.tag(), to.tag());
+      for (StatLine l : stats) {
+        line(sb, format, l.subject(), l.statistic(), l.from(), l.to());
+      }
+    }
+    return sb.toString().lines().map(String::stripTrailing).reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static void line(StringBuilder sb, String format, Object... args) {
+    sb.append(String.format(Locale.ROOT, format, args));
+  }
+}
