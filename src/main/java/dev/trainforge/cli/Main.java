@@ -16,7 +16,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Builds point-in-time correct, versioned training datasets on Spark and Iceberg.",
-    subcommands = {GenerateCommand.class, SampleDataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      GenerateCommand.class,
+      VerifyCommand.class,
+      RebuildCommand.class,
+      SampleDataCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +42,12 @@ public final class Main implements Runnable {
     for (ExitCode code : ExitCode.values()) {
       codes.put(String.valueOf(code.code()), code.meaning());
     }
-    for (CommandLine c : List.of(cli, cli.getSubcommands().get("generate"))) {
+    for (CommandLine c :
+        List.of(
+            cli,
+            cli.getSubcommands().get("generate"),
+            cli.getSubcommands().get("verify"),
+            cli.getSubcommands().get("rebuild"))) {
       c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     cli.setExecutionExceptionHandler(Main::handle);
