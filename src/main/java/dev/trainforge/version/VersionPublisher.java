@@ -259,10 +259,8 @@ public final class VersionPublisher {
               + winner.snapshotId()
               + "); this build's snapshot "
               + staged.snapshotId()
-              + " was not published and its branch '"
-              + staged.branch()
-              + "' was removed (read the published version, or set dataset.version to a new"
-              + " version)");
+              + " was not published and its branch was removed (read the published version, or set"
+              + " dataset.version to a new version)");
     }
     return new PublishedVersion(staged.table(), tag, staged.snapshotId());
   }
