@@ -16,9 +16,9 @@ import picocli.CommandLine.Mixin;
     name = "rebuild",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuilds a published version from its recorded input pins (time travel) into a side branch",
-      "rebuild_<tag>_<id>, never main or a tag, and compares its content checksum with the",
-      "recorded one. The config's row definition must hash as the version's did. An identical",
+      "Rebuilds a published version from its pinned inputs and compares the checksums.",
+      "Reads the recorded input pins (time travel) and writes to a side branch rebuild_<tag>_<id>,",
+      "never main or a tag, then compares its content checksum with the recorded one. The config's row definition must hash as the version's did. An identical",
       "rebuild's branch is removed; a different one is kept for audit-branch-retention.",
       "Exit code 0: identical; 3: different; 4: pinned data is gone (retention)."
     })

@@ -16,8 +16,9 @@ import picocli.CommandLine.Mixin;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Recomputes the content checksum of a published version (its tag's rows) and compares it",
-      "with the checksum recorded when it was published. Exit code 0: match; 3: mismatch."
+      "Checks a published version against the checksum recorded when it was published.",
+      "Recomputes the content checksum of the tag's rows (one aggregation) and compares.",
+      "Exit code 0: match; 3: mismatch."
     })
 final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -178,6 +178,7 @@ public final class InputPins {
       while (it.hasNext()) {
         FileStatus f = it.next();
         String full = f.getPath().toUri().getPath();
+        // A source that is one file lists as itself, with an empty relative path.
         String relative = full.substring(base.length()).replaceFirst("^/+", "");
         if (isDataFile(relative)) {
           files.add(new InputPin.FileEntry(relative, f.getLen(), f.getModificationTime()));
@@ -208,6 +209,9 @@ public final class InputPins {
   Dataset<Row> readParquet(InputPin pin) {
     if (pin.files().isEmpty()) {
       // Spark's own error for an empty directory, as before pins.
+      return spark.read().parquet(pin.location());
+    }
+    if (pin.files().size() == 1 && pin.files().get(0).path().isEmpty()) {
       return spark.read().parquet(pin.location());
     }
     String base = pin.location().endsWith("/") ? pin.location() : pin.location() + "/";

@@ -253,9 +253,9 @@ class GenerateCommandTest {
         .contains("0   success")
         .contains("2   usage or configuration error")
         .contains("3   validation failed")
-        .contains("verify, rebuild: the content differs from the recorded checksum")
-        .contains("verify")
-        .contains("rebuild")
+        .contains("rebuild: the content differs from the recorded checksum")
+        .contains("verify       Checks a published version against the checksum recorded")
+        .contains("rebuild      Rebuilds a published version from its pinned inputs and")
         .contains("4   an input is missing")
         .contains("generate");
   }

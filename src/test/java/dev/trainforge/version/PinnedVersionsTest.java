@@ -344,4 +344,29 @@ class PinnedVersionsTest {
                 + table().properties().get("trainforge.content-checksum.v1")
                 + " (the tag's rows are not the rows published as v1)");
   }
+
+  @Test
+  @Order(8)
+  void aRebuildWhosePinnedFilesAreGoneExitsWithFour() throws IOException {
+    Path file;
+    try (var files = Files.walk(dir.resolve("fp"))) {
+      file =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+              .sorted()
+              .findFirst()
+              .get();
+    }
+    Files.delete(file);
+    Run run = cli("rebuild", "2");
+    assertThat(run.exitCode()).as(run.out()).isEqualTo(4);
+    assertThat(run.err().trim())
+        .isEqualTo(
+            "Cannot rebuild 'pins': feature source 'p' file '"
+                + dir.resolve("fp").relativize(file)
+                + "' of the pinned listing "
+                + pins("v2").get("feature:p").pin()
+                + " is gone (the pinned data no longer exists; build a new version instead)");
+    assertThat(table().refs()).containsOnlyKeys("main", "v1", "v2");
+  }
 }
