@@ -151,11 +151,12 @@ public final class VersionPublisher {
     String branch = prefix + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
     // Branch off main, so that the overwrite below replaces main's rows and main is an ancestor;
     // on a new table Iceberg points the branch at an empty snapshot that main never sees.
-    table
-        .manageSnapshots()
-        .createBranch(branch)
-        .setMaxRefAgeMs(branch, retention.toMillis())
-        .commit();
+    retrying(
+        t ->
+            t.manageSnapshots()
+                .createBranch(branch)
+                .setMaxRefAgeMs(branch, retention.toMillis())
+                .commit());
     return new AuditBranch(output.qualifiedName(), table.location(), branch);
   }
 
@@ -231,46 +232,81 @@ public final class VersionPublisher {
    *     audit branch is then removed and nothing of it is visible
    */
   public PublishedVersion publish(StagedVersion staged, String tag, String checksum) {
-    Table table = catalog().loadTable(id());
-    try {
-      var txn = table.newTransaction();
-      var update = txn.manageSnapshots();
-      if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
-        update = update.replaceBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
-      } else {
-        update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
-      }
-      update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
-      txn.updateProperties().set(CHECKSUM_PROPERTY + tag, checksum).commit();
-      txn.commitTransaction();
-    } catch (RuntimeException e) {
-      Table now = catalog().loadTable(id());
-      SnapshotRef winner = now.refs().get(tag);
-      if (winner == null || !winner.isTag() || winner.snapshotId() == staged.snapshotId()) {
-        throw e;
-      }
-      removeBranch(staged.branch());
-      throw new VersionExistsException(
-          "Cannot publish '"
-              + staged.summary().getOrDefault(PREFIX + "dataset", staged.table())
-              + "' "
-              + tag
-              + ": the version was published by another build meanwhile (snapshot "
-              + winner.snapshotId()
-              + "); this build's snapshot "
-              + staged.snapshotId()
-              + " was not published and its branch was removed (read the published version, or set"
-              + " dataset.version to a new version)");
-    }
+    retrying(
+        table -> {
+          requireUnpublished(table, staged, tag);
+          var txn = table.newTransaction();
+          var update = txn.manageSnapshots();
+          if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
+            update = update.replaceBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+          } else {
+            update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+          }
+          update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
+          txn.updateProperties().set(CHECKSUM_PROPERTY + tag, checksum).commit();
+          txn.commitTransaction();
+        });
     return new PublishedVersion(staged.table(), tag, staged.snapshotId());
+  }
+
+  /**
+   * Runs {@code commit} on freshly loaded metadata until it commits. Iceberg 1.12 does not retry a
+   * snapshot-reference change after a conflicting commit (it fails with "Table metadata refresh is
+   * required"), so concurrent builds retry here, re-reading the table each time.
+   */
+  private void retrying(java.util.function.Consumer<Table> commit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit.accept(catalog().loadTable(id()));
+        return;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        sleep(Math.min(2000L, 25L * attempt * attempt));
+      }
+    }
+  }
+
+  private static final int COMMIT_ATTEMPTS = 20;
+
+  /** Fails, removing this build's branch, when another build published {@code tag} already. */
+  private void requireUnpublished(Table table, StagedVersion staged, String tag) {
+    SnapshotRef winner = table.refs().get(tag);
+    if (winner == null || winner.snapshotId() == staged.snapshotId()) {
+      return;
+    }
+    removeBranch(staged.branch());
+    throw new VersionExistsException(
+        "Cannot publish '"
+            + staged.summary().getOrDefault(PREFIX + "dataset", staged.table())
+            + "' "
+            + tag
+            + ": the version was published by another build meanwhile (snapshot "
+            + winner.snapshotId()
+            + "); this build's snapshot "
+            + staged.snapshotId()
+            + " was not published and its branch was removed (read the published version, or set"
+            + " dataset.version to a new version)");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while publishing", e);
+    }
   }
 
   /** Removes {@code branch} if it still exists; its snapshot goes with the next expiry. */
   public void removeBranch(String branch) {
-    Table table = catalog().loadTable(id());
-    if (table.refs().containsKey(branch)) {
-      table.manageSnapshots().removeBranch(branch).commit();
-    }
+    retrying(
+        table -> {
+          if (table.refs().containsKey(branch)) {
+            table.manageSnapshots().removeBranch(branch).commit();
+          }
+        });
   }
 
   /** Writes a small text file through the table's IO (local disk, S3). */
