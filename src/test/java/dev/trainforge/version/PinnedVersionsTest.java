@@ -262,6 +262,20 @@ class PinnedVersionsTest {
   }
 
   @Test
+  @Order(4)
+  void verifyFindsTheTableByName() {
+    Run run = cli("verify", "1", "--table", table);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("Verified " + table + " v1 (snapshot ");
+    Run bad = cli("verify", "1", "--table", "datasets.pins");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err().trim())
+        .isEqualTo(
+            "Invalid configuration: --table datasets.pins: name the table as"
+                + " catalog.namespace.table");
+  }
+
+  @Test
   @Order(5)
   void appendedRowsUnderAnExistingVersionAreRefusedNamingTheInput() throws IOException {
     String oldPin = pins("v1").get("feature:p").pin();
