@@ -18,9 +18,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Opens a source lazily: checks that it exists and reads its schema, without reading rows. Parquet
- * directories are read with partition discovery (so an event-date partition column appears as a
- * column); Delta tables by path; Iceberg tables by name.
+ * Opens a source lazily: checks that it exists, pins it (see {@link InputPin}) and reads its
+ * schema, without reading rows. Parquet directories are read as the pinned file listing, with
+ * partition discovery (so an event-date partition column appears as a column); Delta tables by path
+ * at the pinned version; Iceberg tables by name at the pinned snapshot.
  */
 public final class SourceReader {
   private final SparkSession spark;
