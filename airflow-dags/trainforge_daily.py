@@ -49,7 +49,8 @@ WINDOW_END = "{{ data_interval_end.in_timezone('UTC').strftime('" + _INSTANT + "
 VERSION = "{{ data_interval_start.in_timezone('UTC').strftime('%Y%m%d') }}"
 
 # submit.sh exit codes that a retry cannot fix (see README "Running it"): 2 is a usage or
-# configuration error, or the version exists already (versions are immutable); 3 is a failed
+# configuration error, or the version exists with another config or other inputs (a retry of a
+# run that published exits 0: generate is idempotent); 3 is a failed
 # validation (nothing was published). 1 (unexpected or infrastructure) and 4 (an input is missing,
 # it may still arrive) are retried.
 NOT_RETRIED = {

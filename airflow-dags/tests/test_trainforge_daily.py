@@ -134,15 +134,17 @@ def test_dag_test_builds_the_intervals_version(dag):
             "snapshot-id": result["snapshot-id"], "table": result["table"]} in _asset_events()
 
 
-def test_rerun_of_a_published_interval_fails_without_retry(dag):
-    # The version exists (previous test): submit.sh exits 2, which a retry cannot fix.
+def test_rerun_of_a_published_interval_returns_the_published_version(dag):
+    # The version exists (previous test) with the same config and inputs: generate recomputes
+    # nothing and exits 0 with the published version, so a rerun or a retry is safe.
     # Another run (a later logical date) over the same interval, hence the same version.
     run = dag.test(logical_date=INTERVAL_START.add(days=1, hours=1))
     assert run.data_interval_start == INTERVAL_START
-    assert run.state == "failed"
-    (ti,) = run.get_task_instances()
-    assert ti.state == "failed"
-    assert ti.try_number == 1
+    assert run.state == "success"
+    result_file = Path(os.environ["TRAINFORGE_RESULT_DIR"]) / DAG_ID / f"{run.run_id}.json"
+    result = json.loads(result_file.read_text())
+    assert result["existed"] is True
+    assert result["snapshot-id"] == _published_snapshot("v20260112")["snapshot-id"]
 
 
 def test_backfill_covers_one_run_per_day():

@@ -5,7 +5,10 @@ public enum ExitCode {
   OK(0, "success"),
   UNEXPECTED(1, "unexpected error (a bug or an infrastructure failure: retrying may help)"),
   USAGE_OR_CONFIG(2, "usage or configuration error (fix the command or the config file)"),
-  VALIDATION_FAILED(3, "validation failed: nothing was published (see the report)"),
+  VALIDATION_FAILED(
+      3,
+      "validation failed: nothing was published (see the report); verify, rebuild: the content"
+          + " differs from the recorded checksum"),
   INPUT_MISSING(4, "an input is missing (a path, table or partition does not exist)");
 
   private final int code;

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param sources per-source status counts, in the order of the output columns
  * @param verdict the validation gate's verdict: PASS or WARN (a FAIL publishes nothing)
  * @param report where report.json is
+ * @param contentChecksum the published rows' {@link dev.trainforge.version.ContentChecksum}
+ * @param existed true when the version already existed with the same config hash and input pins,
+ *     and nothing was recomputed
  * @param millis wall time of the build
  */
 public record BuildResult(
@@ -39,6 +42,8 @@ public record BuildResult(
     List<SourceCounts> sources,
     String verdict,
     String report,
+    String contentChecksum,
+    boolean existed,
     long millis) {
   public BuildResult {
     requireNonNull(dataset, "dataset is null");
@@ -49,6 +54,7 @@ public record BuildResult(
     sources = List.copyOf(sources);
     requireNonNull(verdict, "verdict is null");
     requireNonNull(report, "report is null");
+    requireNonNull(contentChecksum, "contentChecksum is null");
   }
 
   /**
@@ -76,6 +82,8 @@ public record BuildResult(
     root.put("sources", bySource);
     root.put("verdict", verdict);
     root.put("report", report);
+    root.put("content-checksum", contentChecksum);
+    root.put("existed", existed);
     root.put("millis", millis);
     try {
       return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
@@ -87,11 +95,20 @@ public record BuildResult(
   /** A short, human-readable summary for the end of a run. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
+    if (existed) {
+      sb.append(
+          String.format(
+              "Version %s of '%s' already existed with the same config and input pins;"
+                  + " nothing was recomputed%n",
+              version, dataset));
+    } else {
+      sb.append(
+          String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
+    }
     sb.append(String.format("  table      %s%n", table));
     sb.append(String.format("  tag        %s (snapshot %d)%n", tag, snapshotId));
     sb.append(String.format("  config     sha256:%s%n", configHash.substring(0, 16)));
+    sb.append(String.format("  checksum   %s%n", contentChecksum));
     sb.append(
         String.format(
             "  rows       %d out = %d label rows in%s%n",

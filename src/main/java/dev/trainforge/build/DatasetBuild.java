@@ -6,6 +6,7 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
 import dev.trainforge.config.Maturity;
+import dev.trainforge.config.SourceFormat;
 import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinPartitioning;
@@ -14,6 +15,8 @@ import dev.trainforge.join.KeyHashPartitioning;
 import dev.trainforge.join.MatchStatus;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.source.FeatureInput;
+import dev.trainforge.source.InputPin;
+import dev.trainforge.source.InputPins;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
@@ -26,10 +29,13 @@ import dev.trainforge.validate.ValidationFailedException;
 import dev.trainforge.validate.ValidationReport;
 import dev.trainforge.validate.Validator;
 import dev.trainforge.version.CodeVersion;
+import dev.trainforge.version.ContentChecksum;
 import dev.trainforge.version.PublishedVersion;
 import dev.trainforge.version.StagedVersion;
+import dev.trainforge.version.VersionExistsException;
 import dev.trainforge.version.VersionPublisher;
 import dev.trainforge.version.VersionPublisher.AuditBranch;
+import dev.trainforge.version.VersionStateException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.Snapshot;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,69 +69,55 @@ public final class DatasetBuild {
     return run(config, null);
   }
 
+  /** The opened inputs, each pinned. */
+  private record Inputs(LabelInput labels, List<FeatureInput> features) {
+    List<InputPin> pins() {
+      List<InputPin> pins = new ArrayList<>();
+      pins.add(labels.pin());
+      features.forEach(f -> pins.add(f.pin()));
+      return pins;
+    }
+  }
+
+  /** The join, planned and not yet run, and the label scan it was planned from. */
+  private record Joined(LabelInput.Stats stats, Dataset<Row> rows) {}
+
   /**
    * Builds and publishes {@code config}'s dataset version, recording {@code runId} (the
-   * orchestrator's run, or null) in the version's metadata; returns what it did.
+   * orchestrator's run, or null) in the version's metadata; returns what it did. When the version
+   * exists with the same config hash and input pins, nothing is recomputed and the existing version
+   * is returned.
+   *
+   * @throws VersionExistsException when the version exists with another config hash or other pins,
+   *     or another build published it while this one ran
    */
   public BuildResult run(BuildConfig config, String runId) {
     long start = System.currentTimeMillis();
     DatasetSpec spec = config.dataset();
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
-    publisher.requireNew(spec.name(), spec.tag());
+    Optional<Snapshot> existing = publisher.tagged(spec.tag());
 
-    SourceReader reader = new SourceReader(spark, spec.name());
-    LabelInput labels = LabelInput.open(reader, spec.labels());
-    StructType labelSchema = labels.schema();
-    List<FeatureInput> features = new ArrayList<>();
-    for (FeatureSourceSpec f : spec.features()) {
-      features.add(FeatureInput.open(reader, f, labelSchema));
+    Inputs inputs = open(spec, Map.of());
+    if (existing.isPresent()) {
+      return existingVersion(config, publisher, existing.get(), inputs.pins(), start);
     }
-
-    describe("scan labels: row counts and time range");
-    LabelInput.Stats stats = labels.stats();
-    log.printf(
-        "Labels: %d rows (%d without time, %d with a null key)%n",
-        stats.rows(), stats.nullTime(), stats.nullKey());
-    spec.labels()
-        .maturity()
-        .ifPresent(
-            m ->
-                log.printf(
-                    "Labels: %d not mature (%s): %s%n",
-                    stats.immature(),
-                    m.describe(),
-                    m.action() == Maturity.Action.EXCLUDE ? "excluded" : "flagged"));
-    List<JoinSource> sources = new ArrayList<>();
-    for (FeatureInput f : features) {
-      Optional<PartitionPlan> plan = f.partitionPlan(stats);
-      plan.ifPresent(p -> log.println(p.describe()));
-      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
-    }
-
-    describe("sample (key, time) ranges for the as-of join");
-    AsOfJoin join = new AsOfJoin(partitioning(config), joinPartitions(config));
-    Dataset<Row> joined = join.join(labels.joinInput(), sources).drop(JoinColumns.LABEL_TIME);
-    if (spec.split().isPresent()) {
-      joined = Splits.assign(joined, spec.split().get(), spec.labels().timeColumn());
-    }
+    Joined joined = join(config, inputs);
+    LabelInput.Stats stats = joined.stats();
 
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
     AuditBranch audit =
         publisher.openAuditBranch(
-            joined.schema(), spec.tag(), spec.validation().auditBranchRetention());
+            joined.rows().schema(), spec.tag(), spec.validation().auditBranchRetention());
+    writeManifests(publisher, inputs.pins());
     String reportDir =
         ReportStore.directory(
             spec.validation().reportDir().orElse(audit.location() + "/trainforge-reports"),
             spec.name(),
             audit.branch());
     Map<String, String> summary = summary(config, stats, runId);
+    summary.put("inputs", InputPins.toJson(inputs.pins()));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
-    StagedVersion staged;
-    try {
-      staged = publisher.write(audit, joined, summary);
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("Output table vanished while writing: " + e.getMessage(), e);
-    }
+    StagedVersion staged = write(publisher, audit, joined.rows(), summary);
 
     describe("validate audit snapshot " + staged.snapshotId());
     ReportStore reports = new ReportStore(publisher.io());
@@ -158,7 +151,7 @@ public final class DatasetBuild {
       describe(null);
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
-    PublishedVersion published = publisher.publish(staged, spec.tag());
+    PublishedVersion published = publisher.publish(staged, spec.tag(), measured.contentChecksum());
     describe(null);
     return new BuildResult(
         spec.name(),
@@ -173,6 +166,283 @@ public final class DatasetBuild {
         sourceCounts(measured.profile()),
         report.verdict().name(),
         reportLocation,
+        measured.contentChecksum(),
+        false,
+        System.currentTimeMillis() - start);
+  }
+
+  /**
+   * Rebuilds {@code config}'s version from its recorded input pins (time travel) into a side branch
+   * {@code rebuild_<tag>_<random>}, never {@code main} or a tag, and compares the content checksum
+   * with the one recorded at publish time. An identical rebuild's branch is removed; a different
+   * one is kept for {@code dataset.validation.audit-branch-retention}. Costs a full build (no
+   * validation gate) plus one aggregation for the checksum.
+   *
+   * @throws VersionStateException when the version does not exist, or {@code config} defines other
+   *     rows than the version recorded
+   * @throws dev.trainforge.InputMissingException when retention removed pinned data
+   */
+  public RebuildResult rebuild(BuildConfig config) {
+    long start = System.currentTimeMillis();
+    DatasetSpec spec = config.dataset();
+    VersionPublisher publisher = new VersionPublisher(spark, spec.output());
+    Snapshot snapshot =
+        publisher.tagged(spec.tag()).orElseThrow(() -> noSuchVersion(spec, "rebuild"));
+    Map<String, String> recorded = snapshot.summary();
+    String oldHash = recorded.get(VersionPublisher.PREFIX + "config-sha256");
+    if (!config.configHash().equals(oldHash)) {
+      throw new VersionStateException(
+          "Cannot rebuild '"
+              + spec.name()
+              + "' "
+              + spec.tag()
+              + ": the config defines other rows than the version recorded (config-sha256 "
+              + oldHash
+              + " recorded, "
+              + config.configHash()
+              + " now; use the config the version was built from, recorded in its snapshot"
+              + " summary as trainforge.config)");
+    }
+    String pinsJson = recorded.get(VersionPublisher.PREFIX + "inputs");
+    if (pinsJson == null) {
+      throw new VersionStateException(
+          "Cannot rebuild '"
+              + spec.name()
+              + "' "
+              + spec.tag()
+              + ": the version records no input pins (it was built before pins were recorded;"
+              + " only versions with trainforge.inputs can be rebuilt)");
+    }
+    Map<String, InputPin> pins = withFileLists(publisher, InputPins.fromJson(pinsJson));
+    Inputs inputs = open(spec, pins);
+    Joined joined = join(config, inputs);
+
+    describe("rebuild " + spec.name() + " " + spec.tag() + " into a side branch");
+    AuditBranch branch =
+        publisher.openBranch(
+            joined.rows().schema(),
+            "rebuild_",
+            spec.tag(),
+            spec.validation().auditBranchRetention());
+    Map<String, String> summary = summary(config, joined.stats(), null);
+    summary.put("inputs", pinsJson);
+    summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
+    StagedVersion staged = write(publisher, branch, joined.rows(), summary);
+    String checksum = ContentChecksum.of(publisher.read(staged));
+    String expected = publisher.recordedChecksum(spec.tag()).orElse("");
+    boolean identical = checksum.equals(expected);
+    if (identical) {
+      publisher.removeBranch(staged.branch());
+    }
+    describe(null);
+    return new RebuildResult(
+        spec.name(),
+        spec.version(),
+        staged.table(),
+        spec.tag(),
+        snapshot.snapshotId(),
+        staged.branch(),
+        staged.snapshotId(),
+        expected,
+        checksum,
+        !identical,
+        spec.validation().auditBranchRetention(),
+        System.currentTimeMillis() - start);
+  }
+
+  /** The file lists of recorded Parquet pins, from their manifests beside the table. */
+  private Map<String, InputPin> withFileLists(
+      VersionPublisher publisher, Map<String, InputPin> pins) {
+    Map<String, InputPin> out = new LinkedHashMap<>();
+    for (InputPin p : pins.values()) {
+      if (p.format() == SourceFormat.PARQUET) {
+        String location = manifestLocation(publisher, p.pin());
+        String text = publisher.readText(location);
+        if (text == null) {
+          throw new VersionStateException(
+              "Cannot rebuild: the file listing of input '"
+                  + p.role()
+                  + "' ("
+                  + p.pin()
+                  + ") is missing at "
+                  + location);
+        }
+        p =
+            new InputPin(
+                p.role(),
+                p.format(),
+                p.location(),
+                p.pin(),
+                InputPins.parseManifest(text, p.pin()),
+                p.committedAt(),
+                p.rebuildableUntil(),
+                p.retention());
+      }
+      out.put(p.role(), p);
+    }
+    return out;
+  }
+
+  /**
+   * Parquet listings are kept beside the table, named by their own hash, so that a rebuild reads
+   * exactly the listed files; listings are small and shared by versions that read the same files.
+   */
+  private static String manifestLocation(VersionPublisher publisher, String pin) {
+    return publisher.location()
+        + "/trainforge-inputs/"
+        + pin.substring(pin.indexOf(':') + 1)
+        + ".files";
+  }
+
+  private static void writeManifests(VersionPublisher publisher, List<InputPin> pins) {
+    for (InputPin p : pins) {
+      if (p.format() == SourceFormat.PARQUET) {
+        String location = manifestLocation(publisher, p.pin());
+        if (publisher.readText(location) == null) {
+          publisher.writeText(location, InputPins.manifest(p.files()));
+        }
+      }
+    }
+  }
+
+  private static VersionStateException noSuchVersion(DatasetSpec spec, String action) {
+    return new VersionStateException(
+        "Cannot "
+            + action
+            + " '"
+            + spec.name()
+            + "' "
+            + spec.tag()
+            + ": there is no tag '"
+            + spec.tag()
+            + "' in "
+            + spec.output().qualifiedName()
+            + " (name a published version)");
+  }
+
+  /**
+   * Opens every input, each at {@code recorded}'s pin for its role or else at its current state.
+   */
+  private Inputs open(DatasetSpec spec, Map<String, InputPin> recorded) {
+    SourceReader reader = new SourceReader(spark, spec.name());
+    LabelInput labels = LabelInput.open(reader, spec.labels(), recorded.get(InputPin.LABELS));
+    StructType labelSchema = labels.schema();
+    List<FeatureInput> features = new ArrayList<>();
+    for (FeatureSourceSpec f : spec.features()) {
+      features.add(
+          FeatureInput.open(reader, f, labelSchema, recorded.get(InputPin.feature(f.name()))));
+    }
+    return new Inputs(labels, features);
+  }
+
+  private Joined join(BuildConfig config, Inputs inputs) {
+    describe("scan labels: row counts and time range");
+    LabelInput.Stats stats = inputs.labels().stats();
+    log.printf(
+        "Labels: %d rows (%d without time, %d with a null key)%n",
+        stats.rows(), stats.nullTime(), stats.nullKey());
+    config
+        .dataset()
+        .labels()
+        .maturity()
+        .ifPresent(
+            m ->
+                log.printf(
+                    "Labels: %d not mature (%s): %s%n",
+                    stats.immature(),
+                    m.describe(),
+                    m.action() == Maturity.Action.EXCLUDE ? "excluded" : "flagged"));
+    List<JoinSource> sources = new ArrayList<>();
+    for (FeatureInput f : inputs.features()) {
+      Optional<PartitionPlan> plan = f.partitionPlan(stats);
+      plan.ifPresent(p -> log.println(p.describe()));
+      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
+    }
+    describe("sample (key, time) ranges for the as-of join");
+    AsOfJoin join = new AsOfJoin(partitioning(config), joinPartitions(config));
+    Dataset<Row> rows =
+        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
+    DatasetSpec spec = config.dataset();
+    if (spec.split().isPresent()) {
+      rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
+    }
+    return new Joined(stats, rows);
+  }
+
+  private static StagedVersion write(
+      VersionPublisher publisher,
+      AuditBranch branch,
+      Dataset<Row> rows,
+      Map<String, String> summary) {
+    try {
+      return publisher.write(branch, rows, summary);
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Output table vanished while writing: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The version as published, when this build would make the same rows from the same data;
+   * otherwise a refusal that names every difference.
+   */
+  private BuildResult existingVersion(
+      BuildConfig config,
+      VersionPublisher publisher,
+      Snapshot snapshot,
+      List<InputPin> pins,
+      long start) {
+    DatasetSpec spec = config.dataset();
+    Map<String, String> summary = snapshot.summary();
+    String p = VersionPublisher.PREFIX;
+    List<String> differences = new ArrayList<>();
+    String oldHash = summary.get(p + "config-sha256");
+    if (!config.configHash().equals(oldHash)) {
+      differences.add("config-sha256 " + oldHash + " -> " + config.configHash());
+    }
+    String recorded = summary.get(p + "inputs");
+    if (recorded == null) {
+      differences.add("the version records no input pins");
+    } else {
+      differences.addAll(InputPins.differences(InputPins.fromJson(recorded), pins));
+    }
+    if (!differences.isEmpty()) {
+      throw new VersionExistsException(
+          "Cannot build '"
+              + spec.name()
+              + "': version tag '"
+              + spec.tag()
+              + "' already exists in "
+              + spec.output().qualifiedName()
+              + " (snapshot "
+              + snapshot.snapshotId()
+              + ") and this build differs: "
+              + String.join("; ", differences)
+              + " (versions are immutable: set dataset.version to a new version)");
+    }
+    log.printf(
+        "Version %s of '%s' already exists with the same config and input pins; nothing was"
+            + " recomputed%n",
+        spec.tag(), spec.name());
+    String reportLocation = summary.getOrDefault(p + "report", "");
+    ValidationReport report =
+        reportLocation.isEmpty() ? null : new ReportStore(publisher.io()).read(reportLocation);
+    long labelRows = Long.parseLong(summary.getOrDefault(p + "label-rows", "0"));
+    long dropped = Long.parseLong(summary.getOrDefault(p + "label-rows-dropped", "0"));
+    return new BuildResult(
+        spec.name(),
+        spec.version(),
+        spec.output().qualifiedName(),
+        spec.tag(),
+        snapshot.snapshotId(),
+        oldHash,
+        labelRows + dropped,
+        dropped,
+        Long.parseLong(summary.getOrDefault("total-records", "0")),
+        report == null ? List.of() : sourceCounts(report.profile()),
+        report == null ? "UNKNOWN" : report.verdict().name(),
+        reportLocation,
+        publisher.recordedChecksum(spec.tag()).orElse(""),
+        true,
         System.currentTimeMillis() - start);
   }
 

@@ -4,6 +4,7 @@ import dev.trainforge.ExitCode;
 import dev.trainforge.TrainforgeException;
 import dev.trainforge.version.CodeVersion;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       DiffCommand.class,
       ExportCommand.class,
+      VerifyCommand.class,
+      RebuildCommand.class,
       SampleDataCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -44,11 +47,11 @@ public final class Main implements Runnable {
     for (ExitCode code : ExitCode.values()) {
       codes.put(String.valueOf(code.code()), code.meaning());
     }
-    for (String name : List.of("generate", "list", "show", "diff", "export")) {
-      CommandLine c = cli.getSubcommands().get(name);
-      c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    List<CommandLine> withExitCodes = new ArrayList<>(List.of(cli));
+    for (String name : List.of("generate", "list", "show", "diff", "export", "verify", "rebuild")) {
+      withExitCodes.add(cli.getSubcommands().get(name));
     }
-    for (CommandLine c : List.of(cli)) {
+    for (CommandLine c : withExitCodes) {
       c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     cli.setExecutionExceptionHandler(Main::handle);

@@ -44,9 +44,12 @@ public final class FeatureInput {
   private final Dataset<Row> raw;
   private final DataType eventType;
   private final DataType availableType;
+  private final InputPin pin;
 
   private FeatureInput(
-      SourceReader reader, FeatureSourceSpec spec, Dataset<Row> raw, StructType labels) {
+      SourceReader reader, FeatureSourceSpec spec, SourceReader.Opened opened, StructType labels) {
+    Dataset<Row> raw = opened.rows();
+    this.pin = opened.pin();
     this.reader = reader;
     this.spec = spec;
     this.what = "feature source '" + spec.name() + "' (" + spec.source() + ")";
@@ -91,9 +94,29 @@ public final class FeatureInput {
    * @param labels the normalized label schema, whose key types the source's keys must match
    */
   public static FeatureInput open(SourceReader reader, FeatureSourceSpec spec, StructType labels) {
+    return open(reader, spec, labels, null);
+  }
+
+  /**
+   * Opens and checks a feature source at {@code recorded}, a pin of an earlier build, or (null) at
+   * its current state; reads its schema, not its rows.
+   */
+  public static FeatureInput open(
+      SourceReader reader, FeatureSourceSpec spec, StructType labels, InputPin recorded) {
     String key = "dataset.features." + spec.name() + (spec.source().isTable() ? ".table" : ".path");
-    Dataset<Row> raw = reader.open(spec.source(), "feature source '" + spec.name() + "'", key);
-    return new FeatureInput(reader, spec, raw, labels);
+    SourceReader.Opened opened =
+        reader.open(
+            spec.source(),
+            "feature source '" + spec.name() + "'",
+            key,
+            InputPin.feature(spec.name()),
+            recorded);
+    return new FeatureInput(reader, spec, opened, labels);
+  }
+
+  /** What this source was pinned to and read at. */
+  public InputPin pin() {
+    return pin;
   }
 
   public FeatureSourceSpec spec() {

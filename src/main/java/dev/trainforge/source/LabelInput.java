@@ -34,6 +34,7 @@ public final class LabelInput {
   private final String what;
   private final Dataset<Row> windowed;
   private final DataType timeType;
+  private final InputPin pin;
 
   /**
    * What a scan of the labels found: the row counts and the time range.
@@ -61,7 +62,9 @@ public final class LabelInput {
     }
   }
 
-  private LabelInput(SourceReader reader, LabelSpec spec, Dataset<Row> raw) {
+  private LabelInput(SourceReader reader, LabelSpec spec, SourceReader.Opened opened) {
+    Dataset<Row> raw = opened.rows();
+    this.pin = opened.pin();
     this.reader = reader;
     this.spec = spec;
     this.what = "label source (" + spec.source() + ")";
@@ -94,14 +97,29 @@ public final class LabelInput {
   }
 
   /**
-   * Opens and checks the label source; reads its schema, not its rows.
+   * Opens and checks the label source, pinned to its current state; reads its schema, not its rows.
    *
    * @throws dev.trainforge.InputMissingException when it does not exist
    * @throws InvalidInputException when a configured column is missing or of an unusable type
    */
   public static LabelInput open(SourceReader reader, LabelSpec spec) {
-    Dataset<Row> raw = reader.open(spec.source(), "label source", "dataset.labels.path");
-    return new LabelInput(reader, spec, raw);
+    return open(reader, spec, null);
+  }
+
+  /**
+   * Opens and checks the label source at {@code recorded}, a pin of an earlier build, or (null) at
+   * its current state; reads its schema, not its rows.
+   */
+  public static LabelInput open(SourceReader reader, LabelSpec spec, InputPin recorded) {
+    SourceReader.Opened opened =
+        reader.open(
+            spec.source(), "label source", "dataset.labels.path", InputPin.LABELS, recorded);
+    return new LabelInput(reader, spec, opened);
+  }
+
+  /** What the labels were pinned to and read at. */
+  public InputPin pin() {
+    return pin;
   }
 
   public LabelSpec spec() {

@@ -1,5 +1,7 @@
 package dev.trainforge.source;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.trainforge.InputMissingException;
 import dev.trainforge.InvalidInputException;
 import dev.trainforge.config.SourceLocation;
@@ -16,9 +18,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Opens a source lazily: checks that it exists and reads its schema, without reading rows. Parquet
- * directories are read with partition discovery (so an event-date partition column appears as a
- * column); Delta tables by path; Iceberg tables by name.
+ * Opens a source lazily: checks that it exists, pins it (see {@link InputPin}) and reads its
+ * schema, without reading rows. Parquet directories are read as the pinned file listing, with
+ * partition discovery (so an event-date partition column appears as a column); Delta tables by path
+ * at the pinned version; Iceberg tables by name at the pinned snapshot.
  */
 public final class SourceReader {
   private final SparkSession spark;
@@ -34,22 +37,49 @@ public final class SourceReader {
   }
 
   /**
-   * The source's rows, unread.
+   * The source's rows, unread, and what they were pinned to.
+   *
+   * @param rows the rows, read through the pin
+   * @param pin the resolved input
+   */
+  public record Opened(Dataset<Row> rows, InputPin pin) {
+    public Opened {
+      requireNonNull(rows, "rows is null");
+      requireNonNull(pin, "pin is null");
+    }
+  }
+
+  /**
+   * Resolves the source to a pin (Iceberg snapshot, Delta version, Parquet file listing) and opens
+   * its rows through that pin, so that later commits to the source change nothing this build reads.
+   * Costs a metadata read (Iceberg, Delta: the table's log and detail) or a recursive listing
+   * (Parquet); no data is read.
    *
    * @param location where it is
    * @param what how messages name it, e.g. "label source" or "feature source 'user'"
    * @param configKey the key that sets its location, for messages
-   * @throws InputMissingException when the path or table does not exist
+   * @param role the input's role, {@link InputPin#LABELS} or {@link InputPin#feature}
+   * @param recorded a pin recorded by an earlier build to read instead of the current state, or
+   *     null
+   * @throws InputMissingException when the path or table does not exist, or the recorded pin's data
+   *     is gone
    */
-  public Dataset<Row> open(SourceLocation location, String what, String configKey) {
+  public Opened open(
+      SourceLocation location, String what, String configKey, String role, InputPin recorded) {
+    InputPins pins = new InputPins(spark, dataset);
     switch (location.format()) {
       case PARQUET -> {
         requirePath(location, what, configKey, location.location());
-        return spark.read().parquet(location.location());
+        InputPin pin =
+            recorded != null
+                ? pins.checkParquet(recorded, what)
+                : pins.parquet(role, location.location());
+        return new Opened(pins.readParquet(pin), pin);
       }
       case DELTA -> {
         requirePath(location, what, configKey, location.location() + "/_delta_log");
-        return spark.read().format("delta").load(location.location());
+        InputPin pin = recorded != null ? recorded : pins.delta(role, location.location());
+        return new Opened(pins.readDelta(pin, what), pin);
       }
       case ICEBERG -> {
         if (!spark.catalog().tableExists(location.location())) {
@@ -62,7 +92,8 @@ public final class SourceReader {
                   + configKey
                   + " to an existing table, catalog.namespace.table)");
         }
-        return spark.table(location.location());
+        InputPin pin = recorded != null ? recorded : pins.iceberg(role, location.location());
+        return new Opened(pins.readIceberg(pin, what), pin);
       }
       default -> throw new IllegalStateException("unknown format " + location.format());
     }

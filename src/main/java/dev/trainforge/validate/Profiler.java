@@ -28,6 +28,7 @@ import dev.trainforge.join.MatchStatus;
 import dev.trainforge.source.TimeColumns;
 import dev.trainforge.validate.Profile.CategoryCount;
 import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.version.ContentChecksum;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -75,13 +76,16 @@ public final class Profiler {
    * @param binCounts per numeric column with a baseline: counts in {@link Bins} order
    * @param categoryCounts per categorical column with a baseline: counts of the baseline's
    *     categories
+   * @param contentChecksum the rows' {@link ContentChecksum}, from the same aggregation pass
    */
   public record Measured(
       Profile profile,
       Map<String, long[]> binCounts,
-      Map<String, Map<String, Long>> categoryCounts) {
+      Map<String, Map<String, Long>> categoryCounts,
+      String contentChecksum) {
     public Measured {
       requireNonNull(profile, "profile is null");
+      requireNonNull(contentChecksum, "contentChecksum is null");
       binCounts = Map.copyOf(binCounts);
       categoryCounts = Map.copyOf(categoryCounts);
     }
@@ -117,6 +121,10 @@ public final class Profiler {
     byte[] bytes(String alias) {
       return row.getAs(alias);
     }
+
+    java.math.BigDecimal decimal(String alias) {
+      return row.getAs(alias);
+    }
   }
 
   /** Profiles {@code rows}, a version of this dataset. */
@@ -139,6 +147,7 @@ public final class Profiler {
 
     Aggregates a = new Aggregates();
     String rowCount = a.add(count(lit(1)));
+    String hashSum = a.add(ContentChecksum.hashSum(rows.columns()));
     String distinctIds = a.add(count_distinct(named(labels.idColumn())));
     String withKeysAndTime = a.add(count_if(allPresent));
     String distinctKeyTimes =
@@ -233,7 +242,11 @@ public final class Profiler {
             fields,
             sourceProfiles,
             columnProfiles);
-    return new Measured(profile, binCounts, baselineCategoryCounts);
+    return new Measured(
+        profile,
+        binCounts,
+        baselineCategoryCounts,
+        ContentChecksum.format(rowsTotal, a.decimal(hashSum)));
   }
 
   /** The label columns and every source's feature columns, in output order. */

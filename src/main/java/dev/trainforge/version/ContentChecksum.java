@@ -23,13 +23,26 @@ public final class ContentChecksum {
 
   /** The checksum, as {@code <rows>:<hex of the hash sum>}. */
   public static String of(Dataset<Row> rows) {
-    String[] names = rows.columns().clone();
+    Row r = rows.agg(count(lit(1)), hashSum(rows.columns())).first();
+    return format(r.getLong(0), r.isNullAt(1) ? null : r.getDecimal(1));
+  }
+
+  /**
+   * The aggregate to add to an aggregation over the rows: the exact sum of every row's hash, its
+   * columns taken in name order; null over no rows. With a row count, {@link #format} makes the
+   * checksum, so another pass (the validation profile's) can compute it on the side.
+   */
+  public static Column hashSum(String[] columns) {
+    String[] names = columns.clone();
     Arrays.sort(names);
     Column[] cols = Arrays.stream(names).map(Columns::named).toArray(Column[]::new);
     // A decimal sum cannot overflow and does not depend on the order it is added in.
-    Column hash = xxhash64(cols).cast(DataTypes.createDecimalType(38, 0));
-    Row r = rows.agg(count(lit(1)), sum(hash)).first();
-    java.math.BigDecimal total = r.isNullAt(1) ? java.math.BigDecimal.ZERO : r.getDecimal(1);
-    return r.getLong(0) + ":" + total.toBigInteger().toString(16);
+    return sum(xxhash64(cols).cast(DataTypes.createDecimalType(38, 0)));
+  }
+
+  /** The checksum of {@code rows} rows whose {@link #hashSum} is {@code sum} (null: zero). */
+  public static String format(long rows, java.math.BigDecimal sum) {
+    java.math.BigDecimal total = sum == null ? java.math.BigDecimal.ZERO : sum;
+    return rows + ":" + total.toBigInteger().toString(16);
   }
 }

@@ -72,28 +72,55 @@ public final class VersionPublisher {
     }
   }
 
+  /** Table property holding a version's content checksum: this prefix, then the tag. */
+  public static final String CHECKSUM_PROPERTY = PREFIX + "content-checksum.";
+
+  /** The snapshot {@code tag} points at, if the table and the tag exist. */
+  public java.util.Optional<Snapshot> tagged(String tag) {
+    return table()
+        .filter(t -> t.refs().get(tag) != null && t.refs().get(tag).isTag())
+        .map(t -> t.snapshot(tag));
+  }
+
+  /** The content checksum recorded when {@code tag} was published, if any. */
+  public java.util.Optional<String> recordedChecksum(String tag) {
+    return table().map(t -> t.properties().get(CHECKSUM_PROPERTY + tag));
+  }
+
   /**
-   * Fails when {@code tag} is already published: a version is immutable.
+   * Recomputes the content checksum of {@code tag}'s rows and compares it with the one recorded at
+   * publish time. Costs one aggregation over the version's rows.
    *
-   * @throws VersionExistsException naming the table, the tag and the fix
+   * @throws VersionStateException when the tag does not exist
    */
-  public void requireNew(String dataset, String tag) {
-    table()
-        .map(t -> t.refs().get(tag))
-        .filter(SnapshotRef::isTag)
-        .ifPresent(
-            ref -> {
-              throw new VersionExistsException(
-                  "Cannot build '"
-                      + dataset
-                      + "': version tag '"
-                      + tag
-                      + "' already exists in "
-                      + output.qualifiedName()
-                      + " (snapshot "
-                      + ref.snapshotId()
-                      + "); versions are immutable (set dataset.version to a new version)");
-            });
+  public Verification verify(String dataset, String tag) {
+    Snapshot snapshot =
+        tagged(tag)
+            .orElseThrow(
+                () ->
+                    new VersionStateException(
+                        "Cannot verify '"
+                            + dataset
+                            + "' "
+                            + tag
+                            + ": there is no tag '"
+                            + tag
+                            + "' in "
+                            + output.qualifiedName()
+                            + " (name a published version)"));
+    String actual =
+        ContentChecksum.of(spark.read().option("versionAsOf", tag).table(output.qualifiedName()));
+    return new Verification(
+        output.qualifiedName(),
+        tag,
+        snapshot.snapshotId(),
+        recordedChecksum(tag).orElse(""),
+        actual);
+  }
+
+  /** The table's location, where files kept beside it go. */
+  public String location() {
+    return catalog().loadTable(id()).location();
   }
 
   /**
@@ -111,15 +138,25 @@ public final class VersionPublisher {
    * {@code main} and the tags are untouched.
    */
   public AuditBranch openAuditBranch(StructType schema, String tag, java.time.Duration retention) {
+    return openBranch(schema, "audit_", tag, retention);
+  }
+
+  /**
+   * Like {@link #openAuditBranch}, for a branch named {@code prefix + tag + "_" + random}, e.g. a
+   * rebuild's side branch.
+   */
+  public AuditBranch openBranch(
+      StructType schema, String prefix, String tag, java.time.Duration retention) {
     Table table = createIfMissing(schema);
-    String branch = "audit_" + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
+    String branch = prefix + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
     // Branch off main, so that the overwrite below replaces main's rows and main is an ancestor;
     // on a new table Iceberg points the branch at an empty snapshot that main never sees.
-    table
-        .manageSnapshots()
-        .createBranch(branch)
-        .setMaxRefAgeMs(branch, retention.toMillis())
-        .commit();
+    retrying(
+        t ->
+            t.manageSnapshots()
+                .createBranch(branch)
+                .setMaxRefAgeMs(branch, retention.toMillis())
+                .commit());
     return new AuditBranch(output.qualifiedName(), table.location(), branch);
   }
 
@@ -187,18 +224,110 @@ public final class VersionPublisher {
   }
 
   /**
-   * Makes a staged version visible: in one commit, {@code main} moves to its snapshot, the tag is
-   * created and the audit branch is removed.
+   * Makes a staged version visible: in one metadata commit, {@code main} moves to its snapshot, the
+   * tag is created, the audit branch is removed and the version's content checksum is recorded as
+   * table property {@link #CHECKSUM_PROPERTY}{@code <tag>}.
+   *
+   * @throws VersionExistsException when another build published {@code tag} meanwhile; this build's
+   *     audit branch is then removed and nothing of it is visible
    */
-  public PublishedVersion publish(StagedVersion staged, String tag) {
-    Table table = catalog().loadTable(id());
-    var update = table.manageSnapshots();
-    if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
-      update = update.replaceBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
-    } else {
-      update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
-    }
-    update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
+  public PublishedVersion publish(StagedVersion staged, String tag, String checksum) {
+    retrying(
+        table -> {
+          requireUnpublished(table, staged, tag);
+          var txn = table.newTransaction();
+          var update = txn.manageSnapshots();
+          if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
+            update = update.replaceBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+          } else {
+            update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
+          }
+          update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
+          txn.updateProperties().set(CHECKSUM_PROPERTY + tag, checksum).commit();
+          txn.commitTransaction();
+        });
     return new PublishedVersion(staged.table(), tag, staged.snapshotId());
+  }
+
+  /**
+   * Runs {@code commit} on freshly loaded metadata until it commits. Iceberg 1.12 does not retry a
+   * snapshot-reference change after a conflicting commit (it fails with "Table metadata refresh is
+   * required"), so concurrent builds retry here, re-reading the table each time.
+   */
+  private void retrying(java.util.function.Consumer<Table> commit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit.accept(catalog().loadTable(id()));
+        return;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        sleep(Math.min(2000L, 25L * attempt * attempt));
+      }
+    }
+  }
+
+  private static final int COMMIT_ATTEMPTS = 20;
+
+  /** Fails, removing this build's branch, when another build published {@code tag} already. */
+  private void requireUnpublished(Table table, StagedVersion staged, String tag) {
+    SnapshotRef winner = table.refs().get(tag);
+    if (winner == null || winner.snapshotId() == staged.snapshotId()) {
+      return;
+    }
+    removeBranch(staged.branch());
+    throw new VersionExistsException(
+        "Cannot publish '"
+            + staged.summary().getOrDefault(PREFIX + "dataset", staged.table())
+            + "' "
+            + tag
+            + ": the version was published by another build meanwhile (snapshot "
+            + winner.snapshotId()
+            + "); this build's snapshot "
+            + staged.snapshotId()
+            + " was not published and its branch was removed (read the published version, or set"
+            + " dataset.version to a new version)");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while publishing", e);
+    }
+  }
+
+  /** Removes {@code branch} if it still exists; its snapshot goes with the next expiry. */
+  public void removeBranch(String branch) {
+    retrying(
+        table -> {
+          if (table.refs().containsKey(branch)) {
+            table.manageSnapshots().removeBranch(branch).commit();
+          }
+        });
+  }
+
+  /** Writes a small text file through the table's IO (local disk, S3). */
+  public void writeText(String location, String text) {
+    try (var out = io().newOutputFile(location).createOrOverwrite()) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write " + location, e);
+    }
+  }
+
+  /** Reads a text file written by {@link #writeText}, or null when it does not exist. */
+  public String readText(String location) {
+    var in = io().newInputFile(location);
+    if (!in.exists()) {
+      return null;
+    }
+    try (var stream = in.newStream()) {
+      return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + location, e);
+    }
   }
 }

@@ -138,18 +138,25 @@ class GenerateCommandTest {
 
   @Test
   @Order(3)
-  void refusesToOverwriteAPublishedVersion() {
+  void theSameBuildAgainPrintsThePublishedVersionAndRecomputesNothing() {
     long before = table().currentSnapshot().snapshotId();
+    int snapshots = 0;
+    for (Snapshot ignored : table().snapshots()) {
+      snapshots++;
+    }
     Run run = generate();
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().trim())
-        .isEqualTo(
-            "Cannot build 'card_fraud': version tag 'v1' already exists in "
-                + catalog
-                + ".datasets.card_fraud (snapshot "
-                + table().snapshot("v1").snapshotId()
-                + "); versions are immutable (set dataset.version to a new version)");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Version 1 of 'card_fraud' already existed with the same config and input pins;"
+                + " nothing was recomputed")
+        .contains("tag        v1 (snapshot " + before + ")");
     assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
+    int after = 0;
+    for (Snapshot ignored : table().snapshots()) {
+      after++;
+    }
+    assertThat(after).isEqualTo(snapshots);
   }
 
   @Test
@@ -246,6 +253,9 @@ class GenerateCommandTest {
         .contains("0   success")
         .contains("2   usage or configuration error")
         .contains("3   validation failed")
+        .contains("rebuild: the content differs from the recorded checksum")
+        .contains("verify       Checks a published version against the checksum recorded")
+        .contains("rebuild      Rebuilds a published version from its pinned inputs and")
         .contains("4   an input is missing")
         .contains("generate");
   }
