@@ -40,6 +40,9 @@ final class TableOptions {
           "no table given (pass --config FILE with the dataset's config, or --table"
               + " catalog.namespace.table)");
     }
+    if (table != null && table.split("\\.", -1).length != 3) {
+      throw new ConfigException("--table " + table + ": name the table as catalog.namespace.table");
+    }
     AppSettings settings;
     String name = table;
     if (config != null) {

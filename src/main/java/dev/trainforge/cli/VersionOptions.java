@@ -9,7 +9,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What {@code verify} and {@code rebuild} take: a version, the config, and where the table is. */
+/** What {@code rebuild} takes: a version, the config it was built from, and where the table is. */
 final class VersionOptions {
   @Parameters(
       index = "0",

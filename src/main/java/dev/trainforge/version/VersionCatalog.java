@@ -120,6 +120,21 @@ public final class VersionCatalog {
     return version.property("report").map(location -> new ReportStore(table.io()).read(location));
   }
 
+  /**
+   * Recomputes the content checksum of {@code version}'s rows and compares it with the one recorded
+   * when it was published. Costs one aggregation over the version's rows.
+   */
+  public Verification verify(VersionInfo version) {
+    String recorded =
+        table.properties().getOrDefault(VersionPublisher.CHECKSUM_PROPERTY + version.tag(), "");
+    return new Verification(
+        tableName,
+        version.tag(),
+        version.snapshotId(),
+        recorded,
+        ContentChecksum.of(rows(version)));
+  }
+
   /** The version's rows, by time travel to its tag; lazy, nothing is read until an action runs. */
   public Dataset<Row> rows(VersionInfo version) {
     return spark.read().option("versionAsOf", version.tag()).table(tableName);

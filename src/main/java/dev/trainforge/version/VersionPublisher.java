@@ -87,37 +87,6 @@ public final class VersionPublisher {
     return table().map(t -> t.properties().get(CHECKSUM_PROPERTY + tag));
   }
 
-  /**
-   * Recomputes the content checksum of {@code tag}'s rows and compares it with the one recorded at
-   * publish time. Costs one aggregation over the version's rows.
-   *
-   * @throws VersionStateException when the tag does not exist
-   */
-  public Verification verify(String dataset, String tag) {
-    Snapshot snapshot =
-        tagged(tag)
-            .orElseThrow(
-                () ->
-                    new VersionStateException(
-                        "Cannot verify '"
-                            + dataset
-                            + "' "
-                            + tag
-                            + ": there is no tag '"
-                            + tag
-                            + "' in "
-                            + output.qualifiedName()
-                            + " (name a published version)"));
-    String actual =
-        ContentChecksum.of(spark.read().option("versionAsOf", tag).table(output.qualifiedName()));
-    return new Verification(
-        output.qualifiedName(),
-        tag,
-        snapshot.snapshotId(),
-        recordedChecksum(tag).orElse(""),
-        actual);
-  }
-
   /** The table's location, where files kept beside it go. */
   public String location() {
     return catalog().loadTable(id()).location();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.testing.Cli;
+import dev.trainforge.testing.Cli.Run;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.version.ContentChecksum;
 import java.io.PrintWriter;
@@ -33,8 +35,6 @@ class GenerateCommandTest {
   private static String catalog;
   private static SparkSession spark;
 
-  record Run(int exitCode, String out, String err) {}
-
   @BeforeAll
   static void setUp() {
     spark = SharedSpark.session();
@@ -47,14 +47,7 @@ class GenerateCommandTest {
     args.addAll(
         List.of("--set", "trainforge.home=" + home, "--set", "trainforge.catalog.name=" + catalog));
     args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   private static Table table() {

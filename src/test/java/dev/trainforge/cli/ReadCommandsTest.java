@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.testing.Cli;
+import dev.trainforge.testing.Cli.Run;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.ValidationReport;
 import dev.trainforge.version.ContentChecksum;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,8 +36,6 @@ class ReadCommandsTest {
   private static String catalog;
   private static String table;
   private static String v2Log;
-
-  record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void publishTwoVersions() throws Exception {
@@ -122,11 +120,7 @@ class ReadCommandsTest {
   }
 
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   private static Run command(String... args) {
@@ -237,13 +231,16 @@ class ReadCommandsTest {
                 r.count(dev.trainforge.validate.CheckResult.Outcome.SKIPPED)),
             "report     " + summary.get("trainforge.report"),
             "properties (every trainforge.* key of the snapshot summary):");
-    // Every trainforge.* key, whatever it is; the config indented as JSON.
+    // Every trainforge.* key, whatever it is; JSON values (the config, the input pins) indented
+    // on the lines below their key.
     for (String key : summary.keySet()) {
-      if (key.startsWith("trainforge.") && !key.equals("trainforge.config")) {
+      if (key.startsWith("trainforge.")) {
         String value = summary.get(key);
-        assertThat(lines).contains("  " + key + (value.isEmpty() ? " =" : " = " + value));
+        boolean json = value.startsWith("{") || value.startsWith("[");
+        assertThat(lines).contains("  " + key + (value.isEmpty() || json ? " =" : " = " + value));
       }
     }
+    assertThat(lines).contains("  trainforge.inputs =", "      \"role\" : \"labels\"");
     assertThat(lines).contains("  trainforge.config =", "      \"name\" : \"gate\",");
     assertThat(run.out()).contains("\"group-key\" : \"user\"").contains("\"seed\" : 11");
   }

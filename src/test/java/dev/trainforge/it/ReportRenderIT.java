@@ -2,12 +2,9 @@ package dev.trainforge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.cli.Main;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.ReportStore;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +34,8 @@ class ReportRenderIT {
   void rendersTheVerdictAndEveryHistogramInHeadlessChromium() throws Exception {
     Path home = SharedSpark.tempDir("trainforge-report-it");
     String catalog = "it_report";
-    build(home, catalog, "1");
-    build(home, catalog, "2");
+    SampleBuilds.generate(home, catalog, "1");
+    SampleBuilds.generate(home, catalog, "2");
     Path html = reportOf(catalog, "v2");
     String source = Files.readString(html);
     int charts = count(source, "<svg class=\"chart\"");
@@ -64,25 +61,6 @@ class ReportRenderIT {
     // Every chart draws both series; a bar is at least a few pixels.
     assertThat(pixels(image, CURRENT, 0, HEIGHT)).isGreaterThan(charts * 50);
     assertThat(pixels(image, BASELINE, 0, HEIGHT)).isGreaterThan(charts * 50);
-  }
-
-  private static void build(Path home, String catalog, String version) {
-    StringWriter err = new StringWriter();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(new StringWriter()))
-            .setErr(new PrintWriter(err))
-            .execute(
-                "generate",
-                "--config",
-                SampleBuilds.CONFIG,
-                "--set",
-                "trainforge.home=" + home,
-                "--set",
-                "trainforge.catalog.name=" + catalog,
-                "--set",
-                "dataset.version=" + version);
-    assertThat(code).as("build of version %s: %s", version, err).isZero();
   }
 
   private static Path reportOf(String catalog, String tag) {

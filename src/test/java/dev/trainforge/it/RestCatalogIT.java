@@ -2,11 +2,8 @@ package dev.trainforge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.cli.Main;
 import dev.trainforge.testing.SharedSpark;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,32 +123,17 @@ class RestCatalogIT {
   }
 
   private void generate(Path home, String version) {
-    StringWriter err = new StringWriter();
-    StringWriter out = new StringWriter();
     long start = System.nanoTime();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(
-                "generate",
-                "--config",
-                SampleBuilds.CONFIG,
-                "--set",
-                "trainforge.home=" + home,
-                "--set",
-                "trainforge.catalog.name=" + CATALOG,
-                "--set",
-                "trainforge.catalog.type=rest",
-                "--set",
-                "trainforge.catalog.uri=" + uri(),
-                "--set",
-                "trainforge.catalog.user=null",
-                "--set",
-                "dataset.version=" + version);
+    String out =
+        SampleBuilds.generate(
+            home,
+            CATALOG,
+            version,
+            "trainforge.catalog.type=rest",
+            "trainforge.catalog.uri=" + uri(),
+            "trainforge.catalog.user=null");
     System.out.printf(
         "RestCatalogIT: version %s built in %.1f s%n", version, (System.nanoTime() - start) / 1e9);
-    assertThat(code).as("generate version %s: %s", version, err).isZero();
-    assertThat(out.toString()).contains("rows       20000 out = 20000 label rows in");
+    assertThat(out).contains("rows       20000 out = 20000 label rows in");
   }
 }

@@ -8,6 +8,8 @@ import dev.trainforge.version.ContentChecksum;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Snapshot;
@@ -30,26 +32,46 @@ public final class SampleBuilds {
   /** The content checksum of the sample version built locally, in this JVM (built once). */
   public static synchronized String localChecksum() {
     if (localChecksum == null) {
-      SharedSpark.session();
-      Path home = SharedSpark.tempDir("trainforge-it-local");
       String catalog = "it_local";
-      StringWriter err = new StringWriter();
-      int code =
-          Main.commandLine()
-              .setOut(new PrintWriter(new StringWriter()))
-              .setErr(new PrintWriter(err))
-              .execute(
-                  "generate",
-                  "--config",
-                  CONFIG,
-                  "--set",
-                  "trainforge.home=" + home,
-                  "--set",
-                  "trainforge.catalog.name=" + catalog);
-      assertThat(code).as("local reference build: %s", err).isZero();
+      generate(SharedSpark.tempDir("trainforge-it-local"), catalog, "1");
       localChecksum = checksum(catalog, "v1");
     }
     return localChecksum;
+  }
+
+  /**
+   * Builds {@code version} of the sample in this JVM's shared session, with its embedded state
+   * under {@code home} and the catalog named {@code catalog}; fails the test unless it publishes.
+   *
+   * @param overrides further {@code --set} values
+   * @return what the build printed on its standard output
+   */
+  public static String generate(Path home, String catalog, String version, String... overrides) {
+    SharedSpark.session();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "generate",
+                "--config",
+                CONFIG,
+                "--set",
+                "trainforge.home=" + home,
+                "--set",
+                "trainforge.catalog.name=" + catalog,
+                "--set",
+                "dataset.version=" + version));
+    for (String o : overrides) {
+      args.addAll(List.of("--set", o));
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args.toArray(String[]::new));
+    assertThat(code).as("build of version %s in catalog %s: %s", version, catalog, err).isZero();
+    return out.toString();
   }
 
   /**

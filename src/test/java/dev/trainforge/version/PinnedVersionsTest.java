@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainforge.cli.Main;
 import dev.trainforge.source.InputPin;
 import dev.trainforge.source.InputPins;
+import dev.trainforge.testing.Cli;
+import dev.trainforge.testing.Cli.Run;
 import dev.trainforge.testing.SharedSpark;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +38,6 @@ class PinnedVersionsTest {
   private static String catalog;
   private static String table;
   private static SparkSession spark;
-
-  record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void setUp() throws IOException {
@@ -114,14 +111,7 @@ class PinnedVersionsTest {
     List<String> args = new ArrayList<>(List.of(command));
     args.addAll(List.of(extra));
     args.addAll(List.of("--config", conf.toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   static Table table() {
