@@ -104,13 +104,15 @@ public final class AsOfJoin {
     }
     Map<String, DataType> keyTypes = keyTypes(labelSchema, group);
     List<StructType> sourceStructs = new ArrayList<>();
+    List<SourceSlots> slots = new ArrayList<>();
     for (JoinSource s : group) {
       sourceStructs.add(sourceStruct(s));
+      slots.add(slots(s));
     }
     StructType payloadStruct = select(labelSchema, payload);
     EventLayout layout =
         new EventLayout(
-            keys, keyTypes.values().toArray(DataType[]::new), payloadStruct, sourceStructs);
+            keys, keyTypes.values().toArray(DataType[]::new), payloadStruct, sourceStructs, slots);
     Dataset<Row> events = labelEvents(labels, keys, keyTypes, payload, group.size(), sourceStructs);
     for (int j = 0; j < group.size(); j++) {
       events =
@@ -178,13 +180,24 @@ public final class AsOfJoin {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
-  /** A source's row inside the merge: {@code e, a, tie-break, content hash, features...}. */
+  private static SourceSlots slots(JoinSource s) {
+    return SourceSlots.of(s.carriesAvailableTime(), s.hasTieBreak());
+  }
+
+  /**
+   * A source's row inside the merge: {@code e, a, tie-break, content hash, features...}, without
+   * {@code a} or the tie-break when the source does not need them (see {@link SourceSlots}).
+   */
   private static StructType sourceStruct(JoinSource s) {
     StructType schema = s.rows().schema();
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("e", DataTypes.LongType, true));
-    fields.add(DataTypes.createStructField("a", DataTypes.LongType, true));
-    fields.add(DataTypes.createStructField("tb", DataTypes.LongType, true));
+    if (s.carriesAvailableTime()) {
+      fields.add(DataTypes.createStructField("a", DataTypes.LongType, true));
+    }
+    if (s.hasTieBreak()) {
+      fields.add(DataTypes.createStructField("tb", DataTypes.LongType, true));
+    }
     fields.add(DataTypes.createStructField("h", DataTypes.LongType, true));
     for (String f : s.featureColumns()) {
       fields.add(DataTypes.createStructField(f, schema.apply(f).dataType(), true));
@@ -253,8 +266,12 @@ public final class AsOfJoin {
     Column hash = xxhash64(s.featureColumns().stream().map(c -> named(c)).toArray(Column[]::new));
     List<Column> inner = new ArrayList<>();
     inner.add(named(JoinColumns.EVENT_TIME).as("e"));
-    inner.add(named(JoinColumns.AVAILABLE_TIME).as("a"));
-    inner.add(named(JoinColumns.TIE_BREAK).as("tb"));
+    if (s.carriesAvailableTime()) {
+      inner.add(named(JoinColumns.AVAILABLE_TIME).as("a"));
+    }
+    if (s.hasTieBreak()) {
+      inner.add(named(JoinColumns.TIE_BREAK).as("tb"));
+    }
     inner.add(hash.as("h"));
     for (String f : s.featureColumns()) {
       inner.add(named(f));

@@ -151,7 +151,7 @@ final class Boundaries implements Serializable {
   static int compare(EventLayout layout, InternalRow x, InternalRow y) {
     int c = Long.compare(x.getLong(layout.keyHashIndex()), y.getLong(layout.keyHashIndex()));
     for (int i = 0; c == 0 && i < layout.keyCount(); i++) {
-      c = EventLayout.compareKey(x, y, layout.keyIndex(i), layout.keyTypes[i]);
+      c = layout.compareKey(x, y, i);
     }
     if (c == 0) {
       boolean xn = x.isNullAt(layout.timeIndex());

@@ -9,10 +9,16 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * Holds two rows at most, copied, since Spark reuses the rows it hands out.
  */
 final class Candidate {
+  private final SourceSlots slots;
   private InternalRow best;
   private InternalRow partner;
 
-  /** Source rows are {@code (e, a, tie-break, content hash, features...)}. */
+  /** For source rows laid out as {@code slots} says. */
+  Candidate(SourceSlots slots) {
+    this.slots = slots;
+  }
+
+  /** Source rows are {@code (e, a, tie-break, content hash, features...)}, as the slots say. */
   void offer(InternalRow row) {
     if (best == null) {
       best = row.copy();
@@ -24,8 +30,8 @@ final class Candidate {
       best = row.copy();
       partner = null;
     } else if (byTimes == 0) {
-      long h = row.getLong(3);
-      long bestHash = best.getLong(3);
+      long h = row.getLong(slots.hash());
+      long bestHash = best.getLong(slots.hash());
       if (h > bestHash) {
         partner = best;
         best = row.copy();
@@ -66,21 +72,28 @@ final class Candidate {
     return partner != null;
   }
 
-  static int compareTimes(InternalRow x, InternalRow y) {
+  private int compareTimes(InternalRow x, InternalRow y) {
     int c = Long.compare(x.getLong(0), y.getLong(0));
     if (c != 0) {
       return c;
     }
-    c = Long.compare(x.getLong(1), y.getLong(1));
-    if (c != 0) {
-      return c;
+    int a = slots.available();
+    if (a >= 0) {
+      c = Long.compare(x.getLong(a), y.getLong(a));
+      if (c != 0) {
+        return c;
+      }
     }
-    boolean xNull = x.isNullAt(2);
-    boolean yNull = y.isNullAt(2);
+    int tb = slots.tieBreak();
+    if (tb < 0) {
+      return 0;
+    }
+    boolean xNull = x.isNullAt(tb);
+    boolean yNull = y.isNullAt(tb);
     if (xNull || yNull) {
       // a missing tie-break orders first
       return Boolean.compare(!xNull, !yNull);
     }
-    return Long.compare(x.getLong(2), y.getLong(2));
+    return Long.compare(x.getLong(tb), y.getLong(tb));
   }
 }

@@ -24,7 +24,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  *       feature rows come first.
  *   <li>salt: a hash of the row, so that rows equal in all else can still be split by a range.
  *   <li>label: the label payload struct, null on feature rows; source j: {@code (e, a, tie-break,
- *       content hash, features...)}, non-null only on rows of source j.
+ *       content hash, features...)}, without {@code a} or the tie-break when the source does not
+ *       need them ({@link SourceSlots}), non-null only on rows of source j.
  * </ul>
  */
 public final class EventLayout implements Serializable {
@@ -38,14 +39,28 @@ public final class EventLayout implements Serializable {
   final int sourceCount;
   final int[] sourceFieldCounts;
   final int labelFieldCount;
+  final SourceSlots[] slots;
+  // per key: how to compare it, decided once (DataType.typeName() builds a string on every call)
+  private final int[] keyKinds;
 
   EventLayout(
-      List<String> keyColumns, DataType[] keyTypes, StructType label, List<StructType> sources) {
+      List<String> keyColumns,
+      DataType[] keyTypes,
+      StructType label,
+      List<StructType> sources,
+      List<SourceSlots> slots) {
     this.keyColumns = List.copyOf(keyColumns);
     this.keyTypes = keyTypes.clone();
+    this.keyKinds = java.util.Arrays.stream(keyTypes).mapToInt(EventLayout::kindOf).toArray();
+    this.slots = slots.toArray(SourceSlots[]::new);
     this.sourceCount = sources.size();
     this.sourceFieldCounts = sources.stream().mapToInt(StructType::size).toArray();
     this.labelFieldCount = label.size();
+  }
+
+  /** A candidate for source j's rows. */
+  Candidate candidate(int j) {
+    return new Candidate(slots[j]);
   }
 
   int keyCount() {
@@ -130,44 +145,77 @@ public final class EventLayout implements Serializable {
       return false;
     }
     for (int i = 0; i < keyCount(); i++) {
-      if (compareKey(x, y, keyIndex(i), keyTypes[i]) != 0) {
+      if (compareKey(x, y, i) != 0) {
         return false;
       }
     }
     return true;
   }
 
-  /** Compares one key field of two rows, as Spark's sort does (nulls first). */
-  static int compareKey(InternalRow x, InternalRow y, int i, DataType type) {
+  private static final int LONG = 0;
+  private static final int INT = 1;
+  private static final int SHORT = 2;
+  private static final int BYTE = 3;
+  private static final int BOOLEAN = 4;
+  private static final int STRING = 5;
+  private static final int DECIMAL = 6;
+  private static final int UNSUPPORTED = 7;
+
+  private static int kindOf(DataType type) {
+    String t = type.typeName();
+    if (t.equals("long") || t.equals("timestamp") || t.equals("timestamp_ntz")) {
+      return LONG;
+    }
+    if (t.equals("integer") || t.equals("date")) {
+      return INT;
+    }
+    if (t.equals("short")) {
+      return SHORT;
+    }
+    if (t.equals("byte")) {
+      return BYTE;
+    }
+    if (t.equals("boolean")) {
+      return BOOLEAN;
+    }
+    if (t.equals("string")) {
+      return STRING;
+    }
+    if (type instanceof org.apache.spark.sql.types.DecimalType) {
+      return DECIMAL;
+    }
+    return UNSUPPORTED; // fails on the first comparison, as before
+  }
+
+  /** Compares key {@code k} of two rows, as Spark's sort does (nulls first). */
+  int compareKey(InternalRow x, InternalRow y, int k) {
+    int i = keyIndex(k);
     boolean xn = x.isNullAt(i);
     boolean yn = y.isNullAt(i);
     if (xn || yn) {
       return Boolean.compare(!xn, !yn);
     }
-    String t = type.typeName();
-    if (t.equals("long") || t.equals("timestamp") || t.equals("timestamp_ntz")) {
-      return Long.compare(x.getLong(i), y.getLong(i));
+    switch (keyKinds[k]) {
+      case LONG:
+        return Long.compare(x.getLong(i), y.getLong(i));
+      case INT:
+        return Integer.compare(x.getInt(i), y.getInt(i));
+      case SHORT:
+        return Short.compare(x.getShort(i), y.getShort(i));
+      case BYTE:
+        return Byte.compare(x.getByte(i), y.getByte(i));
+      case BOOLEAN:
+        return Boolean.compare(x.getBoolean(i), y.getBoolean(i));
+      case STRING:
+        UTF8String a = x.getUTF8String(i);
+        return a.binaryCompare(y.getUTF8String(i));
+      case DECIMAL:
+        org.apache.spark.sql.types.DecimalType d =
+            (org.apache.spark.sql.types.DecimalType) keyTypes[k];
+        return x.getDecimal(i, d.precision(), d.scale())
+            .compare(y.getDecimal(i, d.precision(), d.scale()));
+      default:
+        throw new IllegalArgumentException("unsupported key type " + keyTypes[k].simpleString());
     }
-    if (t.equals("integer") || t.equals("date")) {
-      return Integer.compare(x.getInt(i), y.getInt(i));
-    }
-    if (t.equals("short")) {
-      return Short.compare(x.getShort(i), y.getShort(i));
-    }
-    if (t.equals("byte")) {
-      return Byte.compare(x.getByte(i), y.getByte(i));
-    }
-    if (t.equals("boolean")) {
-      return Boolean.compare(x.getBoolean(i), y.getBoolean(i));
-    }
-    if (t.equals("string")) {
-      UTF8String a = x.getUTF8String(i);
-      return a.binaryCompare(y.getUTF8String(i));
-    }
-    if (type instanceof org.apache.spark.sql.types.DecimalType d) {
-      return x.getDecimal(i, d.precision(), d.scale())
-          .compare(y.getDecimal(i, d.precision(), d.scale()));
-    }
-    throw new IllegalArgumentException("unsupported key type " + type.simpleString());
   }
 }

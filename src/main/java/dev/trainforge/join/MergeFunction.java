@@ -56,7 +56,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
     Merge(Iterator<InternalRow> events) {
       this.events = events;
       for (int j = 0; j < best.length; j++) {
-        best[j] = new Candidate();
+        best[j] = layout.candidate(j);
       }
     }
 

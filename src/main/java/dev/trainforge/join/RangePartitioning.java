@@ -125,7 +125,7 @@ public final class RangePartitioning implements JoinPartitioning {
       private Candidate[] newCandidates() {
         Candidate[] c = new Candidate[layout.sourceCount];
         for (int j = 0; j < c.length; j++) {
-          c[j] = new Candidate();
+          c[j] = layout.candidate(j);
         }
         return c;
       }

@@ -197,7 +197,10 @@ public final class FeatureInput {
         micros(spec.servingLag()),
         spec.maxAge().map(FeatureInput::micros).orElse(-1L),
         spec.exactMatches(),
-        spec.hasAvailableTime());
+        spec.hasAvailableTime(),
+        spec.tieBreakColumn().isPresent(),
+        // without an available-time column, a is e plus the configured delay on every row
+        spec.availableTimeColumn().isEmpty());
   }
 
   private Column tieBreak() {

@@ -155,7 +155,8 @@ public final class JoinBenchmark {
                   lit(null).cast("long").as(JoinColumns.TIE_BREAK),
                   col("v").as("s" + j + "__v"));
       joinSources.add(
-          new JoinSource("s" + j, f, List.of("k"), List.of("s" + j + "__v"), 0, -1, true, false));
+          new JoinSource(
+              "s" + j, f, List.of("k"), List.of("s" + j + "__v"), 0, -1, true, false, false, true));
     }
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     Dataset<Row> out = new AsOfJoin(partitioning, partitions).join(labels, joinSources);

@@ -179,7 +179,10 @@ final class RandomCases {
         p.lag(),
         p.maxAge() == null ? -1 : p.maxAge(),
         p.exactMatches(),
-        p.availableColumn());
+        p.availableColumn(),
+        // declared as they are, so that the oracle checks the narrow layouts too
+        p.tieBreak(),
+        !p.availableColumn());
   }
 
   List<JoinSource> joinSources(SparkSession spark) {
