@@ -4,7 +4,6 @@ import static dev.trainforge.spark.Columns.named;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -37,9 +36,7 @@ import org.apache.spark.sql.types.StructType;
  * tie-break, content hash)}, among those seen before it: a running maximum.
  */
 public final class AsOfJoin {
-  private static final String WINNER = "__tf_w";
-  private static final String STATUS = "__tf_st";
-  private static final String TIE = "__tf_tie";
+  private static final String MERGED = "__tf_m";
   static final String LABEL_SALT = "__tf_lsalt";
 
   private final JoinPartitioning partitioning;
@@ -89,8 +86,7 @@ public final class AsOfJoin {
   }
 
   /** The union of labels and one key group's feature rows, and its layout. */
-  record Events(
-      EventLayout layout, Dataset<Row> rows, StructType payload, List<StructType> sources) {}
+  record Events(EventLayout layout, Dataset<Row> rows, StructType payload) {}
 
   /** Labels must carry {@link #LABEL_SALT}; it travels in the label payload to the next group. */
   static Events events(Dataset<Row> labels, List<JoinSource> group) {
@@ -103,23 +99,31 @@ public final class AsOfJoin {
       }
     }
     Map<String, DataType> keyTypes = keyTypes(labelSchema, group);
-    List<StructType> sourceStructs = new ArrayList<>();
-    List<SourceSlots> slots = new ArrayList<>();
-    for (JoinSource s : group) {
-      sourceStructs.add(sourceStruct(s));
-      slots.add(slots(s));
-    }
     StructType payloadStruct = select(labelSchema, payload);
-    EventLayout layout =
-        new EventLayout(
-            keys, keyTypes.values().toArray(DataType[]::new), payloadStruct, sourceStructs, slots);
-    Dataset<Row> events = labelEvents(labels, keys, keyTypes, payload, group.size(), sourceStructs);
-    for (int j = 0; j < group.size(); j++) {
-      events =
-          events.union(
-              featureEvents(group.get(j), j, keys, keyTypes, payloadStruct, sourceStructs));
+    List<DataType> payloadTypes = new ArrayList<>();
+    for (StructField f : payloadStruct.fields()) {
+      payloadTypes.add(f.dataType());
     }
-    return new Events(layout, events, payloadStruct, sourceStructs);
+    List<EventLayout.SourceShape> shapes = new ArrayList<>();
+    for (JoinSource s : group) {
+      shapes.add(shape(s));
+    }
+    EventLayout layout =
+        EventLayout.plan(keys, keyTypes.values().toArray(DataType[]::new), payloadTypes, shapes);
+    Dataset<Row> events = labelEvents(labels, layout, keyTypes, payload);
+    for (int j = 0; j < group.size(); j++) {
+      events = events.union(featureEvents(group.get(j), j, layout, keyTypes));
+    }
+    return new Events(layout, events, payloadStruct);
+  }
+
+  private static EventLayout.SourceShape shape(JoinSource s) {
+    List<DataType> features = new ArrayList<>();
+    StructType schema = s.rows().schema();
+    for (String f : s.featureColumns()) {
+      features.add(schema.apply(f).dataType());
+    }
+    return new EventLayout.SourceShape(null, s.carriesAvailableTime(), s.hasTieBreak(), features);
   }
 
   /**
@@ -149,7 +153,7 @@ public final class AsOfJoin {
             .toRdd()
             .toJavaRDD()
             .mapPartitions(new MergeFunction(layout, maxAges));
-    StructType schema = mergedSchema(layout, events.payload(), events.sources());
+    StructType schema = mergedSchema(layout, events.payload(), group);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())
             .internalCreateDataFrame(merged.rdd(), schema, false);
@@ -180,31 +184,6 @@ public final class AsOfJoin {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
-  private static SourceSlots slots(JoinSource s) {
-    return SourceSlots.of(s.carriesAvailableTime(), s.hasTieBreak());
-  }
-
-  /**
-   * A source's row inside the merge: {@code e, a, tie-break, content hash, features...}, without
-   * {@code a} or the tie-break when the source does not need them (see {@link SourceSlots}).
-   */
-  private static StructType sourceStruct(JoinSource s) {
-    StructType schema = s.rows().schema();
-    List<StructField> fields = new ArrayList<>();
-    fields.add(DataTypes.createStructField("e", DataTypes.LongType, true));
-    if (s.carriesAvailableTime()) {
-      fields.add(DataTypes.createStructField("a", DataTypes.LongType, true));
-    }
-    if (s.hasTieBreak()) {
-      fields.add(DataTypes.createStructField("tb", DataTypes.LongType, true));
-    }
-    fields.add(DataTypes.createStructField("h", DataTypes.LongType, true));
-    for (String f : s.featureColumns()) {
-      fields.add(DataTypes.createStructField(f, schema.apply(f).dataType(), true));
-    }
-    return new StructType(fields.toArray(StructField[]::new));
-  }
-
   private static List<Column> keyColumns(List<String> keys, Map<String, DataType> keyTypes) {
     List<Column> cols = new ArrayList<>();
     Column anyNull = lit(false);
@@ -224,37 +203,52 @@ public final class AsOfJoin {
     return cols;
   }
 
+  /** A null of the slot's type, or {@code value} in it. */
+  private static Column[] slots(EventLayout layout) {
+    Column[] slots = new Column[layout.slotTypes.length];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = lit(null).cast(layout.slotTypes[i]);
+    }
+    return slots;
+  }
+
+  private static void put(Column[] slots, EventLayout layout, int field, Column value) {
+    int i = field - layout.slotIndex(0);
+    slots[i] = value.cast(layout.slotTypes[i]);
+  }
+
+  private static List<Column> slotColumns(Column[] slots) {
+    List<Column> cols = new ArrayList<>();
+    for (int i = 0; i < slots.length; i++) {
+      cols.add(slots[i].as(EventLayout.slotName(i)));
+    }
+    return cols;
+  }
+
   private static Dataset<Row> labelEvents(
       Dataset<Row> labels,
-      List<String> keys,
+      EventLayout layout,
       Map<String, DataType> keyTypes,
-      List<String> payload,
-      int order,
-      List<StructType> sourceStructs) {
-    Column label = struct(payload.stream().map(c -> named(c)).toArray(Column[]::new));
-    List<Column> cols = keyColumns(keys, keyTypes);
-    cols.add(named(JoinColumns.LABEL_TIME));
-    cols.add(lit(order).as(JoinColumns.ORDER));
-    cols.add(named(LABEL_SALT).as(EventLayout.SALT));
-    cols.add(label.as(JoinColumns.LABEL));
-    for (int j = 0; j < sourceStructs.size(); j++) {
-      cols.add(lit(null).cast(sourceStructs.get(j)).as(JoinColumns.SOURCE_PREFIX + j));
+      List<String> payload) {
+    Column[] slots = slots(layout);
+    for (int i = 0; i < payload.size(); i++) {
+      put(slots, layout, layout.labelFields[i], named(payload.get(i)));
     }
+    List<Column> cols = keyColumns(layout.keyColumns, keyTypes);
+    cols.add(named(JoinColumns.LABEL_TIME));
+    cols.add(lit(layout.sourceCount).as(JoinColumns.ORDER));
+    cols.add(named(LABEL_SALT).as(EventLayout.SALT));
+    cols.addAll(slotColumns(slots));
     return labels.select(cols.toArray(Column[]::new));
   }
 
   private static Dataset<Row> featureEvents(
-      JoinSource s,
-      int index,
-      List<String> keys,
-      Map<String, DataType> keyTypes,
-      StructType payloadStruct,
-      List<StructType> sourceStructs) {
+      JoinSource s, int index, EventLayout layout, Map<String, DataType> keyTypes) {
     Column usable =
         named(JoinColumns.EVENT_TIME)
             .isNotNull()
             .and(named(JoinColumns.AVAILABLE_TIME).isNotNull());
-    for (String k : keys) {
+    for (String k : layout.keyColumns) {
       usable = usable.and(named(k).isNotNull());
     }
     // Visible from max(e (+1µs when exact matches are excluded), a), shifted by the serving lag.
@@ -264,45 +258,51 @@ public final class AsOfJoin {
                 named(JoinColumns.AVAILABLE_TIME))
             .plus(lit(s.servingLagMicros()));
     Column hash = xxhash64(s.featureColumns().stream().map(c -> named(c)).toArray(Column[]::new));
-    List<Column> inner = new ArrayList<>();
-    inner.add(named(JoinColumns.EVENT_TIME).as("e"));
-    if (s.carriesAvailableTime()) {
-      inner.add(named(JoinColumns.AVAILABLE_TIME).as("a"));
+    SourceFields fields = layout.sources[index];
+    Column[] slots = slots(layout);
+    if (fields.event() >= 0) {
+      put(slots, layout, fields.event(), named(JoinColumns.EVENT_TIME));
     }
-    if (s.hasTieBreak()) {
-      inner.add(named(JoinColumns.TIE_BREAK).as("tb"));
+    if (fields.available() >= 0) {
+      put(slots, layout, fields.available(), named(JoinColumns.AVAILABLE_TIME));
     }
-    inner.add(hash.as("h"));
-    for (String f : s.featureColumns()) {
-      inner.add(named(f));
+    if (fields.tieBreak() >= 0) {
+      put(slots, layout, fields.tieBreak(), named(JoinColumns.TIE_BREAK));
     }
-    List<Column> cols = keyColumns(keys, keyTypes);
+    for (int f = 0; f < s.featureColumns().size(); f++) {
+      put(slots, layout, fields.features()[f], named(s.featureColumns().get(f)));
+    }
+    List<Column> cols = keyColumns(layout.keyColumns, keyTypes);
     cols.add(visible.as(JoinColumns.LABEL_TIME));
     cols.add(lit(index).as(JoinColumns.ORDER));
     cols.add(hash.as(EventLayout.SALT));
-    cols.add(lit(null).cast(payloadStruct).as(JoinColumns.LABEL));
-    for (int j = 0; j < sourceStructs.size(); j++) {
-      Column c =
-          j == index
-              ? struct(inner.toArray(Column[]::new)).cast(sourceStructs.get(j))
-              : lit(null).cast(sourceStructs.get(j));
-      cols.add(c.as(JoinColumns.SOURCE_PREFIX + j));
-    }
+    cols.addAll(slotColumns(slots));
     return s.rows().filter(usable).select(cols.toArray(Column[]::new));
   }
 
+  /** The merge's output: see {@link MergeFunction}; names are positional, restore renames them. */
   private static StructType mergedSchema(
-      EventLayout layout, StructType payloadStruct, List<StructType> sourceStructs) {
-    StructType schema = new StructType();
-    for (int i = 0; i < layout.keyCount(); i++) {
-      schema = schema.add(layout.keyColumns.get(i), layout.keyTypes[i], true);
+      EventLayout layout, StructType payloadStruct, List<JoinSource> group) {
+    List<DataType> types = new ArrayList<>();
+    for (DataType k : layout.keyTypes) {
+      types.add(k);
     }
-    schema = schema.add(JoinColumns.LABEL_TIME, DataTypes.LongType, true);
-    schema = schema.add(JoinColumns.LABEL, payloadStruct, false);
-    for (int j = 0; j < sourceStructs.size(); j++) {
-      schema = schema.add(WINNER + j, sourceStructs.get(j), true);
-      schema = schema.add(STATUS + j, DataTypes.StringType, false);
-      schema = schema.add(TIE + j, DataTypes.BooleanType, true);
+    types.add(DataTypes.LongType);
+    for (StructField f : payloadStruct.fields()) {
+      types.add(f.dataType());
+    }
+    for (int j = 0; j < group.size(); j++) {
+      for (int f : layout.sources[j].features()) {
+        types.add(layout.slotType(f));
+      }
+      types.add(DataTypes.LongType);
+      types.add(DataTypes.LongType);
+      types.add(DataTypes.StringType);
+      types.add(DataTypes.BooleanType);
+    }
+    StructType schema = new StructType();
+    for (int i = 0; i < types.size(); i++) {
+      schema = schema.add(MERGED + i, types.get(i), true);
     }
     return schema;
   }
@@ -310,31 +310,38 @@ public final class AsOfJoin {
   /** Label columns back in their order and types, times as timestamps, the label time last. */
   private static Dataset<Row> restore(
       Dataset<Row> merged, StructType labelSchema, List<String> keys, List<JoinSource> group) {
+    Map<String, Integer> position = new LinkedHashMap<>();
+    int at = 0;
+    for (String k : keys) {
+      position.put(k, at++);
+    }
+    int time = at++;
+    for (StructField f : labelSchema.fields()) {
+      if (!keys.contains(f.name()) && !f.name().equals(JoinColumns.LABEL_TIME)) {
+        position.put(f.name(), at++);
+      }
+    }
     List<Column> cols = new ArrayList<>();
     for (StructField f : labelSchema.fields()) {
       if (f.name().equals(JoinColumns.LABEL_TIME)) {
         continue;
       }
-      Column c =
-          keys.contains(f.name())
-              ? named(f.name()).cast(f.dataType())
-              : named(JoinColumns.LABEL).getField(f.name());
-      cols.add(c.as(f.name()));
+      Column c = named(MERGED + position.get(f.name()));
+      cols.add((keys.contains(f.name()) ? c.cast(f.dataType()) : c).as(f.name()));
     }
-    for (int j = 0; j < group.size(); j++) {
-      JoinSource s = group.get(j);
-      Column winner = named(WINNER + j);
+    for (JoinSource s : group) {
       for (String f : s.featureColumns()) {
-        cols.add(winner.getField(f).as(f));
+        cols.add(named(MERGED + at++).as(f));
       }
-      cols.add(timestamp_micros(winner.getField("e")).as(s.eventTimeColumn()));
+      cols.add(timestamp_micros(named(MERGED + at++)).as(s.eventTimeColumn()));
+      Column available = timestamp_micros(named(MERGED + at++));
       if (s.emitAvailableTime()) {
-        cols.add(timestamp_micros(winner.getField("a")).as(s.availableTimeColumn()));
+        cols.add(available.as(s.availableTimeColumn()));
       }
-      cols.add(named(STATUS + j).as(s.statusColumn()));
-      cols.add(named(TIE + j).as(s.hashTieColumn()));
+      cols.add(named(MERGED + at++).as(s.statusColumn()));
+      cols.add(named(MERGED + at++).as(s.hashTieColumn()));
     }
-    cols.add(named(JoinColumns.LABEL_TIME));
+    cols.add(named(MERGED + time).as(JoinColumns.LABEL_TIME));
     return merged.select(cols.toArray(Column[]::new));
   }
 }

@@ -22,10 +22,16 @@ final class Boundaries implements Serializable {
 
   private final EventLayout layout;
   private final InternalRow[] bounds;
+  // the bounds' key hashes, so that routing mostly compares two longs
+  private final long[] hashes;
 
   private Boundaries(EventLayout layout, InternalRow[] bounds) {
     this.layout = layout;
     this.bounds = bounds;
+    this.hashes = new long[bounds.length];
+    for (int i = 0; i < bounds.length; i++) {
+      hashes[i] = bounds[i].getLong(layout.keyHashIndex());
+    }
   }
 
   int count() {
@@ -129,11 +135,13 @@ final class Boundaries implements Serializable {
 
   /** The partition of a non-null-key event: the number of boundaries below it. */
   int partitionOf(InternalRow event) {
+    long hash = event.getLong(layout.keyHashIndex());
     int lo = 0;
     int hi = bounds.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (compare(layout, bounds[mid], event) < 0) {
+      int c = Long.compare(hashes[mid], hash);
+      if (c < 0 || (c == 0 && compare(layout, bounds[mid], event) < 0)) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -144,7 +152,7 @@ final class Boundaries implements Serializable {
 
   /** Whether {@code event}'s key is the key of boundary {@code i}. */
   boolean sameKey(int i, InternalRow event) {
-    return layout.sameKey(bounds[i], event);
+    return hashes[i] == event.getLong(layout.keyHashIndex()) && layout.sameKey(bounds[i], event);
   }
 
   /** Compares two rows on the event order's fields (both with non-null key hashes). */

@@ -1,42 +1,51 @@
 package dev.trainforge.join;
 
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 
 /**
- * The greatest feature row seen so far under the spec's order {@code (e, a, tie-break, content
- * hash)}, plus a "partner": another row equal in every time but with another content hash, kept
- * while one exists, so that "decided by the content hash alone" survives a merge of two candidates.
- * Holds two rows at most, copied, since Spark reuses the rows it hands out.
+ * The greatest feature event of one source seen so far under the spec's order {@code (e, a,
+ * tie-break, content hash)}, plus a "partner": another event equal in every time but with another
+ * content hash, kept while one exists, so that "decided by the content hash alone" survives a merge
+ * of two candidates. Holds two events at most, copied into buffers of its own, since Spark reuses
+ * the rows it hands out; a row taken from {@link #best()} stays valid until the next offer.
  */
 final class Candidate {
-  private final SourceSlots slots;
+  private final SourceFields fields;
+  private final int timeIndex;
+  private final int hashIndex;
   private InternalRow best;
   private InternalRow partner;
+  private InternalRow spare;
 
-  /** For source rows laid out as {@code slots} says. */
-  Candidate(SourceSlots slots) {
-    this.slots = slots;
+  /** For events of a source laid out as {@code fields} says, with the content hash at the salt. */
+  Candidate(SourceFields fields, int timeIndex, int hashIndex) {
+    this.fields = fields;
+    this.timeIndex = timeIndex;
+    this.hashIndex = hashIndex;
   }
 
-  /** Source rows are {@code (e, a, tie-break, content hash, features...)}, as the slots say. */
   void offer(InternalRow row) {
     if (best == null) {
-      best = row.copy();
-      partner = null;
+      best = keep(row);
       return;
     }
     int byTimes = compareTimes(row, best);
     if (byTimes > 0) {
-      best = row.copy();
+      release(partner);
       partner = null;
+      InternalRow old = best;
+      best = keep(row);
+      release(old);
     } else if (byTimes == 0) {
-      long h = row.getLong(slots.hash());
-      long bestHash = best.getLong(slots.hash());
+      long h = row.getLong(hashIndex);
+      long bestHash = best.getLong(hashIndex);
       if (h > bestHash) {
+        release(partner);
         partner = best;
-        best = row.copy();
+        best = keep(row);
       } else if (h < bestHash && partner == null) {
-        partner = row.copy();
+        partner = keep(row);
       }
     }
   }
@@ -51,6 +60,8 @@ final class Candidate {
   }
 
   void clear() {
+    release(best);
+    release(partner);
     best = null;
     partner = null;
   }
@@ -72,19 +83,52 @@ final class Candidate {
     return partner != null;
   }
 
+  /** {@code e} of the best row. */
+  long eventTime() {
+    return fields.event() >= 0
+        ? best.getLong(fields.event())
+        : best.getLong(timeIndex) - fields.eventShift();
+  }
+
+  /** A copy of {@code row}, into the spare buffer when both are unsafe rows. */
+  private InternalRow keep(InternalRow row) {
+    if (row instanceof UnsafeRow u) {
+      UnsafeRow into = spare instanceof UnsafeRow s ? s : new UnsafeRow(u.numFields());
+      spare = null;
+      if (into.getBaseObject() == null) {
+        into.pointTo(new byte[Math.max(64, u.getSizeInBytes())], u.getSizeInBytes());
+      }
+      into.copyFrom(u);
+      return into;
+    }
+    return row.copy();
+  }
+
+  private void release(InternalRow row) {
+    if (row != null && spare == null) {
+      spare = row;
+    }
+  }
+
+  private long eventTime(InternalRow row) {
+    return fields.event() >= 0
+        ? row.getLong(fields.event())
+        : row.getLong(timeIndex) - fields.eventShift();
+  }
+
   private int compareTimes(InternalRow x, InternalRow y) {
-    int c = Long.compare(x.getLong(0), y.getLong(0));
+    int c = Long.compare(eventTime(x), eventTime(y));
     if (c != 0) {
       return c;
     }
-    int a = slots.available();
+    int a = fields.available();
     if (a >= 0) {
       c = Long.compare(x.getLong(a), y.getLong(a));
       if (c != 0) {
         return c;
       }
     }
-    int tb = slots.tieBreak();
+    int tb = fields.tieBreak();
     if (tb < 0) {
       return 0;
     }

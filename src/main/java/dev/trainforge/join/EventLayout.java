@@ -4,28 +4,33 @@ import static dev.trainforge.spark.Columns.named;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The shape of the join's events: the union of labels and the feature rows of the sources that
- * share a key. Every event is {@code (key hash, keys..., time, order, salt, label, source 0, ...,
- * source m-1)}, sorted on the first five parts:
+ * share a key, as flat rows {@code (key hash, keys..., time, order, salt, slot 0, ..., slot n-1)},
+ * sorted on the first five parts:
  *
  * <ul>
  *   <li>key hash: {@code xxhash64} of the keys, null when a key is null. Sorting on it first gives
  *       Spark's sorter a full 64-bit prefix and spreads keys evenly over ranges.
  *   <li>time: a label's time, or a feature row's visibility (see {@link AsOfJoin}).
  *   <li>order: a feature row's source index, or {@code m} for labels, so that at equal times
- *       feature rows come first.
- *   <li>salt: a hash of the row, so that rows equal in all else can still be split by a range.
- *   <li>label: the label payload struct, null on feature rows; source j: {@code (e, a, tie-break,
- *       content hash, features...)}, without {@code a} or the tie-break when the source does not
- *       need them ({@link SourceSlots}), non-null only on rows of source j.
+ *       feature rows come first. It also says what the row is.
+ *   <li>salt: for a label a hash of its columns, so that labels equal in all else can still be
+ *       split by a range; for a feature row its content hash, which orders rows equal in every
+ *       time.
+ *   <li>slots: typed value columns, shared by the kinds of rows. A label fills the slots of its
+ *       payload (its columns other than keys and time); a feature row of source j those of its
+ *       {@code e}, {@code a}, tie-break and features ({@link SourceFields}); every other slot is
+ *       null. So a row is as wide as its widest kind, not as all of them together: five sources of
+ *       one double feature share one double slot.
  * </ul>
  */
 public final class EventLayout implements Serializable {
@@ -33,34 +38,103 @@ public final class EventLayout implements Serializable {
 
   static final String KEY_HASH = "__tf_kh";
   static final String SALT = "__tf_salt";
+  static final String SLOT_PREFIX = "__tf_v";
 
   final List<String> keyColumns;
   final DataType[] keyTypes;
   final int sourceCount;
-  final int[] sourceFieldCounts;
-  final int labelFieldCount;
-  final SourceSlots[] slots;
+  final DataType[] slotTypes;
+
+  /** Label payload field i is at event position {@code labelFields[i]}. */
+  final int[] labelFields;
+
+  final SourceFields[] sources;
   // per key: how to compare it, decided once (DataType.typeName() builds a string on every call)
   private final int[] keyKinds;
 
-  EventLayout(
+  private EventLayout(
       List<String> keyColumns,
       DataType[] keyTypes,
-      StructType label,
-      List<StructType> sources,
-      List<SourceSlots> slots) {
+      List<DataType> slotTypes,
+      int[] labelFields,
+      SourceFields[] sources) {
     this.keyColumns = List.copyOf(keyColumns);
     this.keyTypes = keyTypes.clone();
     this.keyKinds = java.util.Arrays.stream(keyTypes).mapToInt(EventLayout::kindOf).toArray();
-    this.slots = slots.toArray(SourceSlots[]::new);
-    this.sourceCount = sources.size();
-    this.sourceFieldCounts = sources.stream().mapToInt(StructType::size).toArray();
-    this.labelFieldCount = label.size();
+    this.slotTypes = slotTypes.toArray(DataType[]::new);
+    this.labelFields = labelFields.clone();
+    this.sources = sources.clone();
+    this.sourceCount = sources.length;
+  }
+
+  /**
+   * What one source ships: {@code e} unless derivable, {@code a} and the tie-break if carried, and
+   * its feature types.
+   *
+   * @param eventShift visibility minus {@code e} for every row, or null when {@code e} is shipped
+   */
+  record SourceShape(
+      Long eventShift, boolean available, boolean tieBreak, List<DataType> features) {
+    SourceShape {
+      features = List.copyOf(features);
+    }
+  }
+
+  /** Plans the slots: each kind of row takes, per field, the first free slot of the same type. */
+  static EventLayout plan(
+      List<String> keyColumns,
+      DataType[] keyTypes,
+      List<DataType> labelPayload,
+      List<SourceShape> shapes) {
+    int first = 4 + keyTypes.length;
+    List<DataType> slots = new ArrayList<>();
+    int[] label = assign(labelPayload, slots, first);
+    SourceFields[] sources = new SourceFields[shapes.size()];
+    for (int j = 0; j < shapes.size(); j++) {
+      SourceShape s = shapes.get(j);
+      List<DataType> fields = new ArrayList<>();
+      if (s.eventShift() == null) {
+        fields.add(DataTypes.LongType);
+      }
+      if (s.available()) {
+        fields.add(DataTypes.LongType);
+      }
+      if (s.tieBreak()) {
+        fields.add(DataTypes.LongType);
+      }
+      fields.addAll(s.features());
+      int[] at = assign(fields, slots, first);
+      int next = 0;
+      int e = s.eventShift() == null ? at[next++] : -1;
+      int a = s.available() ? at[next++] : -1;
+      int tb = s.tieBreak() ? at[next++] : -1;
+      int[] features = java.util.Arrays.copyOfRange(at, next, at.length);
+      sources[j] =
+          new SourceFields(e, s.eventShift() == null ? 0 : s.eventShift(), a, tb, features);
+    }
+    return new EventLayout(keyColumns, keyTypes, slots, label, sources);
+  }
+
+  private static int[] assign(List<DataType> fields, List<DataType> slots, int first) {
+    int[] at = new int[fields.size()];
+    BitSet taken = new BitSet();
+    for (int f = 0; f < fields.size(); f++) {
+      int s = 0;
+      while (s < slots.size() && (taken.get(s) || !slots.get(s).equals(fields.get(f)))) {
+        s++;
+      }
+      if (s == slots.size()) {
+        slots.add(fields.get(f));
+      }
+      taken.set(s);
+      at[f] = first + s;
+    }
+    return at;
   }
 
   /** A candidate for source j's rows. */
   Candidate candidate(int j) {
-    return new Candidate(slots[j]);
+    return new Candidate(sources[j], timeIndex(), saltIndex());
   }
 
   int keyCount() {
@@ -87,17 +161,22 @@ public final class EventLayout implements Serializable {
     return 3 + keyCount();
   }
 
-  int labelIndex() {
-    return 4 + keyCount();
+  int slotIndex(int s) {
+    return 4 + keyCount() + s;
   }
 
-  int sourceIndex(int j) {
-    return 5 + keyCount() + j;
+  /** The type of the slot at event position {@code field}. */
+  DataType slotType(int field) {
+    return slotTypes[field - slotIndex(0)];
+  }
+
+  static String slotName(int s) {
+    return SLOT_PREFIX + s;
   }
 
   /** Fields of an event row. */
   int fieldCount() {
-    return 5 + keyCount() + sourceCount;
+    return 4 + keyCount() + slotTypes.length;
   }
 
   /** The sort order within partitions; range partitions follow the same order. */
@@ -114,29 +193,18 @@ public final class EventLayout implements Serializable {
   }
 
   boolean isLabel(InternalRow event) {
-    return !event.isNullAt(labelIndex());
+    return event.getInt(orderIndex()) == sourceCount;
   }
 
-  /** The source a feature event belongs to: the one whose struct is set. */
+  /** The source of a feature event: its order. */
   int sourceOf(InternalRow event) {
-    int order = event.getInt(orderIndex());
-    if (order < sourceCount && !event.isNullAt(sourceIndex(order))) {
-      return order;
-    }
-    for (int j = 0; j < sourceCount; j++) {
-      if (!event.isNullAt(sourceIndex(j))) {
-        return j;
-      }
-    }
-    throw new IllegalStateException("event has neither a label nor a source row");
+    return event.getInt(orderIndex());
   }
 
-  InternalRow source(InternalRow event, int j) {
-    return event.getStruct(sourceIndex(j), sourceFieldCounts[j]);
-  }
-
-  InternalRow label(InternalRow event) {
-    return event.getStruct(labelIndex(), labelFieldCount);
+  /** {@code e} of a feature event of source j. */
+  long eventTime(InternalRow event, int j) {
+    SourceFields f = sources[j];
+    return f.event() >= 0 ? event.getLong(f.event()) : event.getLong(timeIndex()) - f.eventShift();
   }
 
   /** Whether two events have equal, non-null keys. */

@@ -18,8 +18,6 @@ public final class JoinColumns {
   public static final String TIE_BREAK = "__tf_tb";
 
   static final String ORDER = "__tf_o";
-  static final String LABEL = "__tf_label";
-  static final String SOURCE_PREFIX = "__tf_s";
 
   private JoinColumns() {}
 }

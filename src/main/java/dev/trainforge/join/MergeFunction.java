@@ -13,8 +13,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * is two rows per source, whatever the number of rows per key. Works on Spark's internal rows: no
  * conversion to and from {@code Row} objects.
  *
- * <p>Output: {@code keys..., time, label struct, then per source (winning row or null, status, hash
- * tie or null)}.
+ * <p>Output: {@code keys..., time, label payload..., then per source (features..., e, a, status,
+ * hash tie)}, the features, e and a null unless matched, a null when the source does not carry it.
  */
 final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
@@ -37,9 +37,13 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
     return out;
   }
 
-  /** Output fields: keys, time, label, and three per source. */
+  /** Output fields: keys, time, label payload, and per source its features and four more. */
   int outputFieldCount() {
-    return layout.keyCount() + 2 + 3 * layout.sourceCount;
+    int n = layout.keyCount() + 1 + layout.labelFields.length;
+    for (SourceFields f : layout.sources) {
+      n += f.features().length + 4;
+    }
+    return n;
   }
 
   @Override
@@ -84,8 +88,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
       if (layout.isLabel(event)) {
         return emit(event);
       }
-      int j = layout.sourceOf(event);
-      best[j].offer(layout.source(event, j));
+      best[layout.sourceOf(event)].offer(event);
       return null;
     }
 
@@ -103,24 +106,36 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
     private InternalRow emit(InternalRow label) {
       int k = layout.keyCount();
       Object[] out = new Object[outputFieldCount()];
+      int at = 0;
       for (int i = 0; i < k; i++) {
-        out[i] = label.get(layout.keyIndex(i), layout.keyTypes[i]);
+        out[at++] = label.get(layout.keyIndex(i), layout.keyTypes[i]);
       }
       boolean nullTime = label.isNullAt(layout.timeIndex());
       long t = nullTime ? 0L : label.getLong(layout.timeIndex());
-      out[k] = nullTime ? null : t;
-      out[k + 1] = layout.label(label);
+      out[at++] = nullTime ? null : t;
+      for (int f : layout.labelFields) {
+        out[at++] = value(label, f);
+      }
       boolean nullKey = label.isNullAt(layout.keyHashIndex());
       for (int j = 0; j < layout.sourceCount; j++) {
         MatchStatus status =
             nullTime ? MatchStatus.NULL_TIME : nullKey ? MatchStatus.NULL_KEY : statusOf(j, t);
-        int at = k + 2 + 3 * j;
+        SourceFields fields = layout.sources[j];
         boolean matched = status == MatchStatus.MATCHED;
-        out[at] = matched ? best[j].best() : null;
-        out[at + 1] = STATUS[status.ordinal()];
-        out[at + 2] = matched ? best[j].hashTie() : null;
+        InternalRow winner = matched ? best[j].best() : null;
+        for (int f : fields.features()) {
+          out[at++] = matched ? value(winner, f) : null;
+        }
+        out[at++] = matched ? best[j].eventTime() : null;
+        out[at++] = matched && fields.available() >= 0 ? value(winner, fields.available()) : null;
+        out[at++] = STATUS[status.ordinal()];
+        out[at++] = matched ? best[j].hashTie() : null;
       }
       return new GenericInternalRow(out);
+    }
+
+    private Object value(InternalRow row, int field) {
+      return row.isNullAt(field) ? null : row.get(field, layout.slotType(field));
     }
 
     private MatchStatus statusOf(int j, long t) {
@@ -128,7 +143,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
         return MatchStatus.NO_MATCH;
       }
       long maxAge = maxAgeMicros[j];
-      if (maxAge >= 0 && best[j].best().getLong(0) < t - maxAge) {
+      if (maxAge >= 0 && best[j].eventTime() < t - maxAge) {
         return MatchStatus.EXPIRED;
       }
       return MatchStatus.MATCHED;

@@ -25,11 +25,12 @@ import org.apache.spark.sql.types.StructType;
  * <p>Carry-in travels in the same shuffle. Each map task routes its rows by binary search over the
  * boundaries; for a feature row whose key continues past its partition's upper boundary, it keeps a
  * running best per (partition, source). At the end of its input it chains those bests along each
- * key's run of partitions and emits, for every partition a key continues into, the best row (and a
- * hash-tie partner) seen before it, sorted at the partition's lower boundary. The reducer's merge
- * takes them as ordinary candidates: the best of the map tasks' bests is the best of all. Since a
- * carried row sorts exactly at its boundary, the result stays correct even if partitions are later
- * coalesced.
+ * key's run of partitions and emits, for every partition a key continues into, a copy of the best
+ * row (and of a hash-tie partner) seen before it. The copy keeps its own sort fields, which are
+ * below the partition's lower boundary, so it sorts before every row of the partition. The
+ * reducer's merge takes them as ordinary candidates: the best of the map tasks' bests is the best
+ * of all. Since a carried row sorts where the row itself does, the result stays correct even if
+ * partitions are later coalesced: a row offered twice changes nothing.
  */
 public final class RangePartitioning implements JoinPartitioning {
   private static final long serialVersionUID = 1L;
@@ -117,7 +118,7 @@ public final class RangePartitioning implements JoinPartitioning {
           if (partial[p] == null) {
             partial[p] = newCandidates();
           }
-          partial[p][j].offer(layout.source(event, j));
+          partial[p][j].offer(event);
         }
         return p;
       }
@@ -145,9 +146,9 @@ public final class RangePartitioning implements JoinPartitioning {
           }
           for (int j = 0; j < carry.length; j++) {
             if (!carry[j].isEmpty()) {
-              out.add(carryRow(lower, j, carry[j].best(), p));
+              out.add(routedTo(carry[j].best(), p));
               if (carry[j].partner() != null) {
-                out.add(carryRow(lower, j, carry[j].partner(), p));
+                out.add(routedTo(carry[j].partner(), p));
               }
             }
           }
@@ -162,20 +163,11 @@ public final class RangePartitioning implements JoinPartitioning {
         }
       }
 
-      /** A feature event of source j, sorted at {@code lower}, routed to partition p. */
-      private InternalRow carryRow(InternalRow lower, int j, InternalRow source, int p) {
-        Object[] values = new Object[layout.fieldCount() + 1];
-        values[layout.keyHashIndex()] = lower.getLong(layout.keyHashIndex());
-        for (int i = 0; i < layout.keyCount(); i++) {
-          values[layout.keyIndex(i)] = lower.get(layout.keyIndex(i), layout.keyTypes[i]);
-        }
-        values[layout.timeIndex()] =
-            lower.isNullAt(layout.timeIndex()) ? null : lower.getLong(layout.timeIndex());
-        values[layout.orderIndex()] = lower.getInt(layout.orderIndex());
-        values[layout.saltIndex()] = lower.getLong(layout.saltIndex());
-        values[layout.sourceIndex(j)] = source;
-        values[layout.fieldCount()] = p;
-        return new GenericInternalRow(values);
+      /** A copy of an earlier partition's event, routed to p: it sorts before all of p's rows. */
+      private InternalRow routedTo(InternalRow event, int p) {
+        GenericInternalRow pid = new GenericInternalRow(1);
+        pid.setInt(0, p);
+        return new JoinedRow(event, pid);
       }
     }
   }

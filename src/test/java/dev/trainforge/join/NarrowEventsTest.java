@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class NarrowEventsTest {
@@ -34,23 +33,56 @@ class NarrowEventsTest {
         name, rows, List.of("user"), List.of(name + "__v"), 0, -1, true, emit, tieBreak, shifted);
   }
 
-  private static List<String> sourceFields(JoinSource s) {
-    AsOfJoin.Events events = AsOfJoin.events(labels(), List.of(s));
-    StructType struct =
-        (StructType) events.rows().schema().apply(JoinColumns.SOURCE_PREFIX + 0).dataType();
-    return Arrays.asList(struct.fieldNames());
+  /** The event columns of a join of the labels with these sources, as {@code name:type}. */
+  private static List<String> eventColumns(JoinSource... sources) {
+    AsOfJoin.Events events = AsOfJoin.events(labels(), List.of(sources));
+    return Arrays.stream(events.rows().schema().fields())
+        .map(f -> f.name() + ":" + f.dataType().simpleString())
+        .toList();
+  }
+
+  private static final List<String> SORT_FIELDS =
+      List.of("__tf_kh:bigint", "user:bigint", "__tf_t:bigint", "__tf_o:int", "__tf_salt:bigint");
+
+  private static List<String> withSlots(String... slots) {
+    List<String> all = new java.util.ArrayList<>(SORT_FIELDS);
+    all.addAll(List.of(slots));
+    return all;
   }
 
   @Test
   void aSourceWithoutTieBreakOrAvailableTimeShufflesNeither() {
-    assertThat(sourceFields(source("n", false, true, false))).containsExactly("e", "h", "n__v");
+    // label payload: id (string), salt (bigint); the source's e shares the bigint slot
+    assertThat(eventColumns(source("n", false, true, false)))
+        .containsExactlyElementsOf(withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:int"));
   }
 
   @Test
   void anEmittedOrFreeAvailableTimeAndADeclaredTieBreakAreKept() {
-    assertThat(sourceFields(source("f", true, false, false)))
-        .containsExactly("e", "a", "tb", "h", "f__v");
-    assertThat(sourceFields(source("o", false, true, true))).containsExactly("e", "a", "h", "o__v");
+    assertThat(eventColumns(source("f", true, false, false)))
+        .containsExactlyElementsOf(
+            withSlots(
+                "__tf_v0:string",
+                "__tf_v1:bigint",
+                "__tf_v2:bigint",
+                "__tf_v3:bigint",
+                "__tf_v4:int"));
+    assertThat(eventColumns(source("o", false, true, true)))
+        .containsExactlyElementsOf(
+            withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:bigint", "__tf_v3:int"));
+  }
+
+  @Test
+  void sourcesOfOneKeyShareSlotsOfOneType() {
+    // five sources of (e, int feature): one bigint and one int slot between them
+    assertThat(
+            eventColumns(
+                source("a", false, true, false),
+                source("b", false, true, false),
+                source("c", false, true, false),
+                source("d", false, true, false),
+                source("e", false, true, false)))
+        .containsExactlyElementsOf(withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:int"));
   }
 
   @Test
