@@ -144,15 +144,10 @@ public final class AsOfJoin {
     Events events = events(labels, group);
     EventLayout layout = events.layout();
     Dataset<Row> sortFields = sortFields(labels == original ? events : events(original, group));
-    Dataset<Row> arranged = partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
-
+    JavaRDD<InternalRow> arranged =
+        partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
     long[] maxAges = group.stream().mapToLong(JoinSource::maxAgeMicros).toArray();
-    JavaRDD<InternalRow> merged =
-        arranged
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitions(new MergeFunction(layout, maxAges));
+    JavaRDD<InternalRow> merged = arranged.mapPartitions(new MergeFunction(layout, maxAges));
     StructType schema = mergedSchema(layout, events.payload(), group);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())

@@ -155,19 +155,14 @@ final class Boundaries implements Serializable {
     return hashes[i] == event.getLong(layout.keyHashIndex()) && layout.sameKey(bounds[i], event);
   }
 
-  /** Compares two rows on the event order's fields (both with non-null key hashes). */
+  /** Compares two rows on the event order's fields, nulls first, as the sort within partitions. */
   static int compare(EventLayout layout, InternalRow x, InternalRow y) {
-    int c = Long.compare(x.getLong(layout.keyHashIndex()), y.getLong(layout.keyHashIndex()));
+    int c = compareNullable(x, y, layout.keyHashIndex());
     for (int i = 0; c == 0 && i < layout.keyCount(); i++) {
       c = layout.compareKey(x, y, i);
     }
     if (c == 0) {
-      boolean xn = x.isNullAt(layout.timeIndex());
-      boolean yn = y.isNullAt(layout.timeIndex());
-      c =
-          xn || yn
-              ? Boolean.compare(!xn, !yn)
-              : Long.compare(x.getLong(layout.timeIndex()), y.getLong(layout.timeIndex()));
+      c = compareNullable(x, y, layout.timeIndex());
     }
     if (c == 0) {
       c = Integer.compare(x.getInt(layout.orderIndex()), y.getInt(layout.orderIndex()));
@@ -176,6 +171,12 @@ final class Boundaries implements Serializable {
       c = Long.compare(x.getLong(layout.saltIndex()), y.getLong(layout.saltIndex()));
     }
     return c;
+  }
+
+  private static int compareNullable(InternalRow x, InternalRow y, int i) {
+    boolean xn = x.isNullAt(i);
+    boolean yn = y.isNullAt(i);
+    return xn || yn ? Boolean.compare(!xn, !yn) : Long.compare(x.getLong(i), y.getLong(i));
   }
 
   @Override

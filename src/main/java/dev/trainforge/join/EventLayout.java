@@ -1,12 +1,9 @@
 package dev.trainforge.join;
 
-import static dev.trainforge.spark.Columns.named;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -177,19 +174,6 @@ public final class EventLayout implements Serializable {
   /** Fields of an event row. */
   int fieldCount() {
     return 4 + keyCount() + slotTypes.length;
-  }
-
-  /** The sort order within partitions; range partitions follow the same order. */
-  Column[] sortOrder() {
-    List<Column> sort = new ArrayList<>();
-    sort.add(named(KEY_HASH).asc_nulls_first());
-    for (String k : keyColumns) {
-      sort.add(named(k).asc_nulls_first());
-    }
-    sort.add(named(JoinColumns.LABEL_TIME).asc_nulls_first());
-    sort.add(named(JoinColumns.ORDER).asc());
-    sort.add(named(SALT).asc());
-    return sort.toArray(Column[]::new);
   }
 
   boolean isLabel(InternalRow event) {

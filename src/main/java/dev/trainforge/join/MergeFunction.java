@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -48,13 +49,14 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> events) {
-    return new Merge(events);
+    return new Merge(new EventSorter(layout, EventSorter.defaultMaxBytes()).sort(events));
   }
 
   private final class Merge implements Iterator<InternalRow> {
     private final Iterator<InternalRow> events;
     private final Candidate[] best = new Candidate[layout.sourceCount];
     private InternalRow currentKey;
+    private UnsafeRow keyBuffer;
     private InternalRow next;
 
     Merge(Iterator<InternalRow> events) {
@@ -100,7 +102,19 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
         c.clear();
       }
       // Only the key fields are compared later; copy so that Spark may reuse the event's buffer.
-      currentKey = event.isNullAt(0) ? null : event.copy();
+      currentKey = event.isNullAt(0) ? null : keep(event);
+    }
+
+    private InternalRow keep(InternalRow event) {
+      if (event instanceof UnsafeRow u) {
+        if (keyBuffer == null) {
+          keyBuffer = new UnsafeRow(u.numFields());
+          keyBuffer.pointTo(new byte[u.getSizeInBytes()], u.getSizeInBytes());
+        }
+        keyBuffer.copyFrom(u);
+        return keyBuffer;
+      }
+      return event.copy();
     }
 
     private InternalRow emit(InternalRow label) {

@@ -1,21 +1,21 @@
 package dev.trainforge.join;
 
-import static dev.trainforge.spark.Columns.named;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.execution.UnsafeRowSerializer;
+import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Range partitioning on the full event order, with exact carry-in: a hot key spans several
@@ -34,27 +34,53 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RangePartitioning implements JoinPartitioning {
   private static final long serialVersionUID = 1L;
-  static final String PARTITION_ID = "__tf_pid";
 
+  /**
+   * Samples the boundaries (one job over {@code sortFields}), then routes every event and the
+   * carry-in rows with one shuffle of unsafe rows: no partition id column is shipped or sorted.
+   */
   @Override
-  public Dataset<Row> arrange(
+  public JavaRDD<InternalRow> arrange(
       EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
-    SparkSession spark = events.sparkSession();
     Boundaries bounds =
         Boundaries.sample(layout, sortFields.queryExecution().toRdd().toJavaRDD(), numPartitions);
     JavaRDD<InternalRow> rows = events.queryExecution().toRdd().toJavaRDD();
-    JavaRDD<InternalRow> routed = rows.mapPartitions(new Router(layout, bounds, numPartitions));
-    StructType schema = events.schema().add(PARTITION_ID, DataTypes.IntegerType, false);
-    Dataset<Row> withIds =
-        ((org.apache.spark.sql.classic.SparkSession) spark)
-            .internalCreateDataFrame(routed.rdd(), schema, false);
-    return withIds
-        .repartitionById(numPartitions, named(PARTITION_ID))
-        .sortWithinPartitions(layout.sortOrder());
+    RDD<Tuple2<Integer, InternalRow>> routed =
+        rows.mapPartitions(new Router(layout, bounds, numPartitions)).rdd();
+    ShuffledRDD<Integer, InternalRow, InternalRow> shuffled =
+        new ShuffledRDD<>(routed, new ById(numPartitions), tag(), tag(), tag());
+    shuffled.setSerializer(new UnsafeRowSerializer(events.schema().size(), null));
+    return shuffled.toJavaRDD().map(Tuple2::_2);
   }
 
-  /** Map side: appends each event's partition id, then emits the carry-in rows. */
-  static final class Router implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  @SuppressWarnings("unchecked")
+  private static <T> ClassTag<T> tag() {
+    return (ClassTag<T>) ClassTag$.MODULE$.AnyRef();
+  }
+
+  /** The partitioner of rows already keyed by their partition. */
+  static final class ById extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+
+    ById(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+  }
+
+  /** Map side: pairs each event with its partition, then emits the carry-in rows. */
+  static final class Router
+      implements FlatMapFunction<Iterator<InternalRow>, Tuple2<Integer, InternalRow>> {
     private static final long serialVersionUID = 1L;
     private final EventLayout layout;
     private final Boundaries bounds;
@@ -67,17 +93,15 @@ public final class RangePartitioning implements JoinPartitioning {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> events) {
+    public Iterator<Tuple2<Integer, InternalRow>> call(Iterator<InternalRow> events) {
       return new Routing(events);
     }
 
-    private final class Routing implements Iterator<InternalRow> {
+    private final class Routing implements Iterator<Tuple2<Integer, InternalRow>> {
       private final Iterator<InternalRow> events;
       // partial[q][j]: best row of source j in partition q whose key continues into q + 1
       private final Candidate[][] partial = new Candidate[bounds.count()][];
-      private final GenericInternalRow id = new GenericInternalRow(1);
-      private final JoinedRow joined = new JoinedRow();
-      private Iterator<InternalRow> carried;
+      private Iterator<Tuple2<Integer, InternalRow>> carried;
 
       Routing(Iterator<InternalRow> events) {
         this.events = events;
@@ -95,7 +119,7 @@ public final class RangePartitioning implements JoinPartitioning {
       }
 
       @Override
-      public InternalRow next() {
+      public Tuple2<Integer, InternalRow> next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -103,9 +127,8 @@ public final class RangePartitioning implements JoinPartitioning {
           return carried.next();
         }
         InternalRow event = events.next();
-        int p = route(event);
-        id.setInt(0, p);
-        return joined.apply(event, id);
+        // the shuffle writer serializes each row at once, so Spark's buffer may be handed on
+        return new Tuple2<>(route(event), event);
       }
 
       private int route(InternalRow event) {
@@ -132,8 +155,8 @@ public final class RangePartitioning implements JoinPartitioning {
       }
 
       /** Per partition p a key continues into: the best rows before it, chained along the key. */
-      private List<InternalRow> carryIn() {
-        List<InternalRow> out = new ArrayList<>();
+      private List<Tuple2<Integer, InternalRow>> carryIn() {
+        List<Tuple2<Integer, InternalRow>> out = new ArrayList<>();
         Candidate[] previous = null;
         for (int p = 1; p <= bounds.count(); p++) {
           InternalRow lower = bounds.get(p - 1);
@@ -146,9 +169,9 @@ public final class RangePartitioning implements JoinPartitioning {
           }
           for (int j = 0; j < carry.length; j++) {
             if (!carry[j].isEmpty()) {
-              out.add(routedTo(carry[j].best(), p));
+              out.add(new Tuple2<>(p, carry[j].best()));
               if (carry[j].partner() != null) {
-                out.add(routedTo(carry[j].partner(), p));
+                out.add(new Tuple2<>(p, carry[j].partner()));
               }
             }
           }
@@ -161,13 +184,6 @@ public final class RangePartitioning implements JoinPartitioning {
         for (int j = 0; j < into.length; j++) {
           into[j].offer(from[j]);
         }
-      }
-
-      /** A copy of an earlier partition's event, routed to p: it sorts before all of p's rows. */
-      private InternalRow routedTo(InternalRow event, int p) {
-        GenericInternalRow pid = new GenericInternalRow(1);
-        pid.setInt(0, p);
-        return new JoinedRow(event, pid);
       }
     }
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 
 class RangePartitioningTest {
@@ -21,13 +22,20 @@ class RangePartitioningTest {
             .labelFrame(spark)
             .withColumn(AsOfJoin.LABEL_SALT, org.apache.spark.sql.functions.xxhash64(col("id")));
     AsOfJoin.Events events = AsOfJoin.events(labels, user);
-    Dataset<Row> arranged =
-        new RangePartitioning().arrange(events.layout(), events.rows(), events.rows(), 16);
+    int userField = events.layout().keyIndex(0);
     long partitionsOfHotKey =
-        arranged
-            .filter(col("user").equalTo(0L))
-            .select(RangePartitioning.PARTITION_ID)
-            .distinct()
+        new RangePartitioning()
+            .arrange(events.layout(), events.rows(), events.rows(), 16)
+            .mapPartitionsWithIndex(
+                (p, rows) -> {
+                  boolean hot = false;
+                  while (rows.hasNext()) {
+                    InternalRow row = rows.next();
+                    hot |= !row.isNullAt(userField) && row.getLong(userField) == 0L;
+                  }
+                  return hot ? List.of(p).iterator() : java.util.Collections.emptyIterator();
+                },
+                false)
             .count();
     assertThat(partitionsOfHotKey).isGreaterThanOrEqualTo(10);
   }
