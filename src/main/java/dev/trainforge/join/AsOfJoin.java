@@ -132,10 +132,17 @@ public final class AsOfJoin {
    */
   private static Dataset<Row> sortFields(Events events) {
     String[] names = events.rows().columns();
-    Column[] first = new Column[events.layout().saltIndex() + 1];
-    for (int i = 0; i < first.length; i++) {
+    EventLayout layout = events.layout();
+    Column[] first = new Column[layout.saltIndex() + 1];
+    for (int i = 0; i < layout.saltIndex(); i++) {
       first[i] = named(names[i]);
     }
+    // A feature row's salt (its content hash) is left out of the sample: boundaries are points of
+    // the order whatever their salt, and the sampling pass then reads no feature columns.
+    first[layout.saltIndex()] =
+        when(named(JoinColumns.ORDER).lt(lit(layout.sourceCount)), lit(0L))
+            .otherwise(named(EventLayout.SALT))
+            .as(EventLayout.SALT);
     return events.rows().select(first);
   }
 

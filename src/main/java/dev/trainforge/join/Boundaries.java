@@ -22,15 +22,29 @@ final class Boundaries implements Serializable {
 
   private final EventLayout layout;
   private final InternalRow[] bounds;
-  // the bounds' key hashes, so that routing mostly compares two longs
+  // the bounds' fields, so that routing compares longs, not boxed values
   private final long[] hashes;
+  private final long[] times;
+  private final boolean[] nullTimes;
+  private final int[] orders;
+  private final long[] salts;
 
   private Boundaries(EventLayout layout, InternalRow[] bounds) {
     this.layout = layout;
     this.bounds = bounds;
-    this.hashes = new long[bounds.length];
-    for (int i = 0; i < bounds.length; i++) {
-      hashes[i] = bounds[i].getLong(layout.keyHashIndex());
+    int n = bounds.length;
+    this.hashes = new long[n];
+    this.times = new long[n];
+    this.nullTimes = new boolean[n];
+    this.orders = new int[n];
+    this.salts = new long[n];
+    for (int i = 0; i < n; i++) {
+      InternalRow b = bounds[i];
+      hashes[i] = b.getLong(layout.keyHashIndex());
+      nullTimes[i] = b.isNullAt(layout.timeIndex());
+      times[i] = nullTimes[i] ? 0 : b.getLong(layout.timeIndex());
+      orders[i] = b.getInt(layout.orderIndex());
+      salts[i] = b.getLong(layout.saltIndex());
     }
   }
 
@@ -68,11 +82,14 @@ final class Boundaries implements Serializable {
   /** A sampled event's sort fields and the weight (rows) it stands for. */
   record Sample(InternalRow key, double weight) {}
 
+  /** Reservoir sampling with geometric skips (Li's algorithm L): few random draws per row. */
   private static List<Tuple2<InternalRow, Double>> reservoir(
       EventLayout layout, Iterator<InternalRow> rows, int size, int seed) {
     Random random = new Random(seed);
     InternalRow[] kept = new InternalRow[size];
     long seen = 0;
+    double w = Math.exp(Math.log(random.nextDouble()) / size);
+    long next = size + skip(random, w) + 1;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
       if (row.isNullAt(layout.keyHashIndex())) {
@@ -81,11 +98,10 @@ final class Boundaries implements Serializable {
       seen++;
       if (seen <= size) {
         kept[(int) seen - 1] = sortFields(layout, row);
-      } else {
-        long r = (long) (random.nextDouble() * seen);
-        if (r < size) {
-          kept[(int) r] = sortFields(layout, row);
-        }
+      } else if (seen == next) {
+        kept[random.nextInt(size)] = sortFields(layout, row);
+        w *= Math.exp(Math.log(random.nextDouble()) / size);
+        next += skip(random, w) + 1;
       }
     }
     int n = (int) Math.min(seen, size);
@@ -94,6 +110,11 @@ final class Boundaries implements Serializable {
       out.add(new Tuple2<>(kept[i], (double) seen / n));
     }
     return out;
+  }
+
+  private static long skip(Random random, double w) {
+    double s = Math.floor(Math.log(random.nextDouble()) / Math.log1p(-w));
+    return s >= Long.MAX_VALUE / 2 || Double.isNaN(s) ? Long.MAX_VALUE / 2 : (long) s;
   }
 
   /** A row of just the sort fields, in event positions, so that it compares like an event. */
@@ -141,13 +162,37 @@ final class Boundaries implements Serializable {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       int c = Long.compare(hashes[mid], hash);
-      if (c < 0 || (c == 0 && compare(layout, bounds[mid], event) < 0)) {
+      if (c < 0 || (c == 0 && compareToEvent(mid, event) < 0)) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
     return lo;
+  }
+
+  /** {@link #compare} of boundary i and an event with the same key hash. */
+  private int compareToEvent(int i, InternalRow event) {
+    int c = 0;
+    for (int k = 0; c == 0 && k < layout.keyCount(); k++) {
+      c = layout.compareKey(bounds[i], event, k);
+    }
+    if (c != 0) {
+      return c;
+    }
+    boolean eventNull = event.isNullAt(layout.timeIndex());
+    if (nullTimes[i] || eventNull) {
+      c = Boolean.compare(!nullTimes[i], !eventNull);
+    } else {
+      c = Long.compare(times[i], event.getLong(layout.timeIndex()));
+    }
+    if (c == 0) {
+      c = Integer.compare(orders[i], event.getInt(layout.orderIndex()));
+    }
+    if (c == 0) {
+      c = Long.compare(salts[i], event.getLong(layout.saltIndex()));
+    }
+    return c;
   }
 
   /** Whether {@code event}'s key is the key of boundary {@code i}. */
