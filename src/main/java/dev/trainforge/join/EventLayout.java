@@ -239,6 +239,31 @@ public final class EventLayout implements Serializable {
     return UNSUPPORTED; // fails on the first comparison, as before
   }
 
+  /** Whether key k is an integer (or boolean) type, whose value fits a long exactly. */
+  boolean isIntegralKey(int k) {
+    int kind = keyKinds[k];
+    return kind == LONG || kind == INT || kind == SHORT || kind == BYTE || kind == BOOLEAN;
+  }
+
+  /** The value of integral key k of a row with non-null keys, as a long. */
+  long integralKey(InternalRow row, int k) {
+    int i = keyIndex(k);
+    switch (keyKinds[k]) {
+      case LONG:
+        return row.getLong(i);
+      case INT:
+        return row.getInt(i);
+      case SHORT:
+        return row.getShort(i);
+      case BYTE:
+        return row.getByte(i);
+      case BOOLEAN:
+        return row.getBoolean(i) ? 1 : 0;
+      default:
+        throw new IllegalArgumentException("key " + k + " is not integral");
+    }
+  }
+
   /** Compares key {@code k} of two rows, as Spark's sort does (nulls first). */
   int compareKey(InternalRow x, InternalRow y, int k) {
     int i = keyIndex(k);

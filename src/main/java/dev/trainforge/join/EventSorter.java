@@ -17,38 +17,45 @@ import org.apache.spark.util.collection.unsafe.sort.PrefixComparators;
 import org.apache.spark.util.collection.unsafe.sort.RecordComparator;
 
 /**
- * Sorts one partition of events into the order the merge needs: by key hash, keys, time and order,
- * nulls first. Rows equal in all of these are left in any order: they are feature rows of one
- * source at one visibility, which the merge takes in any order, or labels at one time, which it
- * emits alike.
+ * Sorts one partition of events into what the merge needs: each key's rows together, by time and
+ * order, and the rows of null keys (labels only) first. Keys may come in any order, since a range
+ * partition's rows already precede the next partition's; rows equal in key, time and order are left
+ * in any order: they are feature rows of one source at one visibility, which the merge takes in any
+ * order, or labels at one time, which it emits alike.
  *
- * <p>In memory, it is a least-significant-digit radix sort over the key hash, time and order,
- * skipping the bytes that are equal on every row: about 15 linear passes instead of {@code n log n}
- * comparisons of rows that mostly share their key hash. Keys are then compared only to find key
- * hash collisions, whose rows are re-sorted by comparison. It holds the partition's rows and about
- * 90 bytes a row of sort fields; beyond {@code maxBytes} of rows it hands everything to Spark's
- * sorter, which spills to disk.
+ * <p>In memory: one counting pass spreads the rows over buckets of about a hundred rows by a mixed
+ * hash of the group (the key itself for one integral key, else the 64-bit key hash), then each
+ * bucket, small enough for the CPU cache, is sorted by (group, time, order) on primitive arrays.
+ * Where the group is the key hash, rows with equal hashes are checked for equal keys, and a true
+ * collision is sorted again by comparison. It holds the partition's rows and 32 bytes a row of sort
+ * fields (twice during the first pass); beyond {@code maxBytes} of rows it hands everything to
+ * Spark's sorter, which spills to disk.
  */
 final class EventSorter {
   private static final int CHUNK = 1 << 20;
 
   private final EventLayout layout;
   private final long maxBytes;
+  // the group is the key's own value: no two keys share one
+  private final boolean exactGroup;
   private final List<byte[]> chunks = new ArrayList<>();
   private byte[] chunk;
   private int used;
   private long bytes;
   private int n;
+  private int nullKeys;
   private int numFields;
-  // where each row is (chunk << 32 | offset), and its sort fields, made unsigned-comparable
+  // where each row is (chunk << 32 | offset), and its sort fields
   private long[] address = new long[1024];
-  private long[] order = new long[1024];
+  private long[] group = new long[1024];
   private long[] time = new long[1024];
-  private long[] hash = new long[1024];
+  private int[] order = new int[1024];
+  private long[] nullKeyAddress = new long[16];
 
   EventSorter(EventLayout layout, long maxBytes) {
     this.layout = layout;
     this.maxBytes = maxBytes;
+    this.exactGroup = layout.keyCount() == 1 && layout.isIntegralKey(0);
   }
 
   /** The most a partition may hold in memory before the sort spills: a sixteenth of the heap. */
@@ -64,8 +71,10 @@ final class EventSorter {
       }
       add((UnsafeRow) events.next());
     }
-    radixSort();
-    fixKeyHashCollisions();
+    bucketSort();
+    if (!exactGroup) {
+      fixKeyHashCollisions();
+    }
     return sorted();
   }
 
@@ -85,93 +94,140 @@ final class EventSorter {
         chunk,
         Platform.BYTE_ARRAY_OFFSET + used + 4,
         size);
+    long at = ((long) (chunks.size() - 1) << 32) | used;
+    used += 4 + size;
+    bytes += 4 + size;
+    if (row.isNullAt(layout.keyHashIndex())) {
+      if (nullKeys == nullKeyAddress.length) {
+        nullKeyAddress = java.util.Arrays.copyOf(nullKeyAddress, 2 * nullKeys);
+      }
+      nullKeyAddress[nullKeys++] = at;
+      return;
+    }
     if (n == address.length) {
       grow();
     }
-    address[n] = ((long) (chunks.size() - 1) << 32) | used;
+    address[n] = at;
+    group[n] = exactGroup ? layout.integralKey(row, 0) : row.getLong(layout.keyHashIndex());
+    // A null time sorts first: Long.MIN_VALUE µs is no instant Spark can hold.
+    time[n] = row.isNullAt(layout.timeIndex()) ? Long.MIN_VALUE : row.getLong(layout.timeIndex());
     order[n] = row.getInt(layout.orderIndex());
-    // A null time sorts first: as 0, below every real time (Long.MIN_VALUE is no instant).
-    time[n] =
-        row.isNullAt(layout.timeIndex()) ? 0 : row.getLong(layout.timeIndex()) ^ Long.MIN_VALUE;
-    // Rows are grouped by the key hash's low 32 bits; runs that hold more than one key (or a null
-    // key) are sorted again by comparison.
-    hash[n] =
-        row.isNullAt(layout.keyHashIndex()) ? 0 : row.getLong(layout.keyHashIndex()) & 0xFFFFFFFFL;
-    used += 4 + size;
-    bytes += 4 + size;
     n++;
   }
 
   private void grow() {
     int c = address.length * 2;
     address = java.util.Arrays.copyOf(address, c);
-    order = java.util.Arrays.copyOf(order, c);
+    group = java.util.Arrays.copyOf(group, c);
     time = java.util.Arrays.copyOf(time, c);
-    hash = java.util.Arrays.copyOf(hash, c);
+    order = java.util.Arrays.copyOf(order, c);
   }
 
-  // ---- radix sort ------------------------------------------------------------------------------
+  // ---- sorting ---------------------------------------------------------------------------------
 
-  private static final int BITS = 11;
-  private static final int BUCKETS = 1 << BITS;
-
-  /**
-   * Least significant digit first, 11 bits a digit: order, then time, then the key hash's low 32
-   * bits. A digit that is the same on every row is skipped: typically one pass for the order, four
-   * for the time and three for the hash.
-   */
-  private void radixSort() {
-    long[][] keys = {order, time, hash};
-    int[] widths = {32, 64, 32};
+  /** Spreads rows over about n/128 buckets by a mixed group hash, then sorts each bucket. */
+  private void bucketSort() {
+    int bits = Math.max(0, Math.min(16, 31 - Integer.numberOfLeadingZeros(Math.max(1, n >> 7))));
+    int buckets = 1 << bits;
+    int[] start = new int[buckets + 1];
+    for (int i = 0; i < n; i++) {
+      start[bucket(group[i], bits) + 1]++;
+    }
+    for (int b = 0; b < buckets; b++) {
+      start[b + 1] += start[b];
+    }
+    int[] next = java.util.Arrays.copyOf(start, buckets);
     long[] addressOut = new long[n];
-    long[][] keysOut = {new long[n], new long[n], new long[n]};
-    int[] counts = new int[BUCKETS];
-    for (int k = 0; k < keys.length; k++) {
-      for (int shift = 0; shift < widths[k]; shift += BITS) {
-        long[] key = keys[k];
-        java.util.Arrays.fill(counts, 0);
-        for (int i = 0; i < n; i++) {
-          counts[digit(key[i], shift)]++;
-        }
-        if (counts[digit(key[0], shift)] == n) {
-          continue;
-        }
-        int sum = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-          int c = counts[b];
-          counts[b] = sum;
-          sum += c;
-        }
-        for (int i = 0; i < n; i++) {
-          int to = counts[digit(key[i], shift)]++;
-          addressOut[to] = address[i];
-          // carry only the keys this and later passes read
-          for (int later = k; later < keys.length; later++) {
-            keysOut[later][to] = keys[later][i];
-          }
-        }
-        long[] a = address;
-        address = addressOut;
-        addressOut = a;
-        for (int later = k; later < keys.length; later++) {
-          long[] t = keys[later];
-          keys[later] = keysOut[later];
-          keysOut[later] = t;
+    long[] groupOut = new long[n];
+    long[] timeOut = new long[n];
+    int[] orderOut = new int[n];
+    for (int i = 0; i < n; i++) {
+      int to = next[bucket(group[i], bits)]++;
+      addressOut[to] = address[i];
+      groupOut[to] = group[i];
+      timeOut[to] = time[i];
+      orderOut[to] = order[i];
+    }
+    address = addressOut;
+    group = groupOut;
+    time = timeOut;
+    order = orderOut;
+    for (int b = 0; b < buckets; b++) {
+      sortRange(start[b], start[b + 1]);
+    }
+  }
+
+  private static int bucket(long group, int bits) {
+    return bits == 0 ? 0 : (int) ((group * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+  }
+
+  private int compare(int i, int j) {
+    int c = Long.compare(group[i], group[j]);
+    if (c == 0) {
+      c = Long.compare(time[i], time[j]);
+    }
+    return c != 0 ? c : Integer.compare(order[i], order[j]);
+  }
+
+  /** Quicksort with three-way partitioning (many rows may be equal), insertion sort when small. */
+  private void sortRange(int lo, int hi) {
+    while (hi - lo > 24) {
+      swap(lo, medianOfThree(lo, lo + (hi - lo) / 2, hi - 1));
+      // rows [lo, lt) < pivot, [lt, i) = pivot, (gt, hi) > pivot; the pivot stays at lt
+      int lt = lo;
+      int gt = hi - 1;
+      int i = lo + 1;
+      while (i <= gt) {
+        int c = compare(i, lt);
+        if (c < 0) {
+          swap(i++, lt++);
+        } else if (c > 0) {
+          swap(i, gt--);
+        } else {
+          i++;
         }
       }
+      // recurse into the smaller side, loop on the larger: stack depth stays logarithmic
+      if (lt - lo < hi - gt - 1) {
+        sortRange(lo, lt);
+        lo = gt + 1;
+      } else {
+        sortRange(gt + 1, hi);
+        hi = lt;
+      }
     }
-    time = keys[1];
-    hash = keys[2];
+    for (int i = lo + 1; i < hi; i++) {
+      for (int j = i; j > lo && compare(j, j - 1) < 0; j--) {
+        swap(j, j - 1);
+      }
+    }
   }
 
-  private static int digit(long key, int shift) {
-    return (int) (key >>> shift) & (BUCKETS - 1);
+  private int medianOfThree(int a, int b, int c) {
+    if (compare(a, b) < 0) {
+      return compare(b, c) < 0 ? b : compare(a, c) < 0 ? c : a;
+    }
+    return compare(a, c) < 0 ? a : compare(b, c) < 0 ? c : b;
+  }
+
+  private void swap(int i, int j) {
+    long a = address[i];
+    address[i] = address[j];
+    address[j] = a;
+    long g = group[i];
+    group[i] = group[j];
+    group[j] = g;
+    long t = time[i];
+    time[i] = time[j];
+    time[j] = t;
+    int o = order[i];
+    order[i] = order[j];
+    order[j] = o;
   }
 
   /**
-   * Within a run of equal low hash bits, rows of different keys would interleave by time: such a
-   * run (two keys whose hashes share their low 32 bits, or a null key) is sorted again by
-   * comparison on all the order's fields.
+   * Within a run of equal key hashes, rows of different keys would interleave by time: such a run
+   * (a 64-bit hash collision) is sorted again by comparison on all the order's fields.
    */
   private void fixKeyHashCollisions() {
     UnsafeRow first = new UnsafeRow(numFields);
@@ -179,7 +235,7 @@ final class EventSorter {
     int start = 0;
     while (start < n) {
       int end = start + 1;
-      while (end < n && hash[end] == hash[start]) {
+      while (end < n && group[end] == group[start]) {
         end++;
       }
       if (end - start > 1 && hasTwoKeys(start, end, first, other)) {
@@ -220,12 +276,6 @@ final class EventSorter {
 
   // ---- reading back ----------------------------------------------------------------------------
 
-  private UnsafeRow view(int i) {
-    UnsafeRow row = new UnsafeRow(numFields);
-    point(row, i);
-    return row;
-  }
-
   private void point(UnsafeRow row, int i) {
     pointAt(row, address[i]);
   }
@@ -243,15 +293,17 @@ final class EventSorter {
 
       @Override
       public boolean hasNext() {
-        return next < n;
+        return next < nullKeys + n;
       }
 
       @Override
       public InternalRow next() {
-        if (next >= n) {
+        if (next >= nullKeys + n) {
           throw new NoSuchElementException();
         }
-        point(row, next++);
+        int i = next++;
+        // rows of null keys first: they match nothing, and no key's run is split by them
+        pointAt(row, i < nullKeys ? nullKeyAddress[i] : address[i - nullKeys]);
         return row;
       }
     };
@@ -270,8 +322,14 @@ final class EventSorter {
               new KeyHashPrefix(layout),
               SparkEnv.get().memoryManager().pageSizeBytes(),
               false);
+      UnsafeRow row = new UnsafeRow(numFields);
+      for (int i = 0; i < nullKeys; i++) {
+        pointAt(row, nullKeyAddress[i]);
+        sorter.insertRow(row);
+      }
       for (int i = 0; i < n; i++) {
-        sorter.insertRow(view(i));
+        point(row, i);
+        sorter.insertRow(row);
       }
       chunks.clear();
       while (rest.hasNext()) {
