@@ -132,17 +132,10 @@ public final class AsOfJoin {
    */
   private static Dataset<Row> sortFields(Events events) {
     String[] names = events.rows().columns();
-    EventLayout layout = events.layout();
-    Column[] first = new Column[layout.saltIndex() + 1];
-    for (int i = 0; i < layout.saltIndex(); i++) {
+    Column[] first = new Column[events.layout().saltIndex() + 1];
+    for (int i = 0; i < first.length; i++) {
       first[i] = named(names[i]);
     }
-    // A feature row's salt (its content hash) is left out of the sample: boundaries are points of
-    // the order whatever their salt, and the sampling pass then reads no feature columns.
-    first[layout.saltIndex()] =
-        when(named(JoinColumns.ORDER).lt(lit(layout.sourceCount)), lit(0L))
-            .otherwise(named(EventLayout.SALT))
-            .as(EventLayout.SALT);
     return events.rows().select(first);
   }
 
@@ -195,10 +188,20 @@ public final class AsOfJoin {
       typed.add(c);
       anyNull = anyNull.or(c.isNull());
     }
-    // Null for a null key: such rows sort first and never look like a real key's rows.
-    cols.add(
-        when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new)))
-            .as(EventLayout.KEY_HASH));
+    // Null for a null key: such rows sort first and never look like a real key's rows. One
+    // integer key is its own "hash": no hashing, and the shuffle compresses the repeated value.
+    DataType first = keyTypes.get(keys.get(0));
+    boolean direct =
+        keys.size() == 1
+            && (first.equals(DataTypes.LongType)
+                || first.equals(DataTypes.IntegerType)
+                || first.equals(DataTypes.ShortType)
+                || first.equals(DataTypes.ByteType));
+    Column hash =
+        direct
+            ? typed.get(0).cast(DataTypes.LongType)
+            : when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new)));
+    cols.add(hash.as(EventLayout.KEY_HASH));
     for (int i = 0; i < keys.size(); i++) {
       cols.add(typed.get(i).as(keys.get(i)));
     }
@@ -259,7 +262,6 @@ public final class AsOfJoin {
                 named(JoinColumns.EVENT_TIME).plus(lit(s.exactMatches() ? 0L : 1L)),
                 named(JoinColumns.AVAILABLE_TIME))
             .plus(lit(s.servingLagMicros()));
-    Column hash = xxhash64(s.featureColumns().stream().map(c -> named(c)).toArray(Column[]::new));
     SourceFields fields = layout.sources[index];
     Column[] slots = slots(layout);
     if (fields.event() >= 0) {
@@ -277,7 +279,7 @@ public final class AsOfJoin {
     List<Column> cols = keyColumns(layout.keyColumns, keyTypes);
     cols.add(visible.as(JoinColumns.LABEL_TIME));
     cols.add(lit(index).as(JoinColumns.ORDER));
-    cols.add(hash.as(EventLayout.SALT));
+    cols.add(lit(0L).as(EventLayout.SALT));
     cols.addAll(slotColumns(slots));
     return s.rows().filter(usable).select(cols.toArray(Column[]::new));
   }

@@ -13,21 +13,23 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 final class Candidate {
   private final SourceFields fields;
   private final int timeIndex;
-  private final int hashIndex;
+  private final ContentHash contentHash;
   private InternalRow best;
+  private long bestHash;
+  private boolean bestHashKnown;
   private InternalRow partner;
   private InternalRow spare;
 
-  /** For events of a source laid out as {@code fields} says, with the content hash at the salt. */
-  Candidate(SourceFields fields, int timeIndex, int hashIndex) {
+  /** For events of a source laid out as {@code fields} says. */
+  Candidate(SourceFields fields, int timeIndex, ContentHash contentHash) {
     this.fields = fields;
     this.timeIndex = timeIndex;
-    this.hashIndex = hashIndex;
+    this.contentHash = contentHash;
   }
 
   void offer(InternalRow row) {
     if (best == null) {
-      best = keep(row);
+      setBest(row);
       return;
     }
     int byTimes = compareTimes(row, best);
@@ -35,19 +37,34 @@ final class Candidate {
       release(partner);
       partner = null;
       InternalRow old = best;
-      best = keep(row);
+      setBest(row);
       release(old);
     } else if (byTimes == 0) {
-      long h = row.getLong(hashIndex);
-      long bestHash = best.getLong(hashIndex);
-      if (h > bestHash) {
+      long h = contentHash.of(row);
+      long current = bestHash();
+      if (h > current) {
         release(partner);
         partner = best;
-        best = keep(row);
-      } else if (h < bestHash && partner == null) {
+        setBest(row);
+        bestHash = h;
+        bestHashKnown = true;
+      } else if (h < current && partner == null) {
         partner = keep(row);
       }
     }
+  }
+
+  private void setBest(InternalRow row) {
+    best = keep(row);
+    bestHashKnown = false;
+  }
+
+  private long bestHash() {
+    if (!bestHashKnown) {
+      bestHash = contentHash.of(best);
+      bestHashKnown = true;
+    }
+    return bestHash;
   }
 
   void offer(Candidate other) {
@@ -64,6 +81,7 @@ final class Candidate {
     release(partner);
     best = null;
     partner = null;
+    bestHashKnown = false;
   }
 
   boolean isEmpty() {
