@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +72,8 @@ public final class JoinBenchmark {
       long shuffleMiB,
       double maxTaskSeconds,
       double medianTaskSeconds,
+      double maxReduceTaskSeconds,
+      double medianReduceTaskSeconds,
       String checksum,
       String note) {}
 
@@ -78,10 +81,24 @@ public final class JoinBenchmark {
   static final class Metrics extends SparkListener {
     final AtomicLong shuffleBytes = new AtomicLong();
     final List<Long> taskMillis = new CopyOnWriteArrayList<>();
+    // per stage: bytes of shuffle read, and task times
+    final Map<Integer, AtomicLong> stageReadBytes = new ConcurrentHashMap<>();
+    final Map<Integer, List<Long>> stageTaskMillis = new ConcurrentHashMap<>();
 
     void reset() {
       shuffleBytes.set(0);
       taskMillis.clear();
+      stageReadBytes.clear();
+      stageTaskMillis.clear();
+    }
+
+    /** Task times of the stage that read the most shuffle bytes: the join's reduce side. */
+    List<Long> reduceTaskMillis() {
+      return stageReadBytes.entrySet().stream()
+          .filter(e -> e.getValue().get() > 0)
+          .max(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(AtomicLong::get)))
+          .map(e -> stageTaskMillis.get(e.getKey()))
+          .orElse(List.of());
     }
 
     @Override
@@ -102,6 +119,12 @@ public final class JoinBenchmark {
       if (end.taskMetrics() != null) {
         shuffleBytes.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
         taskMillis.add(end.taskInfo().duration());
+        stageReadBytes
+            .computeIfAbsent(end.stageId(), k -> new AtomicLong())
+            .addAndGet(end.taskMetrics().shuffleReadMetrics().totalBytesRead());
+        stageTaskMillis
+            .computeIfAbsent(end.stageId(), k -> new CopyOnWriteArrayList<>())
+            .add(end.taskInfo().duration());
       }
     }
   }
@@ -369,6 +392,10 @@ public final class JoinBenchmark {
     Collections.sort(tasks);
     double max = tasks.isEmpty() ? 0 : tasks.get(tasks.size() - 1) / 1000.0;
     double median = tasks.isEmpty() ? 0 : tasks.get(tasks.size() / 2) / 1000.0;
+    List<Long> reduce = new ArrayList<>(metrics.reduceTaskMillis());
+    Collections.sort(reduce);
+    double reduceMax = reduce.isEmpty() ? 0 : reduce.get(reduce.size() - 1) / 1000.0;
+    double reduceMedian = reduce.isEmpty() ? 0 : reduce.get(reduce.size() / 2) / 1000.0;
     long shuffle = metrics.shuffleBytes.get() >> 20;
     String checksum = "";
     if (seconds != null && !method.equals("io-floor")) {
@@ -379,7 +406,18 @@ public final class JoinBenchmark {
                   .parquet(out.toString())
                   .select(outputColumns(sources).stream().map(c -> col(c)).toArray(Column[]::new)));
     }
-    Result r = new Result(method, seconds, peak >> 20, shuffle, max, median, checksum, note);
+    Result r =
+        new Result(
+            method,
+            seconds,
+            peak >> 20,
+            shuffle,
+            max,
+            median,
+            reduceMax,
+            reduceMedian,
+            checksum,
+            note);
     log("%s %s: %s", set, method, r);
     return r;
   }
@@ -429,8 +467,9 @@ public final class JoinBenchmark {
     StringBuilder sb = new StringBuilder();
     sb.append("\n### ").append(title).append("\n\n");
     sb.append(
-        "| method | wall s | × ours | peak heap MiB | shuffle MiB | max task s | median task s | same rows |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        "| method | wall s | × ours | peak heap MiB | shuffle MiB | max task s | median task s"
+            + " | reduce max / median s | same rows |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result r : results) {
       String ratio =
           r.seconds() == null || ours == null || ours.seconds() == null
@@ -445,7 +484,7 @@ public final class JoinBenchmark {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %d | %d | %.1f | %.1f | %s |%n",
+              "| %s | %s | %s | %d | %d | %.1f | %.1f | %s | %s |%n",
               r.method(),
               r.seconds() == null ? "DNF" : String.format(Locale.ROOT, "%.1f", r.seconds()),
               ratio,
@@ -453,6 +492,13 @@ public final class JoinBenchmark {
               r.shuffleMiB(),
               r.maxTaskSeconds(),
               r.medianTaskSeconds(),
+              r.maxReduceTaskSeconds() == 0
+                  ? "—"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.2f / %.2f",
+                      r.maxReduceTaskSeconds(),
+                      r.medianReduceTaskSeconds()),
               same));
     }
     System.out.print(sb);
@@ -561,7 +607,7 @@ public final class JoinBenchmark {
             single += r.seconds();
           }
           results.add(
-              new Result("5 single-source runs of ours, summed", single, 0, 0, 0, 0, "", ""));
+              new Result("5 single-source runs of ours, summed", single, 0, 0, 0, 0, 0, 0, "", ""));
           bench.table(
               String.format(Locale.ROOT, "(M) %,d labels, five sources of %,d rows", labels, m),
               results);
@@ -590,6 +636,8 @@ public final class JoinBenchmark {
                     ours.shuffleMiB(),
                     ours.maxTaskSeconds(),
                     ours.medianTaskSeconds(),
+                    ours.maxReduceTaskSeconds(),
+                    ours.medianReduceTaskSeconds(),
                     "",
                     ""));
           }
