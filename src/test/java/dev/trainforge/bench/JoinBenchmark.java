@@ -108,9 +108,10 @@ public final class JoinBenchmark {
         long ms =
             (long) info.completionTime().getOrElse(() -> 0L)
                 - (long) info.submissionTime().getOrElse(() -> 0L);
+        double cpu = info.taskMetrics() == null ? 0 : info.taskMetrics().executorCpuTime() / 1e9;
         log(
-            "  stage %d (%d tasks) %.1f s: %s",
-            info.stageId(), info.numTasks(), ms / 1000.0, info.name());
+            "  stage %d (%d tasks) %.1f s, %.1f s CPU: %s",
+            info.stageId(), info.numTasks(), ms / 1000.0, cpu, info.name());
       }
     }
 

@@ -1,0 +1,161 @@
+package dev.trainforge.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainforge.testing.SharedSpark;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sort before the merge, on hand-made events: in memory and through Spark's spilling sorter,
+ * with one integer key (grouped by its value) and one string key (grouped by its hash, so forced
+ * hash collisions must be caught). Runs inside Spark tasks, since the spilling sorter needs one.
+ */
+class EventSorterTest {
+  private static final int ROWS = 3000;
+
+  /** One source of (e, int feature); labels with no payload. */
+  private static EventLayout layout(DataType keyType) {
+    return EventLayout.plan(
+        List.of("k"),
+        new DataType[] {keyType},
+        List.of(),
+        List.of(new EventLayout.SourceShape(null, false, false, List.of(DataTypes.IntegerType))));
+  }
+
+  private static StructType schema(DataType keyType) {
+    return new StructType()
+        .add("kh", DataTypes.LongType, true)
+        .add("k", keyType, true)
+        .add("t", DataTypes.LongType, true)
+        .add("o", DataTypes.IntegerType, false)
+        .add("salt", DataTypes.LongType, false)
+        .add("e", DataTypes.LongType, true)
+        .add("v", DataTypes.IntegerType, true);
+  }
+
+  /**
+   * Random events over 12 keys, the first of them hot; a few null keys and null times, many rows at
+   * one time. For the string key, keys 1 and 2 share key 0's hash: forced collisions.
+   */
+  private static List<InternalRow> events(boolean stringKey, long seed) {
+    Random r = new Random(seed);
+    List<InternalRow> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      int key = r.nextInt(4) == 0 ? 0 : r.nextInt(12);
+      boolean nullKey = r.nextInt(50) == 0;
+      boolean label = r.nextBoolean();
+      Long time = label && r.nextInt(40) == 0 ? null : (long) r.nextInt(30);
+      Object k = nullKey ? null : stringKey ? UTF8String.fromString("key-" + key) : (Object) key;
+      long hash = stringKey ? (key <= 2 ? 77L : 1000L + key) : key;
+      rows.add(
+          new GenericInternalRow(
+              new Object[] {
+                nullKey ? null : hash,
+                k,
+                time,
+                label ? 1 : 0,
+                r.nextLong(),
+                label ? null : (long) r.nextInt(30),
+                label ? null : i
+              }));
+    }
+    return rows;
+  }
+
+  /** Sorts the events in a task, with the given memory limit; returns them as (k, t, o) text. */
+  private static List<String> sortInTask(boolean stringKey, long maxBytes) {
+    DataType keyType = stringKey ? DataTypes.StringType : DataTypes.IntegerType;
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
+    return sc.parallelize(List.of(1), 1)
+        .flatMap(
+            ignored -> {
+              UnsafeProjection unsafe = UnsafeProjection.create(schema(keyType));
+              Iterator<InternalRow> input =
+                  events(stringKey, 7).stream()
+                      .map(row -> (InternalRow) unsafe.apply(row).copy())
+                      .iterator();
+              List<String> out = new ArrayList<>();
+              Iterator<InternalRow> sorted = new EventSorter(layout(keyType), maxBytes).sort(input);
+              while (sorted.hasNext()) {
+                UnsafeRow row = (UnsafeRow) sorted.next();
+                out.add(
+                    (row.isNullAt(1) ? "null" : row.get(1, keyType).toString())
+                        + ","
+                        + (row.isNullAt(2) ? "null" : row.getLong(2))
+                        + ","
+                        + row.getInt(3)
+                        + ","
+                        + row.getLong(4));
+              }
+              return out.iterator();
+            })
+        .collect();
+  }
+
+  private static void assertMergeOrder(List<String> sorted, boolean stringKey) {
+    assertThat(sorted).hasSize(ROWS);
+    // the same rows, by their salts
+    List<String> salts = sorted.stream().map(s -> s.substring(s.lastIndexOf(',') + 1)).toList();
+    List<String> expected =
+        events(stringKey, 7).stream().map(row -> Long.toString(row.getLong(4))).toList();
+    assertThat(salts).containsExactlyInAnyOrderElementsOf(expected);
+
+    List<String> seenKeys = new ArrayList<>();
+    String key = null;
+    long lastTime = Long.MIN_VALUE;
+    int lastOrder = -1;
+    boolean pastNullKeys = false;
+    for (String s : sorted) {
+      String[] f = s.split(",");
+      if (f[0].equals("null")) {
+        assertThat(pastNullKeys).as("null keys come first: " + s).isFalse();
+        continue;
+      }
+      pastNullKeys = true;
+      long time = f[1].equals("null") ? Long.MIN_VALUE : Long.parseLong(f[1]);
+      int order = Integer.parseInt(f[2]);
+      if (!f[0].equals(key)) {
+        assertThat(seenKeys).as("each key's rows are together: " + f[0]).doesNotContain(f[0]);
+        seenKeys.add(f[0]);
+        key = f[0];
+      } else {
+        assertThat(time > lastTime || (time == lastTime && order >= lastOrder))
+            .as("by time, then order, within key " + key + ": " + s)
+            .isTrue();
+      }
+      lastTime = time;
+      lastOrder = order;
+    }
+    assertThat(seenKeys).hasSize(12);
+  }
+
+  @Test
+  void groupsAnIntegerKeyByItsValueAndSortsByTimeThenOrder() {
+    assertMergeOrder(sortInTask(false, Long.MAX_VALUE), false);
+  }
+
+  @Test
+  void keepsKeysWhoseHashesCollideApart() {
+    assertMergeOrder(sortInTask(true, Long.MAX_VALUE), true);
+  }
+
+  @Test
+  void hasSparksSpillingSorterTakeOverBeyondItsMemoryLimit() {
+    List<String> spilled = sortInTask(true, 4096);
+    assertMergeOrder(spilled, true);
+    assertMergeOrder(sortInTask(false, 4096), false);
+  }
+}
