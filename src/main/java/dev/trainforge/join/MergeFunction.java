@@ -9,10 +9,11 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The streaming merge over one partition of events in {@link EventLayout} order. It holds, per
- * source, the best candidate seen so far for the current key, and emits one row per label: memory
- * is two rows per source, whatever the number of rows per key. Works on Spark's internal rows: no
- * conversion to and from {@code Row} objects.
+ * The reduce side of the join: sorts one partition of events ({@link EventSorter}), then merges
+ * them in one pass. The merge holds, per source, the best candidate seen so far for the current
+ * key, and emits one row per label: two rows per source, whatever the number of rows per key (the
+ * sort holds the partition, as any sort does, and spills past its limit). Works on Spark's internal
+ * rows: no conversion to and from {@code Row} objects.
  *
  * <p>Output: {@code keys..., time, label payload..., then per source (features..., e, a, status,
  * hash tie)}, the features, e and a null unless matched, a null when the source does not carry it.
