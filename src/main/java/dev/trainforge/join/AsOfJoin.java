@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -123,7 +124,12 @@ public final class AsOfJoin {
     for (String f : s.featureColumns()) {
       features.add(schema.apply(f).dataType());
     }
-    return new EventLayout.SourceShape(null, s.carriesAvailableTime(), s.hasTieBreak(), features);
+    OptionalLong shift = s.visibilityShiftMicros();
+    return new EventLayout.SourceShape(
+        shift.isPresent() ? shift.getAsLong() : null,
+        s.carriesAvailableTime(),
+        s.hasTieBreak(),
+        features);
   }
 
   /**
@@ -189,19 +195,15 @@ public final class AsOfJoin {
       anyNull = anyNull.or(c.isNull());
     }
     // Null for a null key: such rows sort first and never look like a real key's rows. One
-    // integer key is its own "hash": no hashing, and the shuffle compresses the repeated value.
-    DataType first = keyTypes.get(keys.get(0));
-    boolean direct =
-        keys.size() == 1
-            && (first.equals(DataTypes.LongType)
-                || first.equals(DataTypes.IntegerType)
-                || first.equals(DataTypes.ShortType)
-                || first.equals(DataTypes.ByteType));
-    Column hash =
-        direct
-            ? typed.get(0).cast(DataTypes.LongType)
-            : when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new)));
-    cols.add(hash.as(EventLayout.KEY_HASH));
+    // integer key is its own "hash", and has no field of its own (EventLayout.isDirect).
+    DataType[] types = keys.stream().map(keyTypes::get).toArray(DataType[]::new);
+    if (EventLayout.isDirect(types)) {
+      cols.add(typed.get(0).cast(DataTypes.LongType).as(EventLayout.KEY_HASH));
+      return cols;
+    }
+    cols.add(
+        when(anyNull.unary_$bang(), xxhash64(typed.toArray(Column[]::new)))
+            .as(EventLayout.KEY_HASH));
     for (int i = 0; i < keys.size(); i++) {
       cols.add(typed.get(i).as(keys.get(i)));
     }

@@ -200,7 +200,9 @@ public final class FeatureInput {
         spec.hasAvailableTime(),
         spec.tieBreakColumn().isPresent(),
         // without an available-time column, a is e plus the configured delay on every row
-        spec.availableTimeColumn().isEmpty());
+        spec.availableTimeColumn().isEmpty()
+            ? java.util.OptionalLong.of(micros(spec.availableDelay()))
+            : java.util.OptionalLong.empty());
   }
 
   private Column tieBreak() {

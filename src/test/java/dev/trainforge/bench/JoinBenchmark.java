@@ -180,7 +180,16 @@ public final class JoinBenchmark {
                   col("v").as("s" + j + "__v"));
       joinSources.add(
           new JoinSource(
-              "s" + j, f, List.of("k"), List.of("s" + j + "__v"), 0, -1, true, false, false, true));
+              "s" + j,
+              f,
+              List.of("k"),
+              List.of("s" + j + "__v"),
+              0,
+              -1,
+              true,
+              false,
+              false,
+              java.util.OptionalLong.of(0)));
     }
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     Dataset<Row> out = new AsOfJoin(partitioning, partitions).join(labels, joinSources);

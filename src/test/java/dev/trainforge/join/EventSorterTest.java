@@ -35,11 +35,13 @@ class EventSorterTest {
         List.of(new EventLayout.SourceShape(null, false, false, List.of(DataTypes.IntegerType))));
   }
 
+  /** An integer key is its own key hash, with no field of its own. */
   private static StructType schema(DataType keyType) {
-    return new StructType()
-        .add("kh", DataTypes.LongType, true)
-        .add("k", keyType, true)
-        .add("t", DataTypes.LongType, true)
+    StructType key = new StructType().add("kh", DataTypes.LongType, true);
+    if (keyType.equals(DataTypes.StringType)) {
+      key = key.add("k", keyType, true);
+    }
+    return key.add("t", DataTypes.LongType, true)
         .add("o", DataTypes.IntegerType, false)
         .add("salt", DataTypes.LongType, false)
         .add("e", DataTypes.LongType, true)
@@ -60,17 +62,19 @@ class EventSorterTest {
       Long time = label && r.nextInt(40) == 0 ? null : (long) r.nextInt(30);
       Object k = nullKey ? null : stringKey ? UTF8String.fromString("key-" + key) : (Object) key;
       long hash = stringKey ? (key <= 2 ? 77L : 1000L + key) : key;
-      rows.add(
-          new GenericInternalRow(
-              new Object[] {
-                nullKey ? null : hash,
-                k,
-                time,
-                label ? 1 : 0,
-                r.nextLong(),
-                label ? null : (long) r.nextInt(30),
-                label ? null : i
-              }));
+      List<Object> fields = new ArrayList<>();
+      fields.add(nullKey ? null : hash);
+      if (stringKey) {
+        fields.add(k);
+      }
+      fields.addAll(
+          java.util.Arrays.asList(
+              time,
+              label ? 1 : 0,
+              r.nextLong(),
+              label ? null : (long) r.nextInt(30),
+              label ? null : i));
+      rows.add(new GenericInternalRow(fields.toArray()));
     }
     return rows;
   }
@@ -83,22 +87,26 @@ class EventSorterTest {
         .flatMap(
             ignored -> {
               UnsafeProjection unsafe = UnsafeProjection.create(schema(keyType));
+              EventLayout layout = layout(keyType);
               Iterator<InternalRow> input =
                   events(stringKey, 7).stream()
                       .map(row -> (InternalRow) unsafe.apply(row).copy())
                       .iterator();
               List<String> out = new ArrayList<>();
-              Iterator<InternalRow> sorted = new EventSorter(layout(keyType), maxBytes).sort(input);
+              Iterator<InternalRow> sorted = new EventSorter(layout, maxBytes).sort(input);
+              int k = layout.keyIndex(0);
+              int t = layout.timeIndex();
+              DataType compared = layout.keyTypes[0];
               while (sorted.hasNext()) {
                 UnsafeRow row = (UnsafeRow) sorted.next();
                 out.add(
-                    (row.isNullAt(1) ? "null" : row.get(1, keyType).toString())
+                    (row.isNullAt(k) ? "null" : row.get(k, compared).toString())
                         + ","
-                        + (row.isNullAt(2) ? "null" : row.getLong(2))
+                        + (row.isNullAt(t) ? "null" : row.getLong(t))
                         + ","
-                        + row.getInt(3)
+                        + row.getInt(t + 1)
                         + ","
-                        + row.getLong(4));
+                        + row.getLong(t + 2));
               }
               return out.iterator();
             })
@@ -109,8 +117,9 @@ class EventSorterTest {
     assertThat(sorted).hasSize(ROWS);
     // the same rows, by their salts
     List<String> salts = sorted.stream().map(s -> s.substring(s.lastIndexOf(',') + 1)).toList();
+    int salt = stringKey ? 4 : 3;
     List<String> expected =
-        events(stringKey, 7).stream().map(row -> Long.toString(row.getLong(4))).toList();
+        events(stringKey, 7).stream().map(row -> Long.toString(row.getLong(salt))).toList();
     assertThat(salts).containsExactlyInAnyOrderElementsOf(expected);
 
     List<String> seenKeys = new ArrayList<>();

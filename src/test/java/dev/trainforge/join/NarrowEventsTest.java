@@ -30,7 +30,16 @@ class NarrowEventsTest {
                 "CAST(NULL AS BIGINT) AS " + JoinColumns.TIE_BREAK,
                 "CAST(id AS INT) AS " + name + "__v");
     return new JoinSource(
-        name, rows, List.of("user"), List.of(name + "__v"), 0, -1, true, emit, tieBreak, shifted);
+        name,
+        rows,
+        List.of("user"),
+        List.of(name + "__v"),
+        0,
+        -1,
+        true,
+        emit,
+        tieBreak,
+        shifted ? java.util.OptionalLong.of(5) : java.util.OptionalLong.empty());
   }
 
   /** The event columns of a join of the labels with these sources, as {@code name:type}. */
@@ -41,8 +50,9 @@ class NarrowEventsTest {
         .toList();
   }
 
+  // one bigint key: it is the key hash field itself, with no field of its own
   private static final List<String> SORT_FIELDS =
-      List.of("__tf_kh:bigint", "user:bigint", "__tf_t:bigint", "__tf_o:int", "__tf_salt:bigint");
+      List.of("__tf_kh:bigint", "__tf_t:bigint", "__tf_o:int", "__tf_salt:bigint");
 
   private static List<String> withSlots(String... slots) {
     List<String> all = new java.util.ArrayList<>(SORT_FIELDS);
@@ -51,10 +61,40 @@ class NarrowEventsTest {
   }
 
   @Test
-  void aSourceWithoutTieBreakOrAvailableTimeShufflesNeither() {
-    // label payload: id (string), salt (bigint); the source's e shares the bigint slot
+  void aSourceWithoutTieBreakOrAvailableTimeShufflesNeitherNorItsEventTime() {
+    // label payload: id (string), salt (bigint); the source ships its feature alone, since e is
+    // its visibility minus 5 µs (available = e + 5)
     assertThat(eventColumns(source("n", false, true, false)))
         .containsExactlyElementsOf(withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:int"));
+    assertThat(
+            AsOfJoin.events(labels(), List.of(source("n", false, true, false)))
+                .layout()
+                .sources[0]
+                .event())
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void aStringKeyKeepsItsOwnFieldBesideItsHash() {
+    Dataset<Row> labels = labels().withColumn("user", col("user").cast("string"));
+    JoinSource s = source("n", false, true, false);
+    JoinSource stringKeyed =
+        new JoinSource(
+            s.name(),
+            s.rows().withColumn("user", col("user").cast("string")),
+            s.keyColumns(),
+            s.featureColumns(),
+            0,
+            -1,
+            true,
+            false,
+            false,
+            s.availableShiftMicros());
+    assertThat(
+            Arrays.stream(
+                    AsOfJoin.events(labels, List.of(stringKeyed)).rows().schema().fieldNames())
+                .limit(5))
+        .containsExactly("__tf_kh", "user", "__tf_t", "__tf_o", "__tf_salt");
   }
 
   @Test
@@ -67,9 +107,9 @@ class NarrowEventsTest {
                 "__tf_v2:bigint",
                 "__tf_v3:bigint",
                 "__tf_v4:int"));
+    // an emitted shifted a is shipped (sharing the label salt's slot), e is derived from it
     assertThat(eventColumns(source("o", false, true, true)))
-        .containsExactlyElementsOf(
-            withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:bigint", "__tf_v3:int"));
+        .containsExactlyElementsOf(withSlots("__tf_v0:string", "__tf_v1:bigint", "__tf_v2:int"));
   }
 
   @Test

@@ -81,7 +81,7 @@ final class RandomCases {
                   ? (r.nextInt(25) == 0 ? null : "c" + c + "-m" + r.nextInt(merchants))
                   : (r.nextInt(25) == 0 ? null : (Object) (c * 10L + r.nextInt(users)));
           Long e = r.nextInt(30) == 0 ? null : time(r);
-          Long a = e;
+          Long a = e == null ? null : e + delay(s);
           if (p.availableColumn() && e != null) {
             a = r.nextInt(30) == 0 ? null : e + (r.nextInt(3) - 1) * r.nextInt(4) * SECOND;
           }
@@ -113,12 +113,20 @@ final class RandomCases {
       Params p = params.get(s);
       for (int i = 0; i < rows; i++) {
         long e = r.nextInt(200) * SECOND + (r.nextInt(8) == 0 ? 1 : 0);
-        long a = p.availableColumn() ? e + r.nextInt(3) * SECOND : e;
+        long a = p.availableColumn() ? e + r.nextInt(3) * SECOND : e + delay(s);
         Long tb = p.tieBreak() && r.nextInt(4) != 0 ? (long) r.nextInt(3) : null;
         features.get(s).add(new Feature(rid++, key, e, a, tb, r.nextInt(4), "h" + r.nextInt(3)));
       }
     }
     return rid;
+  }
+
+  /**
+   * The constant delay of a source without an available-time column: none for "ub", two seconds for
+   * "mc", so that visibility is e plus the delay, or plus 1 µs when exact matches are excluded.
+   */
+  static long delay(String source) {
+    return source.equals("mc") ? 2 * SECOND : 0;
   }
 
   private static long time(Random r) {
@@ -182,7 +190,9 @@ final class RandomCases {
         p.availableColumn(),
         // declared as they are, so that the oracle checks the narrow layouts too
         p.tieBreak(),
-        !p.availableColumn());
+        p.availableColumn()
+            ? java.util.OptionalLong.empty()
+            : java.util.OptionalLong.of(delay(source)));
   }
 
   List<JoinSource> joinSources(SparkSession spark) {
