@@ -111,10 +111,13 @@ public final class AsOfJoin {
     }
     EventLayout layout =
         EventLayout.plan(keys, keyTypes.values().toArray(DataType[]::new), payloadTypes, shapes);
-    Dataset<Row> events = labelEvents(labels, layout, keyTypes, payload);
-    for (int j = 0; j < group.size(); j++) {
+    // Feature rows first: their input splits are the big ones, so that the labels' (usually
+    // smaller) splits run last and fill the last wave of tasks, not leave a core idle in it.
+    Dataset<Row> events = featureEvents(group.get(0), 0, layout, keyTypes);
+    for (int j = 1; j < group.size(); j++) {
       events = events.union(featureEvents(group.get(j), j, layout, keyTypes));
     }
+    events = events.union(labelEvents(labels, layout, keyTypes, payload));
     return new Events(layout, events, payloadStruct);
   }
 
