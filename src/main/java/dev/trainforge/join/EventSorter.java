@@ -27,7 +27,7 @@ import org.apache.spark.util.collection.unsafe.sort.RecordComparator;
  * hash of the group (the key itself for one integral key, else the 64-bit key hash), then each
  * bucket, small enough for the CPU cache, is sorted by (group, time, order) on primitive arrays.
  * Where the group is the key hash, rows with equal hashes are checked for equal keys, and a true
- * collision is sorted again by comparison. It holds the partition's rows and 32 bytes a row of sort
+ * collision is sorted again by comparison. It holds the partition's rows and 28 bytes a row of sort
  * fields (twice during the first pass); beyond {@code maxBytes} of rows it hands everything to
  * Spark's sorter, which spills to disk.
  */
@@ -211,18 +211,18 @@ final class EventSorter {
   }
 
   private void swap(int i, int j) {
-    long a = address[i];
-    address[i] = address[j];
-    address[j] = a;
-    long g = group[i];
-    group[i] = group[j];
-    group[j] = g;
-    long t = time[i];
-    time[i] = time[j];
-    time[j] = t;
+    swap(address, i, j);
+    swap(group, i, j);
+    swap(time, i, j);
     int o = order[i];
     order[i] = order[j];
     order[j] = o;
+  }
+
+  private static void swap(long[] a, int i, int j) {
+    long x = a[i];
+    a[i] = a[j];
+    a[j] = x;
   }
 
   /**
