@@ -153,11 +153,6 @@ public final class EventLayout implements Serializable {
         || t.equals(DataTypes.ByteType);
   }
 
-  /** Whether the key hash field is the key itself (see {@link #isDirect}). */
-  boolean isDirect() {
-    return direct;
-  }
-
   int keyCount() {
     return keyTypes.length;
   }
@@ -200,11 +195,6 @@ public final class EventLayout implements Serializable {
     return SLOT_PREFIX + s;
   }
 
-  /** Fields of an event row. */
-  int fieldCount() {
-    return 4 + keyFields() + slotTypes.length;
-  }
-
   boolean isLabel(InternalRow event) {
     return event.getInt(orderIndex()) == sourceCount;
   }
@@ -212,12 +202,6 @@ public final class EventLayout implements Serializable {
   /** The source of a feature event: its order. */
   int sourceOf(InternalRow event) {
     return event.getInt(orderIndex());
-  }
-
-  /** {@code e} of a feature event of source j. */
-  long eventTime(InternalRow event, int j) {
-    SourceFields f = sources[j];
-    return f.event() >= 0 ? event.getLong(f.event()) : event.getLong(timeIndex()) - f.eventShift();
   }
 
   /** Whether two events have equal, non-null keys. */
