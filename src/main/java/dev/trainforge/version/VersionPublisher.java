@@ -6,6 +6,7 @@ import dev.trainforge.config.OutputSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
@@ -225,16 +226,30 @@ public final class VersionPublisher {
    */
   private void retrying(java.util.function.Consumer<Table> commit) {
     for (int attempt = 1; ; attempt++) {
+      Table table = catalog().loadTable(id());
+      String loaded = metadataLocation(table);
       try {
-        commit.accept(catalog().loadTable(id()));
+        commit.accept(table);
         return;
       } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
         if (attempt >= COMMIT_ATTEMPTS) {
           throw e;
         }
-        sleep(Math.min(2000L, 25L * attempt * attempt));
+      } catch (IllegalArgumentException e) {
+        // After a conflict Iceberg re-applies the ref changes to the metadata that won; a ref that
+        // appeared or vanished there ("Branch does not exist: main") fails that way. Decide again
+        // on fresh metadata, unless nothing changed: then the error is ours.
+        if (attempt >= COMMIT_ATTEMPTS
+            || loaded.equals(metadataLocation(catalog().loadTable(id())))) {
+          throw e;
+        }
       }
+      sleep(Math.min(2000L, 25L * attempt * attempt));
     }
+  }
+
+  private static String metadataLocation(Table table) {
+    return ((HasTableOperations) table).operations().current().metadataFileLocation();
   }
 
   private static final int COMMIT_ATTEMPTS = 20;
