@@ -1,9 +1,9 @@
 package dev.trainforge.cli;
 
-import dev.trainforge.build.BuildResult;
-import dev.trainforge.build.DatasetBuild;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.pipeline.BuildResult;
+import dev.trainforge.pipeline.DatasetBuild;
 import dev.trainforge.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;

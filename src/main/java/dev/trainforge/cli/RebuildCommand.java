@@ -1,9 +1,9 @@
 package dev.trainforge.cli;
 
 import dev.trainforge.ExitCode;
-import dev.trainforge.build.DatasetBuild;
-import dev.trainforge.build.RebuildResult;
 import dev.trainforge.config.BuildConfig;
+import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.pipeline.RebuildResult;
 import dev.trainforge.spark.SparkSessions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

@@ -24,11 +24,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The point-in-time (as-of) join of {@code ../shared/spec/point-in-time-semantics.md}, as a
- * sort-merge: for each group of sources that share an entity key, one shuffle of the union of the
- * labels and those sources' rows, a sort within partitions, and a streaming merge that holds one
- * candidate row per source. Sources on k different keys cost k shuffles, chained: the output of one
- * group's merge is the label input of the next.
+ * The point-in-time (as-of) join of {@code docs/point-in-time-semantics.md}, as a sort-merge: for
+ * each group of sources that share an entity key, one shuffle of the union of the labels and those
+ * sources' rows, a sort within partitions, and a streaming merge that holds one candidate row per
+ * source. Sources on k different keys cost k shuffles, chained: the output of one group's merge is
+ * the label input of the next.
  *
  * <p>The merge relies on one observation: a feature row is a candidate for every label whose as-of
  * instant {@code t - g} is at or after the row's visibility {@code max(e (+1µs if exact matches are

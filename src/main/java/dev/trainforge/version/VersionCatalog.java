@@ -2,6 +2,7 @@ package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.validate.ReportStore;
 import dev.trainforge.validate.ValidationReport;
 import java.time.Instant;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.Cli;
 import dev.trainforge.testing.Cli.Run;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.ValidationReport;
-import dev.trainforge.version.ContentChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.trainforge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.cli.Main;
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.version.ContentChecksum;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

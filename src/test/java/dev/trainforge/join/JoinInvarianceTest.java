@@ -3,8 +3,8 @@ package dev.trainforge.join;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.version.ContentChecksum;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

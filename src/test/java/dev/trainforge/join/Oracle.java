@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The as-of rule of ../shared/spec/point-in-time-semantics.md as a brute-force scan, written from
- * the spec alone: for each label and source, look at every feature row. Quadratic and obviously
- * right; the join must agree with it row for row.
+ * The as-of rule of docs/point-in-time-semantics.md as a brute-force scan, written from the spec
+ * alone: for each label and source, look at every feature row. Quadratic and obviously right; the
+ * join must agree with it row for row.
  */
 final class Oracle {
   private Oracle() {}

@@ -3,10 +3,10 @@ package dev.trainforge.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trainforge.build.BuildResult;
-import dev.trainforge.build.DatasetBuild;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.pipeline.BuildResult;
+import dev.trainforge.pipeline.DatasetBuild;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

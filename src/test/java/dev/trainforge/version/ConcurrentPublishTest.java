@@ -2,10 +2,10 @@ package dev.trainforge.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.build.BuildResult;
-import dev.trainforge.build.DatasetBuild;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.pipeline.BuildResult;
+import dev.trainforge.pipeline.DatasetBuild;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainforge.source.InputPin;
 import dev.trainforge.source.InputPins;
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.Cli;
 import dev.trainforge.testing.Cli.Run;
 import dev.trainforge.testing.SharedSpark;

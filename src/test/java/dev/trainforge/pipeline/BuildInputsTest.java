@@ -1,4 +1,4 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,7 +20,7 @@ import dev.trainforge.source.InputPins;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
-import dev.trainforge.validate.Baselines;
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.validate.CheckResult;
 import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
@@ -28,8 +28,8 @@ import dev.trainforge.validate.ReportStore;
 import dev.trainforge.validate.ValidationFailedException;
 import dev.trainforge.validate.ValidationReport;
 import dev.trainforge.validate.Validator;
+import dev.trainforge.version.Baselines;
 import dev.trainforge.version.CodeVersion;
-import dev.trainforge.version.ContentChecksum;
 import dev.trainforge.version.PublishedVersion;
 import dev.trainforge.version.StagedVersion;
 import dev.trainforge.version.VersionExistsException;

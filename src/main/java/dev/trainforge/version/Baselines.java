@@ -1,11 +1,13 @@
-package dev.trainforge.validate;
+package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.ConfigException;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.ValidationSpec;
-import dev.trainforge.version.VersionPublisher;
+import dev.trainforge.validate.Profile;
+import dev.trainforge.validate.ReportStore;
+import dev.trainforge.validate.ValidationReport;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.Snapshot;

@@ -1,4 +1,4 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,7 +24,7 @@ import java.util.Map;
  * @param sources per-source status counts, in the order of the output columns
  * @param verdict the validation gate's verdict: PASS or WARN (a FAIL publishes nothing)
  * @param report where report.json is
- * @param contentChecksum the published rows' {@link dev.trainforge.version.ContentChecksum}
+ * @param contentChecksum the published rows' {@link dev.trainforge.spark.ContentChecksum}
  * @param existed true when the version already existed with the same config hash and input pins,
  *     and nothing was recomputed
  * @param millis wall time of the build

@@ -1,4 +1,4 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

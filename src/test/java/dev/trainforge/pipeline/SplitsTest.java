@@ -1,10 +1,10 @@
-package dev.trainforge.build;
+package dev.trainforge.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.config.SplitSpec;
+import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.version.ContentChecksum;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
