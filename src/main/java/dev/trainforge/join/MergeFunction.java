@@ -157,9 +157,11 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
       if (best[j].isEmpty()) {
         return MatchStatus.NO_MATCH;
       }
+      // The best candidate has the greatest e: when it is older than the max age, so is every
+      // candidate, and none is within [t - M, t - g].
       long maxAge = maxAgeMicros[j];
       if (maxAge >= 0 && best[j].eventTime() < t - maxAge) {
-        return MatchStatus.EXPIRED;
+        return MatchStatus.NO_MATCH;
       }
       return MatchStatus.MATCHED;
     }

@@ -117,16 +117,15 @@ public record BuildResult(
             labelRowsDropped > 0 ? " (" + labelRowsDropped + " null-key/time rows dropped)" : ""));
     sb.append(
         String.format(
-            "  %-24s %9s %9s %9s %9s %9s %9s%n",
-            "source", "MATCHED", "NO_MATCH", "EXPIRED", "NULL_KEY", "NULL_TIME", "hash-ties"));
+            "  %-24s %9s %9s %9s %9s %9s%n",
+            "source", "MATCHED", "NO_MATCH", "NULL_KEY", "NULL_TIME", "hash-ties"));
     for (SourceCounts s : sources) {
       sb.append(
           String.format(
-              "  %-24s %9d %9d %9d %9d %9d %9d%n",
+              "  %-24s %9d %9d %9d %9d %9d%n",
               s.source(),
               s.count(dev.trainforge.join.MatchStatus.MATCHED),
               s.count(dev.trainforge.join.MatchStatus.NO_MATCH),
-              s.count(dev.trainforge.join.MatchStatus.EXPIRED),
               s.count(dev.trainforge.join.MatchStatus.NULL_KEY),
               s.count(dev.trainforge.join.MatchStatus.NULL_TIME),
               s.hashTies()));

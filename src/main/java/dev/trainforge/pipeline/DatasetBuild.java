@@ -126,7 +126,12 @@ public final class DatasetBuild {
         new Profiler(spec, baseline.profile()).profile(publisher.read(staged));
     Validator.Outcome outcome =
         new Validator(spec)
-            .validate(measured, stats.rowsIn(), stats.immature(), baseline.profile());
+            .validate(
+                measured,
+                stats.rowsIn(),
+                stats.immature(),
+                stats.timelessOutsideWindow(),
+                baseline.profile());
     ValidationReport report =
         new ValidationReport(
             ValidationReport.FORMAT,
@@ -341,6 +346,11 @@ public final class DatasetBuild {
     log.printf(
         "Labels: %d rows (%d without time, %d with a null key)%n",
         stats.rows(), stats.nullTime(), stats.nullKey());
+    if (stats.timelessOutsideWindow() > 0) {
+      log.printf(
+          "Labels: %d rows without time are outside the label window and not in this version%n",
+          stats.timelessOutsideWindow());
+    }
     config
         .dataset()
         .labels()
@@ -472,10 +482,18 @@ public final class DatasetBuild {
     List<SourceCounts> out = new ArrayList<>();
     for (Profile.SourceProfile s : profile.sources()) {
       Map<MatchStatus, Long> byStatus = new EnumMap<>(MatchStatus.class);
-      s.statuses().forEach((status, n) -> byStatus.put(MatchStatus.valueOf(status), n));
+      s.statuses().forEach((status, n) -> byStatus.merge(statusOf(status), n, Long::sum));
       out.add(new SourceCounts(s.source(), byStatus, s.hashTies()));
     }
     return out;
+  }
+
+  /**
+   * A status recorded in a report. Versions published before the contract dropped {@code EXPIRED}
+   * keep their rows; their counts show it as what it is now, no candidate within the max age.
+   */
+  private static MatchStatus statusOf(String recorded) {
+    return "EXPIRED".equals(recorded) ? MatchStatus.NO_MATCH : MatchStatus.valueOf(recorded);
   }
 
   private static JoinPartitioning partitioning(BuildConfig config) {
@@ -508,6 +526,9 @@ public final class DatasetBuild {
     s.put("window-end", spec.labels().windowEnd().map(Object::toString).orElse(""));
     s.put("label-rows", String.valueOf(stats.rowsIn()));
     s.put("label-rows-dropped", String.valueOf(stats.droppedNullRows()));
+    if (stats.timelessOutsideWindow() > 0) {
+      s.put("label-rows-timeless-outside-window", String.valueOf(stats.timelessOutsideWindow()));
+    }
     if (spec.labels().maturity().isPresent()) {
       s.put("label-rows-immature", String.valueOf(stats.immature()));
       s.put("label-rows-excluded-immature", String.valueOf(stats.excludedImmature()));

@@ -242,8 +242,9 @@ public final class FeatureInput {
     }
     long lag = micros(spec.servingLag());
     LocalDate to = utcDate(stats.maxTimeMicros().get() - lag);
+    // Candidates have t - M <= e <= t - g: nothing before date(min t - M) can be used by any label.
     Optional<LocalDate> from =
-        spec.maxAge().map(m -> utcDate(stats.minTimeMicros().get() - lag - micros(m)));
+        spec.maxAge().map(m -> utcDate(stats.minTimeMicros().get() - micros(m)));
     PartitionPlan plan =
         PartitionPlan.of(spec.name(), spec.partitionColumn().get(), from, to, existingDates());
     if (!plan.missing().isEmpty() && !spec.allowPartitionGaps()) {

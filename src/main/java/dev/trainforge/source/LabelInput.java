@@ -26,7 +26,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The label table, checked and normalized: the id, the label time (as a UTC timestamp), the keys
  * and the label columns, plus the label time in microseconds for the join; only rows inside the
- * label window (and rows with no time, which belong to no window and are kept to be counted).
+ * label window. A row with no time belongs to no window: a build without a window bound keeps it
+ * (status {@code NULL_TIME}); a build with one counts it and leaves it out, so that a split or
+ * daily build holds such a row at most once, and a label's row never depends on its batch.
  */
 public final class LabelInput {
   private final SourceReader reader;
@@ -46,6 +48,8 @@ public final class LabelInput {
    * @param immature labels whose maturity horizon had not closed by the cut-off
    * @param excludedImmature immature labels left out ({@code maturity.action = exclude}), less
    *     those already dropped for a null key
+   * @param timelessOutsideWindow rows without a time that a bounded label window does not hold
+   *     (counted, not joined), less those already dropped
    */
   public record Stats(
       long rows,
@@ -54,11 +58,12 @@ public final class LabelInput {
       long droppedNullRows,
       long immature,
       long excludedImmature,
+      long timelessOutsideWindow,
       Optional<Long> minTimeMicros,
       Optional<Long> maxTimeMicros) {
-    /** Rows that go into the join: all but the dropped and the excluded ones. */
+    /** Rows that go into the join: all but the dropped, the excluded and the timeless ones. */
     public long rowsIn() {
-      return rows - droppedNullRows - excludedImmature;
+      return rows - droppedNullRows - excludedImmature - timelessOutsideWindow;
     }
   }
 
@@ -143,6 +148,11 @@ public final class LabelInput {
         : "dataset.labels.label-columns";
   }
 
+  /** True when the label window has a start or an end: a row without a time is outside it. */
+  private boolean windowBounded() {
+    return spec.windowStart().isPresent() || spec.windowEnd().isPresent();
+  }
+
   private Column inWindow(Column t) {
     Column in = lit(true);
     if (spec.windowStart().isPresent()) {
@@ -151,7 +161,7 @@ public final class LabelInput {
     if (spec.windowEnd().isPresent()) {
       in = in.and(t.lt(lit(micros(spec.windowEnd().get()))));
     }
-    // A row without a time belongs to no window; it is kept so that it is counted, not lost.
+    // A row without a time belongs to no window; it is kept here so that it is counted, not lost.
     return t.isNull().or(in);
   }
 
@@ -222,6 +232,7 @@ public final class LabelInput {
               + "' (fix dataset.labels.time-format or the data)");
     }
     long dropped = spec.nullRows() == NullRows.DROP ? r.getLong(3) : 0L;
+    boolean timelessHeld = !windowBounded() || spec.nullRows() == NullRows.DROP;
     return new Stats(
         r.getLong(0),
         r.getLong(1),
@@ -229,6 +240,7 @@ public final class LabelInput {
         dropped,
         r.getLong(8),
         excludesImmature() ? r.getLong(9) : 0L,
+        timelessHeld ? 0L : r.getLong(1),
         Optional.ofNullable(r.isNullAt(4) ? null : r.getLong(4)),
         Optional.ofNullable(r.isNullAt(5) ? null : r.getLong(5)));
   }
@@ -239,6 +251,9 @@ public final class LabelInput {
    */
   public Dataset<Row> joinInput() {
     Dataset<Row> rows = windowed.filter(dropped().unary_$bang());
+    if (windowBounded()) {
+      rows = rows.filter(named(JoinColumns.LABEL_TIME).isNotNull());
+    }
     if (excludesImmature()) {
       rows = rows.filter(immature().unary_$bang());
     }

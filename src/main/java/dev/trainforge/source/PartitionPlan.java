@@ -9,9 +9,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Which event-date partitions a build reads from one source: every date from {@code date(min t - g
- * - M)} (or the beginning, without a max age) through {@code date(max t - g)}, and which of those
- * exist. A planned date that is missing after the source's first partition is a gap.
+ * Which event-date partitions a build reads from one source: every date from {@code date(min t -
+ * M)} (or the beginning, without a max age) through {@code date(max t - g)}, and which of those
+ * exist. Every candidate of every label of the build lies in that range, so pruning never changes a
+ * row. A planned date that is missing after the source's first partition is a gap.
  *
  * @param source the source's name
  * @param column the partition column

@@ -98,7 +98,8 @@ public final class HtmlReport {
 
   private static void sources(StringBuilder h, ValidationReport r) {
     h.append("<h2>Feature sources</h2>\n<table><tr><th class=l>source</th>");
-    List<String> statuses = List.of("MATCHED", "NO_MATCH", "EXPIRED", "NULL_KEY", "NULL_TIME");
+    List<String> statuses =
+        java.util.Arrays.stream(dev.trainforge.join.MatchStatus.values()).map(Enum::name).toList();
     statuses.forEach(s -> h.append("<th>").append(s).append("</th>"));
     h.append("<th>match rate</th><th>staleness p50 / p95 / p99 (s)</th><th>leaks</th>")
         .append("<th>hash ties</th></tr>\n");

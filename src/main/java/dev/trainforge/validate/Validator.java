@@ -60,7 +60,26 @@ public final class Validator {
    */
   public Outcome validate(
       Profiler.Measured measured, long expectedRows, long immatureLabels, Profile baseline) {
+    return validate(measured, expectedRows, immatureLabels, 0L, baseline);
+  }
+
+  /**
+   * Checks {@code measured}.
+   *
+   * @param expectedRows label rows in, after the declared filters
+   * @param immatureLabels labels whose maturity horizon had not closed by the cut-off
+   * @param timelessOutsideWindow label rows without a time that the label window left out: they
+   *     count as rows with a null label time, as they would in a build without a window
+   * @param baseline the baseline's profile, or null
+   */
+  public Outcome validate(
+      Profiler.Measured measured,
+      long expectedRows,
+      long immatureLabels,
+      long timelessOutsideWindow,
+      Profile baseline) {
     Profile p = measured.profile();
+    long nullLabelTime = p.nullLabelTime() + timelessOutsideWindow;
     List<CheckResult> checks = new ArrayList<>();
     checks.addAll(schemaContract(p));
     checks.add(schemaChange(p, baseline));
@@ -90,9 +109,13 @@ public final class Validator {
         count(
             Check.NULL_LABEL_TIME,
             spec.labels().timeColumn(),
-            p.nullLabelTime(),
+            nullLabelTime,
             "rows with a null label time",
-            p.nullLabelTime() + " rows have no label time"));
+            nullLabelTime
+                + " rows have no label time"
+                + (timelessOutsideWindow > 0
+                    ? " (" + timelessOutsideWindow + " left out: outside the label window)"
+                    : "")));
     checks.add(
         count(
             Check.NULL_LABEL_KEY,

@@ -113,7 +113,7 @@ class GenerateCommandTest {
                     + "   OR user_auth__available_time > txn_time"
                     + "   OR user_auth__event_time < txn_time - INTERVAL 1 DAY)),"
                     + " count_if(user_profile__status = 'MATCHED'),"
-                    + " count_if(user_profile__status = 'EXPIRED'),"
+                    + " count_if(user_profile__status NOT IN ('MATCHED', 'NO_MATCH', 'NULL_KEY', 'NULL_TIME')),"
                     + " count_if(merchant_risk__status = 'NULL_KEY'),"
                     + " count_if(user_profile__status IS NULL OR merchant_risk__status IS NULL OR user_auth__status IS NULL),"
                     + " count_if(user_profile__status <> 'MATCHED' AND user_profile__txn_count_7d IS NOT NULL)"
@@ -123,7 +123,7 @@ class GenerateCommandTest {
     assertThat(r.getLong(1)).as("merchant_risk rows within the serving lag or too old").isZero();
     assertThat(r.getLong(2)).as("user_auth exact matches or too old").isZero();
     assertThat(r.getLong(3)).as("matched user_profile rows").isGreaterThan(10_000);
-    assertThat(r.getLong(4)).as("expired user_profile rows").isPositive();
+    assertThat(r.getLong(4)).as("user_profile rows with a status outside the contract").isZero();
     assertThat(r.getLong(5)).as("labels with a null merchant").isPositive();
     assertThat(r.getLong(6)).as("rows without a status").isZero();
     assertThat(r.getLong(7)).as("values on rows that did not match").isZero();

@@ -40,7 +40,8 @@ final class Oracle {
         continue; // SQL equality: null matches nothing; null times compare false
       }
       boolean eventOk = source.exactMatches() ? f.e() <= asOf : f.e() < asOf;
-      if (eventOk && f.a() <= asOf) {
+      boolean fresh = source.maxAge() == null || f.e() >= t - source.maxAge();
+      if (eventOk && f.a() <= asOf && fresh) {
         candidates.add(f);
       }
     }
@@ -52,9 +53,6 @@ final class Oracle {
       if (compare(f, winner) > 0) {
         winner = f;
       }
-    }
-    if (source.maxAge() != null && winner.e() < t - source.maxAge()) {
-      return none(MatchStatus.EXPIRED, valueCount);
     }
     boolean tie = false;
     for (FeatureRow f : candidates) {
