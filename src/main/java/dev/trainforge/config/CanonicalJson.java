@@ -27,7 +27,7 @@ public final class CanonicalJson {
    */
   public static String definition(DatasetSpec spec) {
     Map<String, Object> tree = tree(spec);
-    tree.keySet().retainAll(java.util.Set.of("labels", "features", "split"));
+    tree.keySet().retainAll(java.util.Set.of("labels", "features", "split", "retention-days"));
     StringBuilder sb = new StringBuilder();
     write(sb, tree);
     return sb.toString();
@@ -45,6 +45,7 @@ public final class CanonicalJson {
     root.put("features", features);
     // Only when set, so that datasets without a split keep the hashes they always had.
     spec.split().ifPresent(split -> root.put("split", split(split)));
+    spec.retentionDays().ifPresent(days -> root.put("retention-days", days));
     Map<String, Object> output = new TreeMap<>();
     output.put("catalog", spec.output().catalog());
     output.put("namespace", spec.output().namespace());

@@ -464,7 +464,45 @@ public final class ConfigLoader {
         features,
         output,
         readValidation(r, labels),
-        readSplit(r, labels));
+        readSplit(r, labels),
+        readRetention(r, labels));
+  }
+
+  /**
+   * {@code dataset.retention}: whole days, and a label window of whole UTC days, since a rolling
+   * version replaces and keeps label days, never parts of one.
+   */
+  private static Optional<java.time.Duration> readRetention(ConfigReader r, LabelSpec labels) {
+    String key = "dataset.retention";
+    Optional<java.time.Duration> retention = r.optionalDuration(key);
+    if (retention.isEmpty()) {
+      return Optional.empty();
+    }
+    java.time.Duration d = retention.get();
+    if (d.isNegative() || d.isZero() || d.toSeconds() % 86_400 != 0) {
+      r.problem(
+          String.format(
+              "%s: key '%s' has value %s (a rolling window keeps whole label days: write e.g."
+                  + " 90d)",
+              r.where(key), key, r.render(key)));
+      return Optional.empty();
+    }
+    for (Optional<Instant> bound : List.of(labels.windowStart(), labels.windowEnd())) {
+      if (bound.isEmpty()
+          || bound.get().getEpochSecond() % 86_400 != 0
+          || bound.get().getNano() != 0) {
+        r.problem(
+            String.format(
+                "%s: dataset.retention is set but the label window [%s, %s) is not whole UTC days"
+                    + " (set dataset.labels.window.start and .end to midnights UTC, e.g."
+                    + " 2026-01-05T00:00:00Z)",
+                r.where(key),
+                labels.windowStart().map(Object::toString).orElse("unbounded"),
+                labels.windowEnd().map(Object::toString).orElse("unbounded")));
+        break;
+      }
+    }
+    return retention;
   }
 
   private static Optional<SplitSpec> readSplit(ConfigReader r, LabelSpec labels) {

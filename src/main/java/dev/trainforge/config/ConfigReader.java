@@ -248,7 +248,7 @@ final class ConfigReader {
         + v.render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 
-  private String render(String path) {
+  String render(String path) {
     return config.getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 

@@ -16,7 +16,8 @@ public record DatasetSpec(
     List<FeatureSourceSpec> features,
     OutputSpec output,
     ValidationSpec validation,
-    Optional<SplitSpec> split) {
+    Optional<SplitSpec> split,
+    Optional<java.time.Duration> retention) {
   public DatasetSpec {
     requireNonNull(name, "name is null");
     requireNonNull(version, "version is null");
@@ -25,6 +26,30 @@ public record DatasetSpec(
     requireNonNull(output, "output is null");
     requireNonNull(validation, "validation is null");
     requireNonNull(split, "split is null");
+    requireNonNull(retention, "retention is null");
+    retention.ifPresent(
+        r -> {
+          if (r.isNegative() || r.isZero() || r.toSeconds() % 86_400 != 0) {
+            throw new IllegalArgumentException("retention is not a whole number of days: " + r);
+          }
+        });
+  }
+
+  /** A dataset without retention: each version holds the labels of its build. */
+  public DatasetSpec(
+      String name,
+      String version,
+      LabelSpec labels,
+      List<FeatureSourceSpec> features,
+      OutputSpec output,
+      ValidationSpec validation,
+      Optional<SplitSpec> split) {
+    this(name, version, labels, features, output, validation, split, Optional.empty());
+  }
+
+  /** Days retained by a rolling dataset ({@code dataset.retention}), if it has one. */
+  public Optional<Long> retentionDays() {
+    return retention.map(java.time.Duration::toDays);
   }
 
   /** A dataset without a split column. */

@@ -105,9 +105,16 @@ public final class DatasetBuild {
     LabelInput.Stats stats = joined.stats();
 
     describe("as-of join and write audit snapshot of " + spec.name() + " " + spec.tag());
+    Optional<String> dayColumn = spec.retention().map(r -> spec.labels().timeColumn());
     AuditBranch audit =
         publisher.openAuditBranch(
-            joined.rows().schema(), spec.tag(), spec.validation().auditBranchRetention());
+            joined.rows().schema(),
+            spec.tag(),
+            spec.validation().auditBranchRetention(),
+            dayColumn);
+    Optional<RollingBuild> rolling =
+        spec.retention().map(r -> RollingBuild.plan(spec, publisher, audit));
+    rolling.ifPresent(r -> log.println(r.describe()));
     writeManifests(publisher, inputs.pins());
     String reportDir =
         ReportStore.directory(
@@ -117,13 +124,25 @@ public final class DatasetBuild {
     Map<String, String> summary = summary(config, stats, runId);
     summary.put("inputs", InputPins.toJson(inputs.pins()));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
-    StagedVersion staged = write(publisher, audit, joined.rows(), summary);
+    rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
+    StagedVersion staged =
+        write(
+            publisher,
+            audit,
+            joined.rows(),
+            summary,
+            rolling.map(RollingBuild::replaced).orElse(org.apache.spark.sql.functions.lit(true)));
 
     describe("validate audit snapshot " + staged.snapshotId());
     ReportStore reports = new ReportStore(publisher.io());
     Baselines.Resolved baseline = new Baselines(publisher, reports).resolve(spec);
-    Profiler.Measured measured =
-        new Profiler(spec, baseline.profile()).profile(publisher.read(staged));
+    // A rolling version is checked on the days this build computed; the kept days were checked
+    // by the builds that computed them, and are not read again.
+    Dataset<Row> built = publisher.read(staged);
+    if (rolling.isPresent()) {
+      built = built.where(rolling.get().window());
+    }
+    Profiler.Measured measured = new Profiler(spec, baseline.profile()).profile(built);
     Validator.Outcome outcome =
         new Validator(spec)
             .validate(
@@ -156,7 +175,16 @@ public final class DatasetBuild {
       describe(null);
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
-    PublishedVersion published = publisher.publish(staged, spec.tag(), measured.contentChecksum());
+    String checksum = measured.contentChecksum();
+    if (rolling.isPresent()) {
+      describe("record the days of " + spec.name() + " " + spec.tag());
+      RollingDays days = rolling.get().record(built, measured.contentChecksum());
+      log.println(rolling.get().describe(days));
+      checksum = days.checksum();
+    }
+    PublishedVersion published =
+        publisher.publish(
+            staged, spec.tag(), checksum, rolling.map(RollingBuild::base).flatMap(b -> b));
     describe(null);
     return new BuildResult(
         spec.name(),
@@ -171,7 +199,7 @@ public final class DatasetBuild {
         sourceCounts(measured.profile()),
         report.verdict().name(),
         reportLocation,
-        measured.contentChecksum(),
+        checksum,
         false,
         System.currentTimeMillis() - start);
   }
@@ -207,6 +235,16 @@ public final class DatasetBuild {
               + config.configHash()
               + " now; use the config the version was built from, recorded in its snapshot"
               + " summary as trainforge.config)");
+    }
+    if (recorded.containsKey(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: it is a rolling version, whose days were computed by"
+                  + " several builds (listed in %s); rebuilding it day by day is not supported yet"
+                  + " (verify checks its content against the recorded checksum)",
+              spec.name(),
+              spec.tag(),
+              recorded.get(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)));
     }
     String pinsJson = recorded.get(VersionPublisher.PREFIX + "inputs");
     if (pinsJson == null) {
@@ -384,8 +422,17 @@ public final class DatasetBuild {
       AuditBranch branch,
       Dataset<Row> rows,
       Map<String, String> summary) {
+    return write(publisher, branch, rows, summary, org.apache.spark.sql.functions.lit(true));
+  }
+
+  private static StagedVersion write(
+      VersionPublisher publisher,
+      AuditBranch branch,
+      Dataset<Row> rows,
+      Map<String, String> summary,
+      org.apache.spark.sql.Column replaced) {
     try {
-      return publisher.write(branch, rows, summary);
+      return publisher.write(branch, rows, summary, replaced);
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Output table vanished while writing: " + e.getMessage(), e);
     }

@@ -39,6 +39,24 @@ public final class ContentChecksum {
     return sum(xxhash64(cols).cast(DataTypes.createDecimalType(38, 0)));
   }
 
+  /**
+   * The checksum of the union of rows whose checksums are given: counts and hash sums add up, so
+   * the checksum of a table made of parts is computed without reading the parts again.
+   */
+  public static String combine(java.util.Collection<String> checksums) {
+    long rows = 0;
+    java.math.BigInteger total = java.math.BigInteger.ZERO;
+    for (String c : checksums) {
+      int colon = c.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("Not a content checksum: '" + c + "'");
+      }
+      rows = Math.addExact(rows, Long.parseLong(c.substring(0, colon)));
+      total = total.add(new java.math.BigInteger(c.substring(colon + 1), 16));
+    }
+    return format(rows, new java.math.BigDecimal(total));
+  }
+
   /** The checksum of {@code rows} rows whose {@link #hashSum} is {@code sum} (null: zero). */
   public static String format(long rows, java.math.BigDecimal sum) {
     java.math.BigDecimal total = sum == null ? java.math.BigDecimal.ZERO : sum;

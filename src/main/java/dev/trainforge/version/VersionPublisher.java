@@ -99,8 +99,15 @@ public final class VersionPublisher {
    * @param table the table's qualified name
    * @param location the table's location, where reports go by default
    * @param branch the branch name
+   * @param base the snapshot {@code main} pointed at when the branch was made, or null
+   * @param baseSummary that snapshot's summary (empty without one)
    */
-  public record AuditBranch(String table, String location, String branch) {}
+  public record AuditBranch(
+      String table, String location, String branch, Long base, Map<String, String> baseSummary) {
+    public AuditBranch {
+      baseSummary = Map.copyOf(baseSummary);
+    }
+  }
 
   /**
    * Creates the table if missing and a fresh audit branch off {@code main}, kept for {@code
@@ -108,7 +115,20 @@ public final class VersionPublisher {
    * {@code main} and the tags are untouched.
    */
   public AuditBranch openAuditBranch(StructType schema, String tag, java.time.Duration retention) {
-    return openBranch(schema, "audit_", tag, retention);
+    return openBranch(schema, "audit_", tag, retention, java.util.Optional.empty());
+  }
+
+  /**
+   * Like {@link #openAuditBranch}; a table created here with {@code dayColumn} is partitioned by
+   * the UTC day of that timestamp column, so that whole days can be replaced or dropped by a
+   * metadata-only commit. An existing table must be partitioned so already.
+   */
+  public AuditBranch openAuditBranch(
+      StructType schema,
+      String tag,
+      java.time.Duration retention,
+      java.util.Optional<String> dayColumn) {
+    return openBranch(schema, "audit_", tag, retention, dayColumn);
   }
 
   /**
@@ -117,7 +137,17 @@ public final class VersionPublisher {
    */
   public AuditBranch openBranch(
       StructType schema, String prefix, String tag, java.time.Duration retention) {
-    Table table = createIfMissing(schema);
+    return openBranch(schema, prefix, tag, retention, java.util.Optional.empty());
+  }
+
+  private AuditBranch openBranch(
+      StructType schema,
+      String prefix,
+      String tag,
+      java.time.Duration retention,
+      java.util.Optional<String> dayColumn) {
+    Table table = createIfMissing(schema, dayColumn);
+    dayColumn.ifPresent(column -> requireDayPartitions(table, column));
     String branch = prefix + tag + "_" + UUID.randomUUID().toString().substring(0, 8);
     // Branch off main, so that the overwrite below replaces main's rows and main is an ancestor;
     // on a new table Iceberg points the branch at an empty snapshot that main never sees.
@@ -127,7 +157,33 @@ public final class VersionPublisher {
                 .createBranch(branch)
                 .setMaxRefAgeMs(branch, retention.toMillis())
                 .commit());
-    return new AuditBranch(output.qualifiedName(), table.location(), branch);
+    // Made off main's snapshot at that moment, when main existed (else off an empty snapshot).
+    Table after = catalog().loadTable(id());
+    Snapshot base =
+        after.refs().containsKey(SnapshotRef.MAIN_BRANCH) ? after.snapshot(branch) : null;
+    return new AuditBranch(
+        output.qualifiedName(),
+        table.location(),
+        branch,
+        base == null ? null : base.snapshotId(),
+        base == null ? Map.of() : base.summary());
+  }
+
+  private void requireDayPartitions(Table table, String column) {
+    boolean byDay =
+        table.spec().fields().stream()
+            .anyMatch(
+                f ->
+                    f.transform().toString().equals("day")
+                        && column.equals(table.schema().findColumnName(f.sourceId())));
+    if (!byDay) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot build a rolling version in %s: the table is partitioned by %s, not by the"
+                  + " day of '%s', so days cannot be replaced or dropped alone (give the rolling"
+                  + " dataset a table of its own with dataset.output.table)",
+              output.qualifiedName(), table.spec().fields(), column));
+    }
   }
 
   /**
@@ -138,13 +194,28 @@ public final class VersionPublisher {
    */
   public StagedVersion write(AuditBranch audit, Dataset<Row> rows, Map<String, String> summary)
       throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
+    return write(audit, rows, summary, functions.lit(true));
+  }
+
+  /**
+   * Writes {@code rows} as one snapshot on the audit branch, replacing the branch's rows that match
+   * {@code replaced} and keeping the others; {@code main} and the tags are untouched. On a table
+   * partitioned by day, a condition on whole days is a metadata-only delete: kept rows are neither
+   * read nor rewritten.
+   */
+  public StagedVersion write(
+      AuditBranch audit,
+      Dataset<Row> rows,
+      Map<String, String> summary,
+      org.apache.spark.sql.Column replaced)
+      throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
     // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
     var writer =
         rows.writeTo(audit.table() + ".branch_" + audit.branch()).option("mergeSchema", "true");
     for (Map.Entry<String, String> e : summary.entrySet()) {
       writer = writer.option("snapshot-property." + PREFIX + e.getKey(), e.getValue());
     }
-    writer.overwrite(functions.lit(true));
+    writer.overwrite(replaced);
     Table table = catalog().loadTable(id());
     Snapshot snapshot = table.snapshot(audit.branch());
     if (snapshot == null) {
@@ -160,7 +231,7 @@ public final class VersionPublisher {
     return catalog().loadTable(id()).io();
   }
 
-  private Table createIfMissing(StructType schema) {
+  private Table createIfMissing(StructType schema, java.util.Optional<String> dayColumn) {
     Catalog catalog = catalog();
     Namespace ns = Namespace.of(output.namespace());
     if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(ns)) {
@@ -174,11 +245,13 @@ public final class VersionPublisher {
       return catalog.loadTable(id());
     } catch (NoSuchTableException e) {
       try {
+        org.apache.iceberg.Schema icebergSchema = SparkSchemaUtil.convert(schema);
+        PartitionSpec spec =
+            dayColumn
+                .map(c -> PartitionSpec.builderFor(icebergSchema).day(c).build())
+                .orElse(PartitionSpec.unpartitioned());
         return catalog.createTable(
-            id(),
-            SparkSchemaUtil.convert(schema),
-            PartitionSpec.unpartitioned(),
-            new LinkedHashMap<>(TABLE_PROPERTIES));
+            id(), icebergSchema, spec, new LinkedHashMap<>(TABLE_PROPERTIES));
       } catch (AlreadyExistsException raced) {
         return catalog.loadTable(id());
       }
@@ -202,9 +275,22 @@ public final class VersionPublisher {
    *     audit branch is then removed and nothing of it is visible
    */
   public PublishedVersion publish(StagedVersion staged, String tag, String checksum) {
+    return publish(staged, tag, checksum, java.util.Optional.empty());
+  }
+
+  /**
+   * Like {@link #publish(StagedVersion, String, String)}; with {@code base}, only while {@code
+   * main} still points at that snapshot (a rolling version keeps the days of the head it was made
+   * on).
+   *
+   * @throws HeadMovedException when {@code main} moved since: nothing is published
+   */
+  public PublishedVersion publish(
+      StagedVersion staged, String tag, String checksum, java.util.Optional<Long> base) {
     retrying(
         table -> {
           requireUnpublished(table, staged, tag);
+          base.ifPresent(b -> requireHead(table, staged, b));
           var txn = table.newTransaction();
           var update = txn.manageSnapshots();
           if (table.refs().containsKey(SnapshotRef.MAIN_BRANCH)) {
@@ -272,6 +358,23 @@ public final class VersionPublisher {
             + staged.snapshotId()
             + " was not published and its branch was removed (read the published version, or set"
             + " dataset.version to a new version)");
+  }
+
+  private void requireHead(Table table, StagedVersion staged, long base) {
+    Snapshot head = table.snapshot(SnapshotRef.MAIN_BRANCH);
+    if (head != null && head.snapshotId() == base) {
+      return;
+    }
+    removeBranch(staged.branch());
+    throw new HeadMovedException(
+        String.format(
+            "Cannot publish '%s': another build moved main from snapshot %d to %s while this one"
+                + " ran; this version was made on the old head and would drop the days the other"
+                + " build published, so its branch was removed and nothing was published (run the"
+                + " build again: it builds on the new head)",
+            staged.summary().getOrDefault(PREFIX + "dataset", staged.table()),
+            base,
+            head == null ? "nothing" : String.valueOf(head.snapshotId())));
   }
 
   private static void sleep(long millis) {
