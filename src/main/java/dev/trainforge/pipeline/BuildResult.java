@@ -28,6 +28,7 @@ import java.util.Map;
  * @param existed true when the version already existed with the same config hash and input pins,
  *     and nothing was recomputed
  * @param millis wall time of the build
+ * @param days the label days a rolling version holds ({@code dataset.retention}), if it is one
  */
 public record BuildResult(
     String dataset,
@@ -44,7 +45,8 @@ public record BuildResult(
     String report,
     String contentChecksum,
     boolean existed,
-    long millis) {
+    long millis,
+    java.util.Optional<RollingDays> days) {
   public BuildResult {
     requireNonNull(dataset, "dataset is null");
     requireNonNull(version, "version is null");
@@ -55,6 +57,7 @@ public record BuildResult(
     requireNonNull(verdict, "verdict is null");
     requireNonNull(report, "report is null");
     requireNonNull(contentChecksum, "contentChecksum is null");
+    requireNonNull(days, "days is null");
   }
 
   /**
@@ -85,6 +88,15 @@ public record BuildResult(
     root.put("content-checksum", contentChecksum);
     root.put("existed", existed);
     root.put("millis", millis);
+    days.ifPresent(
+        d -> {
+          Map<String, Object> held = new LinkedHashMap<>();
+          held.put("count", d.days().size());
+          held.put("first", d.days().isEmpty() ? null : d.days().firstKey().toString());
+          held.put("last", d.days().isEmpty() ? null : d.days().lastKey().toString());
+          held.put("rows", d.rows());
+          root.put("days", held);
+        });
     try {
       return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -130,6 +142,14 @@ public record BuildResult(
               s.count(dev.trainforge.join.MatchStatus.NULL_TIME),
               s.hashTies()));
     }
+    days.ifPresent(
+        d ->
+            sb.append(
+                String.format(
+                    "  days       %d label days (%s), %d rows in the version%n",
+                    d.days().size(),
+                    d.days().isEmpty() ? "-" : d.days().firstKey() + ".." + d.days().lastKey(),
+                    d.rows())));
     sb.append(String.format("  validation %s, report %s%n", verdict, report));
     sb.append(
         String.format(

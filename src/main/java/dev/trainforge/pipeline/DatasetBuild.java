@@ -176,11 +176,12 @@ public final class DatasetBuild {
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
     String checksum = measured.contentChecksum();
+    Optional<RollingDays> days = Optional.empty();
     if (rolling.isPresent()) {
       describe("record the days of " + spec.name() + " " + spec.tag());
-      RollingDays days = rolling.get().record(built, measured.contentChecksum());
-      log.println(rolling.get().describe(days));
-      checksum = days.checksum();
+      days = Optional.of(rolling.get().record(built, measured.contentChecksum()));
+      log.println(rolling.get().describe(days.get()));
+      checksum = days.get().checksum();
     }
     PublishedVersion published =
         publisher.publish(
@@ -201,7 +202,8 @@ public final class DatasetBuild {
         reportLocation,
         checksum,
         false,
-        System.currentTimeMillis() - start);
+        System.currentTimeMillis() - start,
+        days);
   }
 
   /**
@@ -500,7 +502,10 @@ public final class DatasetBuild {
         reportLocation,
         publisher.recordedChecksum(spec.tag()).orElse(""),
         true,
-        System.currentTimeMillis() - start);
+        System.currentTimeMillis() - start,
+        Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
+            .map(publisher::readText)
+            .map(RollingDays::parse));
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
