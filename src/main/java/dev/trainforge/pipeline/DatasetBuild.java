@@ -231,7 +231,12 @@ public final class DatasetBuild {
               + spec.name()
               + "' "
               + spec.tag()
-              + ": the config defines other rows than the version recorded (config-sha256 "
+              + ": the config defines other rows than the version recorded ("
+              + String.join(
+                  ", ",
+                  dev.trainforge.config.ConfigDiff.between(
+                      recorded.get(VersionPublisher.PREFIX + "config"), config.canonicalJson()))
+              + "; config-sha256 "
               + oldHash
               + " recorded, "
               + config.configHash()
@@ -456,7 +461,17 @@ public final class DatasetBuild {
     List<String> differences = new ArrayList<>();
     String oldHash = summary.get(p + "config-sha256");
     if (!config.configHash().equals(oldHash)) {
-      differences.add("config-sha256 " + oldHash + " -> " + config.configHash());
+      List<String> changed =
+          dev.trainforge.config.ConfigDiff.between(
+              summary.get(p + "config"), config.canonicalJson());
+      changed.removeIf(line -> line.startsWith("version ") || line.startsWith("name "));
+      differences.add(
+          (changed.isEmpty() ? "" : "config " + String.join(", ", changed) + " (")
+              + "config-sha256 "
+              + oldHash
+              + " -> "
+              + config.configHash()
+              + (changed.isEmpty() ? "" : ")"));
     }
     String recorded = summary.get(p + "inputs");
     if (recorded == null) {

@@ -217,7 +217,7 @@ class PinnedVersionsTest {
 
   @Test
   @Order(3)
-  void aChangedConfigUnderAnExistingVersionIsRefusedWithBothHashes() {
+  void aChangedConfigUnderAnExistingVersionIsRefusedNamingTheChangedKeys() {
     String before = table().snapshot("v1").summary().get("trainforge.config-sha256");
     Run run = cli("generate", "--set", "dataset.features.p.max-age=1d");
     assertThat(run.exitCode()).isEqualTo(2);
@@ -230,11 +230,11 @@ class PinnedVersionsTest {
                 + table
                 + " (snapshot "
                 + table().snapshot("v1").snapshotId()
-                + ") and this build differs: config-sha256 "
+                + ") and this build differs: config + features.p.max-age 1d (config-sha256 "
                 + before
                 + " -> "
                 + now
-                + " (versions are immutable: set dataset.version to a new version)");
+                + ") (versions are immutable: set dataset.version to a new version)");
   }
 
   @Test
