@@ -35,7 +35,10 @@ final class ListCommand implements Callable<Integer> {
       entries.add(new VersionViews.Entry(v, catalog.report(v)));
     }
     var out = spec.commandLine().getOut();
-    out.print(json ? VersionViews.listJson(entries) : VersionViews.listText(entries));
+    out.print(
+        json
+            ? VersionViews.listJson(entries)
+            : VersionViews.listText(entries, catalog.mainMoved()));
     out.flush();
     return 0;
   }

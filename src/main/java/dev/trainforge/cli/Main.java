@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       VerifyCommand.class,
       RebuildCommand.class,
+      MainRefCommands.Promote.class,
+      MainRefCommands.Rollback.class,
+      MainRefCommands.Retract.class,
       SampleDataCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -48,7 +51,18 @@ public final class Main implements Runnable {
       codes.put(String.valueOf(code.code()), code.meaning());
     }
     List<CommandLine> withExitCodes = new ArrayList<>(List.of(cli));
-    for (String name : List.of("generate", "list", "show", "diff", "export", "verify", "rebuild")) {
+    for (String name :
+        List.of(
+            "generate",
+            "list",
+            "show",
+            "diff",
+            "export",
+            "verify",
+            "rebuild",
+            "promote",
+            "rollback",
+            "retract")) {
       withExitCodes.add(cli.getSubcommands().get(name));
     }
     for (CommandLine c : withExitCodes) {

@@ -83,7 +83,9 @@ public final class VersionCatalog {
               s.snapshotId(),
               Instant.ofEpochMilli(s.timestampMillis()),
               s.snapshotId() == mainId,
-              s.summary() == null ? Map.of() : s.summary()));
+              s.summary() == null ? Map.of() : s.summary(),
+              Optional.ofNullable(table.properties().get(RETRACTED + e.getKey()))
+                  .map(RefNote::parse)));
     }
     out.sort(Comparator.comparing(VersionInfo::createdAt).thenComparing(VersionInfo::tag));
     return out;
@@ -114,6 +116,118 @@ public final class VersionCatalog {
                 ? "the table has no versions"
                 : "existing: " + String.join(", ", tags))
             + ")");
+  }
+
+  /** Table property marking a retracted version: this prefix, then the tag. */
+  static final String RETRACTED = VersionPublisher.PREFIX + "retracted.";
+
+  /** Table property with the last explicit move of {@code main}, cleared by the next publish. */
+  static final String MAIN_MOVED = VersionPublisher.PREFIX + "main-moved";
+
+  /**
+   * The last explicit move of {@code main} (promote, rollback, retract), unless a build published
+   * since.
+   */
+  public Optional<RefNote> mainMoved() {
+    return Optional.ofNullable(table.properties().get(MAIN_MOVED)).map(RefNote::parse);
+  }
+
+  /** What a move of {@code main} did. */
+  public record Moved(String from, VersionInfo to, RefNote note) {}
+
+  /**
+   * Points {@code main} at {@code version}, recording why, by whom and when, in one metadata
+   * commit; a retracted version is unmarked (an explicit promote is the only way back).
+   */
+  public Moved promote(VersionInfo version, String reason) {
+    return move(version, RefNote.now("promote", version.tag(), reason), null);
+  }
+
+  /**
+   * Points {@code main} at the newest version older than the one it points at that is not
+   * retracted.
+   *
+   * @throws VersionStateException when there is none
+   */
+  public Moved rollback(String reason) {
+    List<VersionInfo> all = list();
+    VersionInfo current = all.stream().filter(VersionInfo::main).findFirst().orElse(null);
+    VersionInfo target = null;
+    for (VersionInfo v : all) {
+      boolean older = current == null || v.createdAt().isBefore(current.createdAt());
+      if (older && v.retracted().isEmpty() && (current == null || !v.tag().equals(current.tag()))) {
+        target = v;
+      }
+    }
+    if (target == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot roll back '%s': no version older than %s that is not retracted (promote one"
+                  + " by name)",
+              tableName, current == null ? "main" : current.tag()));
+    }
+    return move(target, RefNote.now("rollback", target.tag(), reason), null);
+  }
+
+  /**
+   * Marks {@code version} retracted: it stays readable by its tag, and is shown as retracted. When
+   * {@code main} points at it, {@code main} moves back to the newest older version that is not
+   * retracted, in the same commit.
+   *
+   * @throws VersionStateException when {@code main} points at it and there is no other version
+   */
+  public Moved retract(VersionInfo version, String reason) {
+    RefNote note = RefNote.now("retract", version.tag(), reason);
+    if (!version.main()) {
+      commit(null, note, version.tag());
+      return new Moved(null, version, note);
+    }
+    VersionInfo target = null;
+    for (VersionInfo v : list()) {
+      if (!v.tag().equals(version.tag())
+          && v.retracted().isEmpty()
+          && v.snapshotId() != version.snapshotId()
+          && v.createdAt().isBefore(version.createdAt())) {
+        target = v;
+      }
+    }
+    if (target == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot retract '%s' %s: main points at it and no older version that is not"
+                  + " retracted can take its place (publish or promote another version first)",
+              tableName, version.tag()));
+    }
+    return move(target, note, version.tag());
+  }
+
+  private Moved move(VersionInfo target, RefNote note, String retract) {
+    String from =
+        list().stream().filter(VersionInfo::main).map(VersionInfo::tag).findFirst().orElse("-");
+    commit(target, note, retract);
+    return new Moved(from, target, note);
+  }
+
+  /** One metadata commit: main to {@code target} (if any), the note, the retraction mark. */
+  private void commit(VersionInfo target, RefNote note, String retract) {
+    table.refresh();
+    var txn = table.newTransaction();
+    if (target != null) {
+      txn.manageSnapshots().replaceBranch(SnapshotRef.MAIN_BRANCH, target.snapshotId()).commit();
+    }
+    var properties = txn.updateProperties();
+    if (retract != null) {
+      properties.set(RETRACTED + retract, note.toJson());
+    }
+    if (target != null) {
+      if (!"retract".equals(note.action())) {
+        properties.remove(RETRACTED + target.tag());
+      }
+      properties.set(MAIN_MOVED, note.toJson());
+    }
+    properties.commit();
+    txn.commitTransaction();
+    table.refresh();
   }
 
   /** The version's report.json, if its summary names one and the file is there. */

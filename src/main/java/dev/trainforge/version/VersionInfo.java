@@ -15,13 +15,26 @@ import java.util.TreeMap;
  * @param createdAt when the snapshot was committed
  * @param main whether {@code main} points at this snapshot (the latest published version)
  * @param summary the snapshot summary, Iceberg's keys and this tool's {@code trainforge.*} keys
+ * @param retracted why the version was retracted, if it was
  */
 public record VersionInfo(
-    String tag, long snapshotId, Instant createdAt, boolean main, Map<String, String> summary) {
+    String tag,
+    long snapshotId,
+    Instant createdAt,
+    boolean main,
+    Map<String, String> summary,
+    Optional<RefNote> retracted) {
   public VersionInfo {
     requireNonNull(tag, "tag is null");
     requireNonNull(createdAt, "createdAt is null");
     summary = Map.copyOf(summary);
+    requireNonNull(retracted, "retracted is null");
+  }
+
+  /** A version that was not retracted. */
+  public VersionInfo(
+      String tag, long snapshotId, Instant createdAt, boolean main, Map<String, String> summary) {
+    this(tag, snapshotId, createdAt, main, summary, Optional.empty());
   }
 
   /** A {@code trainforge.*} summary property, by its name without the prefix. */

@@ -299,7 +299,10 @@ public final class VersionPublisher {
             update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
           }
           update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
-          txn.updateProperties().set(CHECKSUM_PROPERTY + tag, checksum).commit();
+          txn.updateProperties()
+              .set(CHECKSUM_PROPERTY + tag, checksum)
+              .remove(VersionCatalog.MAIN_MOVED)
+              .commit();
           txn.commitTransaction();
         });
     return new PublishedVersion(staged.table(), tag, staged.snapshotId());

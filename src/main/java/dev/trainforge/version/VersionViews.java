@@ -40,6 +40,14 @@ public final class VersionViews {
 
   /** The versions as aligned text, one per line, oldest first, with a header. */
   public static String listText(List<Entry> entries) {
+    return listText(entries, Optional.empty());
+  }
+
+  /**
+   * The versions as aligned text, then a line per retracted version and, when {@code main} was
+   * moved by hand since the last publish, why.
+   */
+  public static String listText(List<Entry> entries, Optional<RefNote> mainMoved) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"VERSION", "CREATED", "ROWS", "CONFIG", "VALIDATION", "MAIN"});
     for (Entry e : entries) {
@@ -71,6 +79,13 @@ public final class VersionViews {
       }
       sb.append(line.toString().stripTrailing()).append('\n');
     }
+    for (Entry e : entries) {
+      e.version()
+          .retracted()
+          .ifPresent(
+              n -> sb.append(e.version().tag()).append(": ").append(n.describe()).append('\n'));
+    }
+    mainMoved.ifPresent(n -> sb.append("main: ").append(n.describe()).append('\n'));
     return sb.toString();
   }
 
@@ -89,6 +104,7 @@ public final class VersionViews {
       o.put("validation", e.verdict());
       o.put("main", v.main());
       o.put("report", v.property("report").orElse(null));
+      o.put("retracted", v.retracted().map(RefNote::describe).orElse(null));
     }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n";
@@ -117,6 +133,7 @@ public final class VersionViews {
     field(sb, "window", window(v));
     field(sb, "validation", validation(entry));
     field(sb, "report", v.property("report").orElse("-"));
+    v.retracted().ifPresent(n -> field(sb, "retracted", n.describe()));
     sb.append("properties (every trainforge.* key of the snapshot summary):\n");
     for (Map.Entry<String, String> p : v.trainforgeProperties().entrySet()) {
       Optional<String> pretty = prettyJson(p.getValue());
