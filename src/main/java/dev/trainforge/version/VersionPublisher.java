@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.OutputSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.HasTableOperations;
@@ -209,6 +210,7 @@ public final class VersionPublisher {
       Map<String, String> summary,
       org.apache.spark.sql.Column replaced)
       throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
+    evolveSchema(rows.schema());
     // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
     var writer =
         rows.writeTo(audit.table() + ".branch_" + audit.branch()).option("mergeSchema", "true");
@@ -224,6 +226,47 @@ public final class VersionPublisher {
     }
     return new StagedVersion(
         audit.table(), audit.branch(), snapshot.snapshotId(), snapshot.summary());
+  }
+
+  /**
+   * Makes the table's schema hold {@code schema}'s columns, in its order, first: new columns are
+   * added, existing ones moved; columns this build does not write stay, after them, and read as
+   * null in its version. Older tags keep reading with the schema they were written with (Iceberg
+   * reads a tag with its snapshot's schema). A build with an unchanged schema commits nothing.
+   * Columns are never dropped here: {@code main} still points at the previous version until
+   * publish, and must keep reading all of its columns.
+   *
+   * @throws VersionStateException when a column changes to a type Iceberg cannot promote to
+   */
+  private void evolveSchema(StructType schema) {
+    Table table = catalog().loadTable(id());
+    org.apache.iceberg.Schema wanted = SparkSchemaUtil.convert(schema);
+    List<String> names = wanted.columns().stream().map(f -> f.name()).toList();
+    List<String> current = table.schema().columns().stream().map(f -> f.name()).toList();
+    boolean same =
+        current.size() >= names.size()
+            && current.subList(0, names.size()).equals(names)
+            && names.stream()
+                .allMatch(
+                    n -> table.schema().findField(n).type().equals(wanted.findField(n).type()));
+    if (same) {
+      return;
+    }
+    try {
+      var update = table.updateSchema().unionByNameWith(wanted);
+      update.moveFirst(names.get(0));
+      for (int i = 1; i < names.size(); i++) {
+        update.moveAfter(names.get(i), names.get(i - 1));
+      }
+      update.commit();
+    } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot write this version to %s: its columns do not fit the table's (%s); a column"
+                  + " may keep its type or widen (int to bigint, float to double) between"
+                  + " versions (rename the column, or publish to another dataset.output.table)",
+              output.qualifiedName(), e.getMessage()));
+    }
   }
 
   /** The table's IO, for files kept beside it (reports). */
