@@ -55,9 +55,20 @@ public final class Main implements Runnable {
       c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     cli.setExecutionExceptionHandler(Main::handle);
-    cli.setExitCodeExceptionMapper(
-        t -> t instanceof TrainforgeException e ? e.exitCode().code() : ExitCode.UNEXPECTED.code());
+    // picocli also asks this mapper for the exit code of a command line it cannot parse (a missing
+    // --config, a misspelt command, an unknown option): that is a usage error, exit 2, not 1.
+    cli.setExitCodeExceptionMapper(Main::exitCode);
     return cli;
+  }
+
+  static int exitCode(Throwable t) {
+    if (t instanceof TrainforgeException e) {
+      return e.exitCode().code();
+    }
+    if (t instanceof CommandLine.ParameterException) {
+      return ExitCode.USAGE_OR_CONFIG.code();
+    }
+    return ExitCode.UNEXPECTED.code();
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
