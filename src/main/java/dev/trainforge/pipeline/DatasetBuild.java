@@ -124,9 +124,11 @@ public final class DatasetBuild {
     Baselines.Resolved baseline = new Baselines(publisher, reports).resolve(spec);
     Profiler.Measured measured =
         new Profiler(spec, baseline.profile()).profile(publisher.read(staged));
+    String whyEmpty =
+        measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =
         new Validator(spec)
-            .validate(measured, stats.rowsIn(), stats.immature(), baseline.profile());
+            .validate(measured, stats.rowsIn(), stats.immature(), baseline.profile(), whyEmpty);
     ValidationReport report =
         new ValidationReport(
             ValidationReport.FORMAT,
