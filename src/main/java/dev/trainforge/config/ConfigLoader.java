@@ -119,11 +119,61 @@ public final class ConfigLoader {
               + "': no such file (pass --config with the path of a dataset file, e.g."
               + " conf/datasets/card_fraud.conf)");
     }
+    Config parsed;
     try {
-      return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+      parsed = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("cannot parse config file '" + file + "': " + e.getMessage());
     }
+    List<String> duplicates = duplicateBlocks(file);
+    if (!duplicates.isEmpty()) {
+      throw new ConfigException(duplicates);
+    }
+    return parsed;
+  }
+
+  /**
+   * A feature source (or the labels) written as two blocks in one file: HOCON merges them into one
+   * without a word, key by key, so a copied block silently changes another source. Refused, with
+   * the line of every block.
+   */
+  static List<String> duplicateBlocks(Path file) {
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of(); // the parser has read it; nothing more to say here
+    }
+    List<String> problems = new ArrayList<>();
+    HoconBlocks.duplicates(text)
+        .forEach(
+            (path, lines) -> {
+              String what;
+              if (path.equals("dataset.labels")) {
+                what = "the labels block (dataset.labels)";
+              } else if (path.startsWith("dataset.features.")
+                  && path.indexOf('.', "dataset.features.".length()) < 0) {
+                what =
+                    "feature source '"
+                        + path.substring("dataset.features.".length())
+                        + "' ("
+                        + path
+                        + ")";
+              } else {
+                return;
+              }
+              List<String> places = new ArrayList<>();
+              lines.forEach(l -> places.add(file + ":" + l));
+              problems.add(
+                  String.join(" and ", places)
+                      + ": "
+                      + what
+                      + " is written "
+                      + (lines.size() == 2 ? "twice" : lines.size() + " times")
+                      + " in one file; HOCON would merge the blocks silently, key by key, the later"
+                      + " value winning (keep one block, or give each source a name of its own)");
+            });
+    return problems;
   }
 
   private static Config overrides(List<String> overrides) {
