@@ -191,6 +191,7 @@ public final class LabelInput {
    * Scans the labels once: counts, nulls and the time range. Fails when text times do not parse.
    */
   public Stats stats() {
+    checkFiles();
     Column t = named(JoinColumns.LABEL_TIME);
     Column raw = named(spec.timeColumn());
     Column badTime = raw.isNotNull().and(t.isNull());
@@ -233,6 +234,29 @@ public final class LabelInput {
         excludesImmature() ? r.getLong(9) : 0L,
         Optional.ofNullable(r.isNullAt(4) ? null : r.getLong(4)),
         Optional.ofNullable(r.isNullAt(5) ? null : r.getLong(5)));
+  }
+
+  /**
+   * Checks every Parquet file of the labels from its footer: readable, and with every configured
+   * column, of the type planned with.
+   */
+  private void checkFiles() {
+    if (pin.format() != dev.trainforge.config.SourceFormat.PARQUET) {
+      return;
+    }
+    java.util.Map<String, DataType> needed = new java.util.LinkedHashMap<>();
+    StructType schema = all.schema();
+    for (String c : spec.inputColumns()) {
+      needed.put(c, schema.apply(c).dataType());
+    }
+    reader
+        .parquetFooters()
+        .check(
+            pin,
+            file -> true,
+            what,
+            needed,
+            "rewrite the file with the labels' schema, or cast the column upstream");
   }
 
   /**

@@ -74,7 +74,29 @@ public final class SourceReader {
             recorded != null
                 ? pins.checkParquet(recorded, what)
                 : pins.parquet(role, location.location());
-        return new Opened(pins.readParquet(pin), pin);
+        if (pin.files().isEmpty()) {
+          throw new InputMissingException(
+              prefix()
+                  + what
+                  + " path '"
+                  + location.location()
+                  + "' has no data files (an empty directory: land the data, or set "
+                  + configKey
+                  + ")");
+        }
+        try {
+          return new Opened(pins.readParquet(pin), pin);
+        } catch (Exception e) { // Spark's own exceptions are checked ones, thrown unchecked
+          // Spark infers the schema from a file's footer: name an unreadable one (exit 4).
+          parquetFooters()
+              .check(
+                  pin,
+                  f -> true,
+                  what + " (" + location + ")",
+                  java.util.Map.of(),
+                  "the files must share one schema");
+          throw e;
+        }
       }
       case DELTA -> {
         requirePath(location, what, configKey, location.location() + "/_delta_log");
@@ -125,6 +147,11 @@ public final class SourceReader {
               + configKey
               + ")");
     }
+  }
+
+  /** Checks Parquet files from their footers, with this reader's message prefix. */
+  ParquetFooters parquetFooters() {
+    return new ParquetFooters(spark, prefix());
   }
 
   /** The message prefix: {@code Cannot build 'dataset': }. */
