@@ -619,7 +619,7 @@ public final class ConfigLoader {
       String where =
           names.stream()
               .map(n -> r.where(p + "fractions." + n))
-              .filter(w -> !w.contains("reference.conf"))
+              .filter(w -> !w.endsWith("(" + ConfigReader.DEFAULT + ")"))
               .findFirst()
               .orElse(r.file());
       r.problem(
@@ -785,7 +785,7 @@ public final class ConfigLoader {
               + ": key '"
               + p
               + "horizon' has value "
-              + horizon.get()
+              + r.written(p + "horizon")
               + " which is negative (write e.g. 30d, or null for labels final at once)");
       return Optional.empty();
     }
@@ -1016,7 +1016,7 @@ public final class ConfigLoader {
               + ": key '"
               + p
               + ".max-age' is "
-              + maxAge.get()
+              + r.written(p + ".max-age")
               + " (use a positive duration, or null for no limit)");
     }
     ExactMatches exact =
@@ -1046,7 +1046,12 @@ public final class ConfigLoader {
     Duration d = r.duration(path);
     if (d.isNegative()) {
       r.problem(
-          r.where(path) + ": key '" + path + "' is " + d + " (use 0s or a positive duration)");
+          r.where(path)
+              + ": key '"
+              + path
+              + "' is "
+              + r.written(path)
+              + " (use 0s or a positive duration)");
       return Duration.ZERO;
     }
     return d;
