@@ -125,9 +125,18 @@ public final class SourceReader {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path p = new Path(path);
     boolean exists;
+    String relativeTo = "";
     try {
       FileSystem fs = p.getFileSystem(conf);
       exists = fs.exists(p);
+      if (!exists && !p.isAbsolute() && p.toUri().getScheme() == null) {
+        relativeTo =
+            "; a relative path is read from the working directory '"
+                + fs.getWorkingDirectory().toUri().getPath()
+                + "', as '"
+                + fs.makeQualified(p).toUri().getPath()
+                + "'";
+      }
     } catch (IOException e) {
       throw new InputMissingException(
           prefix() + what + " path '" + path + "' cannot be checked: " + e.getMessage());
@@ -145,6 +154,7 @@ public final class SourceReader {
                   : "is not a " + kind + " table")
               + " (set "
               + configKey
+              + relativeTo
               + ")");
     }
   }

@@ -262,6 +262,27 @@ class BadInputFilesTest {
   }
 
   @Test
+  void aRelativePathThatDoesNotExistSaysWhatItWasRelativeTo() throws IOException {
+    dailyFeatures();
+    Cli.Run run =
+        Cli.run(
+            "generate",
+            "--config",
+            config().toString(),
+            "--set",
+            "dataset.labels.path=no/such/labels");
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.err())
+        .isEqualTo(
+            "Cannot build 'bad': label source path 'no/such/labels' does not exist (set"
+                + " dataset.labels.path; a relative path is read from the working directory '"
+                + Path.of("").toAbsolutePath()
+                + "', as '"
+                + Path.of("no/such/labels").toAbsolutePath()
+                + "')\n");
+  }
+
+  @Test
   void filesOutsideThePlanAreNotChecked() throws IOException {
     labels();
     dailyFeatures();
