@@ -191,6 +191,24 @@ class BadInputFilesTest {
   }
 
   @Test
+  void aFileDamagedInsideItsDataExitsWithFourNamingTheFile() throws IOException {
+    labels();
+    dailyFeatures();
+    Path file = fileOf("2026-01-05");
+    byte[] bytes = Files.readAllBytes(file);
+    // The footer stays intact, so the footer check passes; the pages are garbage.
+    java.util.Arrays.fill(bytes, 4, 40, (byte) 0xFF);
+    Files.write(file, bytes);
+    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    Cli.Run run = Cli.run("generate", "--config", config().toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(4);
+    assertThat(run.err())
+        .startsWith("Cannot read input file '" + file.toUri() + "': it is damaged: ")
+        .endsWith(" (rewrite or remove the file upstream, then run again)\n");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
   void aZeroByteFileIsReported() throws IOException {
     labels();
     dailyFeatures();
