@@ -29,13 +29,20 @@ master=""
 deploy_mode=""
 dry_run=false
 confs=()
+# An option that takes a value must have one: a usage error (exit 2), not "$2: unbound variable".
+need_value() {
+  if [[ $# -lt 2 || -z "$2" || "$2" == --* ]]; then
+    echo "submit.sh: $1 needs a value, e.g. $1 $3 (usage: ./submit.sh [--master URL] [--deploy-mode MODE] [--conf KEY=VALUE]... [--dry-run] COMMAND [OPTIONS])" >&2
+    exit 2
+  fi
+}
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --master) master="$2"; shift 2 ;;
+    --master) need_value "$1" "${2-}" 'spark://host:7077'; master="$2"; shift 2 ;;
     --master=*) master="${1#*=}"; shift ;;
-    --deploy-mode) deploy_mode="$2"; shift 2 ;;
+    --deploy-mode) need_value "$1" "${2-}" cluster; deploy_mode="$2"; shift 2 ;;
     --deploy-mode=*) deploy_mode="${1#*=}"; shift ;;
-    --conf) confs+=("$2"); shift 2 ;;
+    --conf) need_value "$1" "${2-}" spark.executor.memory=4g; confs+=("$2"); shift 2 ;;
     --conf=*) confs+=("${1#*=}"); shift ;;
     --dry-run) dry_run=true; shift ;;
     --) shift; break ;;

@@ -9,7 +9,10 @@ public enum ExitCode {
       3,
       "validation failed: nothing was published (see the report); verify, rebuild: the content"
           + " differs from the recorded checksum"),
-  INPUT_MISSING(4, "an input is missing (a path, table or partition does not exist)");
+  INPUT_MISSING(
+      4,
+      "an input is missing or unreadable (a path, table, partition or file does not exist, or a"
+          + " data file is empty, truncated or damaged)");
 
   private final int code;
   private final String meaning;

@@ -56,6 +56,9 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (resultFile != null) {
+      checkWritable(resultFile);
+    }
     BuildConfig build = ConfigLoader.load(config, overrides);
     SparkSession spark = SparkSessions.forBuild(build.settings());
     BuildResult result = new DatasetBuild(spark, System.err).run(build, runId);
@@ -69,5 +72,46 @@ final class GenerateCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(result.summary());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * Fails before the build when {@code file} cannot be written, rather than after a build of many
+   * minutes has published a version the orchestrator then cannot learn about. Creates the parent
+   * directories (as writing the result would); leaves no file behind.
+   */
+  static void checkWritable(Path file) {
+    Path absolute = file.toAbsolutePath();
+    String problem;
+    try {
+      if (Files.isDirectory(absolute)) {
+        problem = "it is a directory";
+      } else {
+        Path parent = absolute.getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        if (Files.exists(absolute)) {
+          problem = Files.isWritable(absolute) ? null : "the file is not writable";
+        } else {
+          Files.createFile(absolute);
+          Files.delete(absolute);
+          problem = null;
+        }
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      problem = "'" + e.getFile() + "' is a file, not a directory";
+    } catch (java.nio.file.AccessDeniedException e) {
+      problem = "permission denied on '" + e.getFile() + "'";
+    } catch (IOException | SecurityException e) {
+      problem = "cannot create it: " + e.getMessage();
+    }
+    if (problem != null) {
+      throw new UsageException(
+          "Cannot write --result-file '"
+              + file
+              + "': "
+              + problem
+              + " (pass a writable file path; nothing was built)");
+    }
   }
 }

@@ -69,9 +69,20 @@ public final class Main implements Runnable {
       c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     cli.setExecutionExceptionHandler(Main::handle);
-    cli.setExitCodeExceptionMapper(
-        t -> t instanceof TrainforgeException e ? e.exitCode().code() : ExitCode.UNEXPECTED.code());
+    // picocli also asks this mapper for the exit code of a command line it cannot parse (a missing
+    // --config, a misspelt command, an unknown option): that is a usage error, exit 2, not 1.
+    cli.setExitCodeExceptionMapper(Main::exitCode);
     return cli;
+  }
+
+  static int exitCode(Throwable t) {
+    if (t instanceof TrainforgeException e) {
+      return e.exitCode().code();
+    }
+    if (t instanceof CommandLine.ParameterException) {
+      return ExitCode.USAGE_OR_CONFIG.code();
+    }
+    return ExitCode.UNEXPECTED.code();
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -81,10 +92,79 @@ public final class Main implements Runnable {
       err.flush();
       return known.exitCode().code();
     }
+    String unreadable = unreadableFile(e);
+    if (unreadable != null) {
+      err.println(unreadable);
+      err.flush();
+      return unreadable.contains("expected Spark type")
+          ? ExitCode.USAGE_OR_CONFIG.code()
+          : ExitCode.INPUT_MISSING.code();
+    }
     err.println("Unexpected error: " + e);
     e.printStackTrace(err);
     err.flush();
     return ExitCode.UNEXPECTED.code();
+  }
+
+  private static final java.util.regex.Pattern FAILED_READ =
+      java.util.regex.Pattern.compile(
+          "\\[FAILED_READ_FILE\\.([A-Z_]+)] Encountered error while reading file (\\S+)\\.");
+
+  /**
+   * A data file that a Spark task could not read (Spark's FAILED_READ_FILE: damaged, vanished, or
+   * of another type), in words, or null for any other failure. A permanent fault of the data is not
+   * an unexpected error: it exits 4 (2 for another column type), without a stack trace.
+   */
+  static String unreadableFile(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String kind = null;
+      String path = null;
+      Map<String, String> params = Map.of();
+      if (t instanceof org.apache.spark.SparkThrowable st
+          && st.getCondition() != null
+          && st.getCondition().startsWith("FAILED_READ_FILE")) {
+        kind = st.getCondition().substring(st.getCondition().indexOf('.') + 1);
+        params = st.getMessageParameters();
+        path = params.get("path");
+      } else if (t.getMessage() != null) {
+        java.util.regex.Matcher m = FAILED_READ.matcher(t.getMessage());
+        if (m.find()) {
+          kind = m.group(1);
+          path = m.group(2);
+        }
+      }
+      if (path == null || kind.equals("UNSUPPORTED_FILE_SYSTEM")) {
+        continue;
+      }
+      String why =
+          switch (kind) {
+            case "FILE_NOT_EXIST" -> "the file does not exist any more";
+            case "PARQUET_COLUMN_DATA_TYPE_MISMATCH" ->
+                "column "
+                    + params.getOrDefault("column", "?")
+                    + ": expected Spark type "
+                    + params.getOrDefault("expectedType", "?")
+                    + ", actual Parquet type "
+                    + params.getOrDefault("actualType", "?");
+            default -> "it is damaged: " + rootMessage(t);
+          };
+      String fix =
+          kind.equals("PARQUET_COLUMN_DATA_TYPE_MISMATCH")
+              ? "rewrite the file with the source's schema, or cast the column upstream"
+              : "rewrite or remove the file upstream, then run again";
+      return "Cannot read input file '" + path + "': " + why + " (" + fix + ")";
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   @Override

@@ -119,11 +119,61 @@ public final class ConfigLoader {
               + "': no such file (pass --config with the path of a dataset file, e.g."
               + " conf/datasets/card_fraud.conf)");
     }
+    Config parsed;
     try {
-      return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+      parsed = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("cannot parse config file '" + file + "': " + e.getMessage());
     }
+    List<String> duplicates = duplicateBlocks(file);
+    if (!duplicates.isEmpty()) {
+      throw new ConfigException(duplicates);
+    }
+    return parsed;
+  }
+
+  /**
+   * A feature source (or the labels) written as two blocks in one file: HOCON merges them into one
+   * without a word, key by key, so a copied block silently changes another source. Refused, with
+   * the line of every block.
+   */
+  static List<String> duplicateBlocks(Path file) {
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of(); // the parser has read it; nothing more to say here
+    }
+    List<String> problems = new ArrayList<>();
+    HoconBlocks.duplicates(text)
+        .forEach(
+            (path, lines) -> {
+              String what;
+              if (path.equals("dataset.labels")) {
+                what = "the labels block (dataset.labels)";
+              } else if (path.startsWith("dataset.features.")
+                  && path.indexOf('.', "dataset.features.".length()) < 0) {
+                what =
+                    "feature source '"
+                        + path.substring("dataset.features.".length())
+                        + "' ("
+                        + path
+                        + ")";
+              } else {
+                return;
+              }
+              List<String> places = new ArrayList<>();
+              lines.forEach(l -> places.add(file + ":" + l));
+              problems.add(
+                  String.join(" and ", places)
+                      + ": "
+                      + what
+                      + " is written "
+                      + (lines.size() == 2 ? "twice" : lines.size() + " times")
+                      + " in one file; HOCON would merge the blocks silently, key by key, the later"
+                      + " value winning (keep one block, or give each source a name of its own)");
+            });
+    return problems;
   }
 
   private static Config overrides(List<String> overrides) {
@@ -484,7 +534,7 @@ public final class ConfigLoader {
           String.format(
               "%s: key '%s' has value %s (a rolling window keeps whole label days: write e.g."
                   + " 90d)",
-              r.where(key), key, r.render(key)));
+              r.where(key), key, r.written(key)));
       return Optional.empty();
     }
     for (Optional<Instant> bound : List.of(labels.windowStart(), labels.windowEnd())) {
@@ -607,7 +657,7 @@ public final class ConfigLoader {
       String where =
           names.stream()
               .map(n -> r.where(p + "fractions." + n))
-              .filter(w -> !w.contains("reference.conf"))
+              .filter(w -> !w.endsWith("(" + ConfigReader.DEFAULT + ")"))
               .findFirst()
               .orElse(r.file());
       r.problem(
@@ -773,7 +823,7 @@ public final class ConfigLoader {
               + ": key '"
               + p
               + "horizon' has value "
-              + horizon.get()
+              + r.written(p + "horizon")
               + " which is negative (write e.g. 30d, or null for labels final at once)");
       return Optional.empty();
     }
@@ -1004,7 +1054,7 @@ public final class ConfigLoader {
               + ": key '"
               + p
               + ".max-age' is "
-              + maxAge.get()
+              + r.written(p + ".max-age")
               + " (use a positive duration, or null for no limit)");
     }
     ExactMatches exact =
@@ -1034,7 +1084,12 @@ public final class ConfigLoader {
     Duration d = r.duration(path);
     if (d.isNegative()) {
       r.problem(
-          r.where(path) + ": key '" + path + "' is " + d + " (use 0s or a positive duration)");
+          r.where(path)
+              + ": key '"
+              + path
+              + "' is "
+              + r.written(path)
+              + " (use 0s or a positive duration)");
       return Duration.ZERO;
     }
     return d;

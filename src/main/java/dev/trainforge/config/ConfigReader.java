@@ -52,10 +52,31 @@ final class ConfigReader {
     if (!config.hasPath(path)) {
       return file;
     }
-    return describe(config.getValue(path).origin());
+    String place = describe(config.getValue(path).origin());
+    return place.equals(DEFAULT) ? file + " (" + DEFAULT + ")" : place;
   }
 
+  /** How a value left at its {@code reference.conf} default is placed in messages. */
+  static final String DEFAULT = "default";
+
+  /**
+   * Where a value was written: {@code file:line}, or {@link #DEFAULT} for a value of {@code
+   * reference.conf} (never its {@code jar:file:...} location, which means nothing to a user). A
+   * value merged or concatenated from several places is placed at the first that is not a default.
+   */
   static String describe(ConfigOrigin origin) {
+    String merged = "merge of ";
+    if (origin.resource() != null && origin.resource().endsWith("reference.conf")) {
+      return DEFAULT;
+    }
+    if (origin.description().startsWith(merged)) {
+      for (String part : origin.description().substring(merged.length()).split(",")) {
+        if (!part.contains("reference.conf")) {
+          return part.replaceFirst(": (\\d+)(-\\d+)?$", ":$1").strip();
+        }
+      }
+      return DEFAULT;
+    }
     if (origin.filename() != null) {
       return origin.lineNumber() > 0
           ? origin.filename() + ":" + origin.lineNumber()
@@ -246,6 +267,11 @@ final class ConfigReader {
         + typeName(v.valueType())
         + " "
         + v.render(com.typesafe.config.ConfigRenderOptions.concise());
+  }
+
+  /** The value at {@code path} as the user wrote it: {@code -3d}, not {@code PT-72H}. */
+  String written(String path) {
+    return String.valueOf(config.getValue(path).unwrapped());
   }
 
   String render(String path) {

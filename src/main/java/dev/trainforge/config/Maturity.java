@@ -44,6 +44,6 @@ public record Maturity(Duration horizon, Instant cutOff, Action action, String f
 
   /** In words, for logs and reports: {@code horizon 30d, cut-off 2026-02-01T00:00:00Z}. */
   public String describe() {
-    return "horizon " + horizon + ", cut-off " + cutOff;
+    return "horizon " + Durations.format(horizon) + ", cut-off " + cutOff;
   }
 }

@@ -56,6 +56,7 @@ public record ValidationSpec(
   public enum Check {
     SCHEMA_CONTRACT,
     SCHEMA_CHANGE,
+    EMPTY_DATASET,
     ROW_CONSERVATION,
     UNIQUE_LABEL_ID,
     DUPLICATE_KEY_TIME,
@@ -65,6 +66,7 @@ public record ValidationSpec(
     NULL_LABEL,
     LEAKAGE,
     HASH_TIES,
+    UNMATCHED_SOURCE,
     COLUMN_RULES,
     PSI,
     CATEGORY_PSI,

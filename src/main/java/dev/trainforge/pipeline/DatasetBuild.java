@@ -143,6 +143,8 @@ public final class DatasetBuild {
       built = built.where(rolling.get().window());
     }
     Profiler.Measured measured = new Profiler(spec, baseline.profile()).profile(built);
+    String whyEmpty =
+        measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =
         new Validator(spec)
             .validate(
@@ -150,7 +152,8 @@ public final class DatasetBuild {
                 stats.rowsIn(),
                 stats.immature(),
                 stats.timelessOutsideWindow(),
-                baseline.profile());
+                baseline.profile(),
+                whyEmpty);
     ValidationReport report =
         new ValidationReport(
             ValidationReport.FORMAT,

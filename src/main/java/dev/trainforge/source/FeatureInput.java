@@ -46,6 +46,9 @@ public final class FeatureInput {
   private final DataType availableType;
   private final InputPin pin;
 
+  /** The directory name Spark and Hive give a partition whose value is null. */
+  private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
   private FeatureInput(
       SourceReader reader, FeatureSourceSpec spec, SourceReader.Opened opened, StructType labels) {
     Dataset<Row> raw = opened.rows();
@@ -166,6 +169,7 @@ public final class FeatureInput {
    * @param plan the partitions to read, if the source is partitioned by event date
    */
   public JoinSource toJoinSource(Long maxLabelMicros, Optional<PartitionPlan> plan) {
+    checkFiles(plan);
     Column e = TimeColumns.micros(named(spec.eventTimeColumn()), eventType, spec.timeParsing());
     Column a =
         spec.availableTimeColumn().isPresent()
@@ -215,6 +219,63 @@ public final class FeatureInput {
       return named(c).cast(DataTypes.LongType);
     }
     return unix_micros(named(c).cast(DataTypes.TimestampType));
+  }
+
+  /**
+   * Checks every Parquet file the build will read (those of the planned partitions) from its
+   * footer: readable, and with every column the join needs, of the type planned with.
+   */
+  private void checkFiles(Optional<PartitionPlan> plan) {
+    if (pin.format() != dev.trainforge.config.SourceFormat.PARQUET) {
+      return;
+    }
+    java.util.Map<String, DataType> needed = new java.util.LinkedHashMap<>();
+    StructType schema = raw.schema();
+    List<String> columns = new ArrayList<>();
+    spec.keys().forEach(k -> columns.add(k.featureColumn()));
+    columns.add(spec.eventTimeColumn());
+    spec.availableTimeColumn().ifPresent(columns::add);
+    spec.tieBreakColumn().ifPresent(columns::add);
+    columns.addAll(spec.columns());
+    for (String c : columns) {
+      if (!spec.partitionColumn().map(c::equals).orElse(false)) {
+        needed.put(c, schema.apply(c).dataType());
+      }
+    }
+    reader
+        .parquetFooters()
+        .check(
+            pin,
+            file -> planned(file, plan),
+            what,
+            needed,
+            "rewrite the file with the source's schema, or cast the column upstream");
+  }
+
+  /** Whether the file at {@code relative} is in a planned partition (or the source has no plan). */
+  private static boolean planned(String relative, Optional<PartitionPlan> plan) {
+    if (plan.isEmpty()) {
+      return true;
+    }
+    String prefix = plan.get().column() + "=";
+    for (String segment : relative.split("/")) {
+      if (segment.startsWith(prefix)) {
+        LocalDate date = partitionDate(segment.substring(prefix.length()));
+        return date != null
+            && !date.isAfter(plan.get().to())
+            && plan.get().from().map(from -> !date.isBefore(from)).orElse(true);
+      }
+    }
+    return true;
+  }
+
+  private static LocalDate partitionDate(String raw) {
+    try {
+      return LocalDate.parse(
+          java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Only the planned partitions: the partition column is the UTC date of the event time. */
@@ -281,7 +342,20 @@ public final class FeatureInput {
           try {
             dates.add(LocalDate.parse(value));
           } catch (java.time.format.DateTimeParseException e) {
-            // not a date (e.g. Hive's default partition): no event date to plan with
+            if (!value.equals(HIVE_NULL_PARTITION)) {
+              throw new InvalidInputException(
+                  reader.prefix()
+                      + what
+                      + " has a partition directory '"
+                      + segment
+                      + "' that is not a date (partition-column '"
+                      + spec.partitionColumn().get()
+                      + "' must hold the UTC date of the event time, yyyy-MM-dd; rename or"
+                      + " remove that directory upstream, or unset dataset.features."
+                      + spec.name()
+                      + ".partition-column)");
+            }
+            // Hive's default partition (a null date): no event date to plan with
           }
         }
       }

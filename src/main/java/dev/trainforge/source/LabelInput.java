@@ -34,6 +34,7 @@ public final class LabelInput {
   private final SourceReader reader;
   private final LabelSpec spec;
   private final String what;
+  private final Dataset<Row> all;
   private final Dataset<Row> windowed;
   private final DataType timeType;
   private final InputPin pin;
@@ -98,6 +99,7 @@ public final class LabelInput {
     }
     Column t = TimeColumns.micros(named(spec.timeColumn()), timeType, spec.timeParsing());
     Dataset<Row> withTime = raw.withColumn(JoinColumns.LABEL_TIME, t);
+    this.all = withTime;
     this.windowed = withTime.filter(inWindow(named(JoinColumns.LABEL_TIME)));
   }
 
@@ -199,6 +201,7 @@ public final class LabelInput {
    * Scans the labels once: counts, nulls and the time range. Fails when text times do not parse.
    */
   public Stats stats() {
+    checkFiles();
     Column t = named(JoinColumns.LABEL_TIME);
     Column raw = named(spec.timeColumn());
     Column badTime = raw.isNotNull().and(t.isNull());
@@ -243,6 +246,89 @@ public final class LabelInput {
         timelessHeld ? 0L : r.getLong(1),
         Optional.ofNullable(r.isNullAt(4) ? null : r.getLong(4)),
         Optional.ofNullable(r.isNullAt(5) ? null : r.getLong(5)));
+  }
+
+  /**
+   * Checks every Parquet file of the labels from its footer: readable, and with every configured
+   * column, of the type planned with.
+   */
+  private void checkFiles() {
+    if (pin.format() != dev.trainforge.config.SourceFormat.PARQUET) {
+      return;
+    }
+    java.util.Map<String, DataType> needed = new java.util.LinkedHashMap<>();
+    StructType schema = all.schema();
+    for (String c : spec.inputColumns()) {
+      needed.put(c, schema.apply(c).dataType());
+    }
+    reader
+        .parquetFooters()
+        .check(
+            pin,
+            file -> true,
+            what,
+            needed,
+            "rewrite the file with the labels' schema, or cast the column upstream");
+  }
+
+  /**
+   * Why {@code stats} leaves no label row for the join, in words, naming the setting that decides
+   * it. Reads the labels once more only when a label window left no row, to count what it left out.
+   */
+  public String whyNoRows(Stats stats) {
+    if (stats.rows() > 0) {
+      List<String> parts = new ArrayList<>();
+      if (stats.droppedNullRows() > 0) {
+        parts.add(
+            stats.droppedNullRows()
+                + " dropped for a null time or key (dataset.labels.null-rows = drop)");
+      }
+      if (stats.excludedImmature() > 0) {
+        parts.add(
+            stats.excludedImmature()
+                + " excluded as not yet mature (dataset.labels.maturity.action = exclude)");
+      }
+      if (parts.isEmpty()) {
+        return "the join gave no row for the " + stats.rows() + " labels in the label window";
+      }
+      return "of the "
+          + stats.rows()
+          + " labels in the label window, "
+          + String.join(" and ", parts)
+          + "; none is left to build from";
+    }
+    if (spec.windowStart().isEmpty() && spec.windowEnd().isEmpty()) {
+      return "the " + what + " is empty (no label rows to build from)";
+    }
+    Column t = named(JoinColumns.LABEL_TIME);
+    Row r = all.agg(count(lit(1)), min(t), max(t)).first();
+    long outside = r.getLong(0);
+    if (outside == 0) {
+      return "the " + what + " is empty (no label rows to build from)";
+    }
+    String window =
+        "["
+            + spec.windowStart().map(Object::toString).orElse("unbounded")
+            + ", "
+            + spec.windowEnd().map(Object::toString).orElse("unbounded")
+            + ")";
+    String span =
+        r.isNullAt(1)
+            ? "none has a time"
+            : "their times span " + instant(r.getLong(1)) + " .. " + instant(r.getLong(2));
+    return "the label window "
+        + window
+        + " excludes all "
+        + outside
+        + " labels of the "
+        + what
+        + " ("
+        + span
+        + "; set dataset.labels.window.start and .end)";
+  }
+
+  private static java.time.Instant instant(long micros) {
+    return java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
   }
 
   /**

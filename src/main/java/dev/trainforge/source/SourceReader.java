@@ -74,7 +74,29 @@ public final class SourceReader {
             recorded != null
                 ? pins.checkParquet(recorded, what)
                 : pins.parquet(role, location.location());
-        return new Opened(pins.readParquet(pin), pin);
+        if (pin.files().isEmpty()) {
+          throw new InputMissingException(
+              prefix()
+                  + what
+                  + " path '"
+                  + location.location()
+                  + "' has no data files (an empty directory: land the data, or set "
+                  + configKey
+                  + ")");
+        }
+        try {
+          return new Opened(pins.readParquet(pin), pin);
+        } catch (Exception e) { // Spark's own exceptions are checked ones, thrown unchecked
+          // Spark infers the schema from a file's footer: name an unreadable one (exit 4).
+          parquetFooters()
+              .check(
+                  pin,
+                  f -> true,
+                  what + " (" + location + ")",
+                  java.util.Map.of(),
+                  "the files must share one schema");
+          throw e;
+        }
       }
       case DELTA -> {
         requirePath(location, what, configKey, location.location() + "/_delta_log");
@@ -103,9 +125,18 @@ public final class SourceReader {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path p = new Path(path);
     boolean exists;
+    String relativeTo = "";
     try {
       FileSystem fs = p.getFileSystem(conf);
       exists = fs.exists(p);
+      if (!exists && !p.isAbsolute() && p.toUri().getScheme() == null) {
+        relativeTo =
+            "; a relative path is read from the working directory '"
+                + fs.getWorkingDirectory().toUri().getPath()
+                + "', as '"
+                + fs.makeQualified(p).toUri().getPath()
+                + "'";
+      }
     } catch (IOException e) {
       throw new InputMissingException(
           prefix() + what + " path '" + path + "' cannot be checked: " + e.getMessage());
@@ -123,8 +154,14 @@ public final class SourceReader {
                   : "is not a " + kind + " table")
               + " (set "
               + configKey
+              + relativeTo
               + ")");
     }
+  }
+
+  /** Checks Parquet files from their footers, with this reader's message prefix. */
+  ParquetFooters parquetFooters() {
+    return new ParquetFooters(spark, prefix());
   }
 
   /** The message prefix: {@code Cannot build 'dataset': }. */

@@ -60,7 +60,7 @@ public final class Validator {
    */
   public Outcome validate(
       Profiler.Measured measured, long expectedRows, long immatureLabels, Profile baseline) {
-    return validate(measured, expectedRows, immatureLabels, 0L, baseline);
+    return validate(measured, expectedRows, immatureLabels, 0L, baseline, "the build has no rows");
   }
 
   /**
@@ -71,18 +71,28 @@ public final class Validator {
    * @param timelessOutsideWindow label rows without a time that the label window left out: they
    *     count as rows with a null label time, as they would in a build without a window
    * @param baseline the baseline's profile, or null
+   * @param whyEmpty why the labels gave no row, in words, for the {@code empty-dataset} check
    */
   public Outcome validate(
       Profiler.Measured measured,
       long expectedRows,
       long immatureLabels,
       long timelessOutsideWindow,
-      Profile baseline) {
+      Profile baseline,
+      String whyEmpty) {
+    requireNonNull(whyEmpty, "whyEmpty is null");
     Profile p = measured.profile();
     long nullLabelTime = p.nullLabelTime() + timelessOutsideWindow;
     List<CheckResult> checks = new ArrayList<>();
     checks.addAll(schemaContract(p));
     checks.add(schemaChange(p, baseline));
+    checks.add(
+        count(
+            Check.EMPTY_DATASET,
+            "dataset",
+            p.rows() == 0 ? 1 : 0,
+            "1 when the version would have 0 rows",
+            p.rows() == 0 ? "0 rows: " + whyEmpty : p.rows() + " rows"));
     checks.add(
         count(
             Check.ROW_CONSERVATION,
@@ -172,11 +182,59 @@ public final class Validator {
               s.hashTies(),
               "winners decided by the content hash alone, between rows with different values",
               s.hashTies() + " labels got one of several conflicting rows equal in every time"));
+      checks.add(unmatchedSource(f, s));
     }
     checks.addAll(columnRules(p));
     Drift drift = drift(measured, baseline);
     checks.addAll(drift.checks);
     return new Outcome(checks, drift.numeric, drift.categorical);
+  }
+
+  /**
+   * 1 when a source matched no label row although some had a key and a time: all its feature
+   * columns are null. Skipped when no label row could match (no rows, or every key or time null).
+   */
+  private CheckResult unmatchedSource(FeatureSourceSpec f, Profile.SourceProfile s) {
+    String def =
+        "1 when the source gives no label row a MATCHED value, although some label rows have"
+            + " a key and a time";
+    Map<String, Long> statuses = new java.util.TreeMap<>(s.statuses());
+    long matched = statuses.getOrDefault("MATCHED", 0L);
+    long couldMatch =
+        statuses.entrySet().stream()
+            .filter(e -> !e.getKey().equals("NULL_KEY") && !e.getKey().equals("NULL_TIME"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    if (couldMatch == 0) {
+      return CheckResult.skipped(
+          Check.UNMATCHED_SOURCE.configName(),
+          f.name(),
+          def,
+          "no label row has both a key and a time");
+    }
+    String detail;
+    if (matched > 0) {
+      detail = matched + " of " + couldMatch + " label rows with a key and a time matched";
+    } else {
+      List<String> counts = new ArrayList<>();
+      statuses.forEach(
+          (status, n) -> {
+            if (n > 0) {
+              counts.add(n + " " + status);
+            }
+          });
+      detail =
+          "no MATCHED row: source '"
+              + f.name()
+              + "' matched none of the "
+              + couldMatch
+              + " label rows with a key and a time ("
+              + String.join(", ", counts)
+              + "), so its columns are all null (check dataset.features."
+              + f.name()
+              + ".keys, max-age, serving-lag and the partitions it read)";
+    }
+    return count(Check.UNMATCHED_SOURCE, f.name(), matched == 0 ? 1 : 0, def, detail);
   }
 
   private CheckResult count(Check check, String subject, long value, String def, String detail) {

@@ -231,7 +231,11 @@ class GenerateCommandTest {
     assertThat(run.err().trim())
         .isEqualTo(
             "Cannot build 'card_fraud': label source path 'sample-data/nope' does not exist (set"
-                + " dataset.labels.path)");
+                + " dataset.labels.path; a relative path is read from the working directory '"
+                + Path.of("").toAbsolutePath()
+                + "', as '"
+                + Path.of("sample-data/nope").toAbsolutePath()
+                + "')");
     assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
     assertThat(table().refs()).doesNotContainKey("v3");
   }

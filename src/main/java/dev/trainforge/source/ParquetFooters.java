@@ -1,0 +1,244 @@
+package dev.trainforge.source;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trainforge.InputMissingException;
+import dev.trainforge.InvalidInputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks the files of a Parquet pin before any job reads them, from their footers alone (one small
+ * read at the end of each file, no Spark job): each file must be a readable Parquet file, and have
+ * every column the build needs, of the type the build planned with. Spark infers a Parquet
+ * directory's schema from one file, so without this a file that lacks a column reads as nulls, and
+ * a truncated file or a file of another type fails a task deep in the join.
+ *
+ * <p>A file that cannot be read (empty, truncated, not Parquet) gives exit code 4: its data is not
+ * (yet) there, and a rewrite upstream makes the same build succeed. A missing column or another
+ * type gives exit code 2, as a column missing from the schema does: the data is not what the config
+ * says.
+ */
+final class ParquetFooters {
+  private static final int THREADS = 8;
+
+  private final SparkSession spark;
+  private final String prefix;
+
+  /**
+   * @param spark the session, for the Hadoop configuration and Spark's Parquet type mapping
+   * @param prefix the message prefix, {@code Cannot build 'dataset': }
+   */
+  ParquetFooters(SparkSession spark, String prefix) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.prefix = requireNonNull(prefix, "prefix is null");
+  }
+
+  /** One file's schema in Spark's types, or why it could not be read. */
+  private record Footer(String file, StructType schema, String unreadable) {}
+
+  /**
+   * Reads the footer of each of {@code pin}'s files that {@code read} accepts (by relative path),
+   * and checks it has every column of {@code needed} with its type.
+   *
+   * @param what how messages name the source, e.g. "feature source 'user' (parquet path '...')"
+   * @param needed column name to the type the build planned with (from the inferred schema)
+   * @param fix what to do about a file with another schema, for the message
+   * @throws InputMissingException naming the first unreadable file (exit code 4)
+   * @throws InvalidInputException naming the first file, column, expected and found type (exit 2)
+   */
+  void check(
+      InputPin pin, Predicate<String> read, String what, Map<String, DataType> needed, String fix) {
+    List<InputPin.FileEntry> files = new ArrayList<>();
+    for (InputPin.FileEntry f : pin.files()) {
+      if (read.test(f.path())) {
+        files.add(f);
+      }
+    }
+    for (Footer footer : footers(pin, files)) {
+      if (footer.unreadable() != null) {
+        throw new InputMissingException(
+            prefix
+                + what
+                + " file '"
+                + footer.file()
+                + "' "
+                + footer.unreadable()
+                + " (rewrite or remove the file upstream; the build reads every file of the"
+                + " partitions it plans)");
+      }
+      // Partition columns come from the directory names (event_date=...), not from the file.
+      java.util.Set<String> fromPath = new java.util.HashSet<>();
+      for (String segment : footer.file().split("/")) {
+        int eq = segment.indexOf('=');
+        if (eq > 0) {
+          fromPath.add(segment.substring(0, eq).toLowerCase(Locale.ROOT));
+        }
+      }
+      Map<String, StructField> columns = new LinkedHashMap<>();
+      for (StructField f : footer.schema().fields()) {
+        columns.putIfAbsent(f.name().toLowerCase(Locale.ROOT), f);
+      }
+      for (Map.Entry<String, DataType> e : needed.entrySet()) {
+        if (fromPath.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+          continue;
+        }
+        StructField found = columns.get(e.getKey().toLowerCase(Locale.ROOT));
+        DataType expected = e.getValue();
+        if (found == null) {
+          throw new InvalidInputException(
+              prefix
+                  + what
+                  + " file '"
+                  + footer.file()
+                  + "' has no column '"
+                  + e.getKey()
+                  + "' (expected "
+                  + expected.simpleString()
+                  + " as in the other files; its columns are: "
+                  + String.join(", ", footer.schema().fieldNames())
+                  + ") ("
+                  + fix
+                  + ")");
+        }
+        if (!readableAs(found.dataType(), expected)) {
+          throw new InvalidInputException(
+              prefix
+                  + what
+                  + " file '"
+                  + footer.file()
+                  + "' column '"
+                  + e.getKey()
+                  + "' is "
+                  + found.dataType().simpleString()
+                  + ", expected "
+                  + expected.simpleString()
+                  + " as in the other files ("
+                  + fix
+                  + ")");
+        }
+      }
+    }
+  }
+
+  /** Whether Spark reads a Parquet column of type {@code found} as {@code expected}. */
+  static boolean readableAs(DataType found, DataType expected) {
+    if (found.sameType(expected)) {
+      return true;
+    }
+    // Spark's Parquet readers widen these (integers to wider integers, float to double).
+    boolean integral =
+        found instanceof ByteType || found instanceof ShortType || found instanceof IntegerType;
+    if (integral && (expected instanceof IntegerType || expected instanceof LongType)) {
+      return rank(found) <= rank(expected);
+    }
+    return found instanceof FloatType && expected instanceof DoubleType;
+  }
+
+  private static int rank(DataType t) {
+    if (t instanceof ByteType) {
+      return 1;
+    }
+    if (t instanceof ShortType) {
+      return 2;
+    }
+    return t instanceof IntegerType ? 3 : 4;
+  }
+
+  /** The footers of {@code files}, in their order, read by a few threads (remote stores). */
+  private List<Footer> footers(InputPin pin, List<InputPin.FileEntry> files) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(SQLConf.get());
+    String base = pin.location().endsWith("/") ? pin.location() : pin.location() + "/";
+    List<Footer> out = new ArrayList<>();
+    if (files.isEmpty()) {
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()));
+    try {
+      List<Future<Footer>> pending = new ArrayList<>();
+      for (InputPin.FileEntry f : files) {
+        String full = f.path().isEmpty() ? pin.location() : base + f.path();
+        String shown = f.path().isEmpty() ? pin.location() : f.path();
+        pending.add(pool.submit(() -> footer(conf, converter, full, shown, f.size())));
+      }
+      for (Future<Footer> p : pending) {
+        out.add(p.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading Parquet footers", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Cannot read Parquet footers: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  private static Footer footer(
+      Configuration conf,
+      ParquetToSparkSchemaConverter converter,
+      String full,
+      String shown,
+      long size) {
+    if (size == 0) {
+      return new Footer(
+          shown, null, "is empty (0 bytes): not a Parquet file, probably an interrupted write");
+    }
+    MessageType schema;
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(full), conf))) {
+      schema = reader.getFooter().getFileMetaData().getSchema();
+    } catch (IOException | RuntimeException e) {
+      return new Footer(
+          shown,
+          null,
+          "("
+              + size
+              + " bytes) is not a readable Parquet file, probably truncated or still being"
+              + " written: "
+              + firstLine(e.getMessage()));
+    }
+    try {
+      return new Footer(shown, converter.convert(schema), null);
+    } catch (RuntimeException e) {
+      return new Footer(
+          shown, null, "has a schema Spark cannot read: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}
