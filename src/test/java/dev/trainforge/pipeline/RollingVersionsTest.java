@@ -127,7 +127,7 @@ class RollingVersionsTest {
     assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
         .hasMessageContaining(
             file
-                + ":4: key 'dataset.retention' has value \"36h\" (a rolling window keeps whole label"
+                + ":4: key 'dataset.retention' has value 36h (a rolling window keeps whole label"
                 + " days: write e.g. 90d)");
     Files.writeString(file, Files.readString(file).replace("36h", "2d"));
     assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
