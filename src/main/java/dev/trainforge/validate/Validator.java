@@ -16,7 +16,6 @@ import dev.trainforge.validate.ValidationReport.CategoryDrift;
 import dev.trainforge.validate.ValidationReport.NumericDrift;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,30 +197,8 @@ public final class Validator {
     if (baseline == null) {
       return CheckResult.skipped(Check.SCHEMA_CHANGE.configName(), "dataset", def, "no baseline");
     }
-    Map<String, String> before = types(baseline.schema());
-    Map<String, String> now = types(p.schema());
-    List<String> changes = new ArrayList<>();
-    now.forEach(
-        (name, type) -> {
-          if (!before.containsKey(name)) {
-            changes.add("+" + name + " " + type);
-          } else if (!before.get(name).equals(type)) {
-            changes.add("~" + name + " " + before.get(name) + " -> " + type);
-          }
-        });
-    before.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n -> changes.add("-" + n));
-    return count(
-        Check.SCHEMA_CHANGE,
-        "dataset",
-        changes.size(),
-        def,
-        changes.isEmpty() ? "no change" : String.join(", ", changes));
-  }
-
-  private static Map<String, String> types(List<Field> fields) {
-    Map<String, String> out = new LinkedHashMap<>();
-    fields.forEach(f -> out.put(f.name(), f.type()));
-    return out;
+    List<SchemaDiff.Change> changes = SchemaDiff.of(baseline.schema(), p.schema());
+    return count(Check.SCHEMA_CHANGE, "dataset", changes.size(), def, SchemaDiff.render(changes));
   }
 
   // ---- declared rules -----------------------------------------------------------------------

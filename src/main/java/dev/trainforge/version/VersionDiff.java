@@ -6,12 +6,11 @@ import dev.trainforge.validate.Bins;
 import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profile.CategoryCount;
 import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.validate.SchemaDiff;
 import dev.trainforge.validate.Statistics;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.types.StructField;
@@ -35,7 +34,7 @@ public record VersionDiff(
     String table,
     VersionInfo from,
     VersionInfo to,
-    List<SchemaChange> schema,
+    List<SchemaDiff.Change> schema,
     List<StatLine> stats,
     String statsSource) {
   public VersionDiff {
@@ -45,22 +44,6 @@ public record VersionDiff(
     schema = List.copyOf(schema);
     stats = List.copyOf(stats);
     requireNonNull(statsSource, "statsSource is null");
-  }
-
-  /** One schema change: {@code +} added, {@code -} removed, {@code ~} type changed. */
-  public record SchemaChange(String kind, String column, String fromType, String toType) {
-    public SchemaChange {
-      requireNonNull(kind, "kind is null");
-      requireNonNull(column, "column is null");
-    }
-
-    String render() {
-      return switch (kind) {
-        case "+" -> "+ " + column + " " + toType;
-        case "-" -> "- " + column + " " + fromType;
-        default -> "~ " + column + " " + fromType + " -> " + toType;
-      };
-    }
   }
 
   /** One statistic of one column (or source) on both sides; a drift score has only the right. */
@@ -125,24 +108,16 @@ public record VersionDiff(
     return new VersionDiff(table, from, to, schemaChanges(fromSchema, toSchema), stats, source);
   }
 
-  static List<SchemaChange> schemaChanges(StructType from, StructType to) {
-    List<SchemaChange> out = new ArrayList<>();
-    Map<String, StructField> old = new LinkedHashMap<>();
-    for (StructField f : from.fields()) {
-      old.put(f.name(), f);
+  /** The schema changes, by {@link SchemaDiff} as the gate's schema-change check. */
+  static List<SchemaDiff.Change> schemaChanges(StructType from, StructType to) {
+    return SchemaDiff.of(fields(from), fields(to));
+  }
+
+  private static List<Profile.Field> fields(StructType schema) {
+    List<Profile.Field> out = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      out.add(new Profile.Field(f.name(), f.dataType().simpleString(), f.nullable()));
     }
-    for (StructField f : to.fields()) {
-      StructField o = old.remove(f.name());
-      if (o == null) {
-        out.add(new SchemaChange("+", f.name(), null, f.dataType().simpleString()));
-      } else if (!o.dataType().sameType(f.dataType())) {
-        out.add(
-            new SchemaChange(
-                "~", f.name(), o.dataType().simpleString(), f.dataType().simpleString()));
-      }
-    }
-    old.values()
-        .forEach(f -> out.add(new SchemaChange("-", f.name(), f.dataType().simpleString(), null)));
     return out;
   }
 
