@@ -92,9 +92,6 @@ public record Bins(double min, double max, List<Double> edges) {
   }
 
   private static String fmt(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.valueOf((long) v);
-    }
-    return String.format(java.util.Locale.ROOT, "%.4g", v);
+    return Numbers.stat(v);
   }
 }

@@ -2,8 +2,12 @@ package dev.trainforge.validate;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one aggregation pass (plus one for top-k categories) measured on a dataset version. Stored
@@ -78,7 +82,7 @@ public record Profile(
     public SourceProfile {
       requireNonNull(source, "source is null");
       statuses = Map.copyOf(statuses);
-      stalenessSeconds = Map.copyOf(stalenessSeconds);
+      stalenessSeconds = byRank(stalenessSeconds);
     }
 
     public long leaks() {
@@ -124,15 +128,49 @@ public record Profile(
       requireNonNull(column, "column is null");
       requireNonNull(type, "type is null");
       requireNonNull(kind, "kind is null");
-      quantiles = quantiles == null ? Map.of() : Map.copyOf(quantiles);
+      quantiles = quantiles == null ? Map.of() : byRank(quantiles);
       deciles = deciles == null ? List.of() : List.copyOf(deciles);
       topK = topK == null ? List.of() : List.copyOf(topK);
-      ruleViolations = ruleViolations == null ? Map.of() : Map.copyOf(ruleViolations);
+      ruleViolations =
+          ruleViolations == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new TreeMap<>(ruleViolations));
     }
 
     public boolean numeric() {
       return NUMERIC.equals(kind);
     }
+  }
+
+  /** Orders quantile names ({@code p01}, {@code p5}, {@code p50}, {@code p99}) by their rank. */
+  public static final Comparator<String> BY_RANK =
+      Comparator.comparingDouble(Profile::rank).thenComparing(Comparator.naturalOrder());
+
+  /** The rank of a quantile name: {@code p05} is 0.05; NaN for another name. */
+  public static double rank(String name) {
+    if (name.length() > 1 && name.charAt(0) == 'p' && name.substring(1).matches("[0-9]+")) {
+      return Integer.parseInt(name.substring(1)) / 100.0;
+    }
+    return Double.NaN;
+  }
+
+  /**
+   * An unmodifiable copy of quantiles by name, in rank order (p01 before p50 before p99), so that
+   * report.json, report.html and {@code diff} list them in order rather than in hash order.
+   */
+  static Map<String, Double> byRank(Map<String, Double> quantiles) {
+    TreeMap<String, Double> sorted = new TreeMap<>(BY_RANK);
+    quantiles.forEach(
+        (k, v) -> sorted.put(requireNonNull(k, "quantile name is null"), requireNonNull(v, k)));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+  }
+
+  /** The quantile names of both columns with their ranks, in rank order. */
+  public static Map<String, Double> orderedQuantiles(ColumnProfile a, ColumnProfile b) {
+    TreeMap<String, Double> names = new TreeMap<>(BY_RANK);
+    a.quantiles().keySet().forEach(k -> names.put(k, rank(k)));
+    b.quantiles().keySet().forEach(k -> names.put(k, rank(k)));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(names));
   }
 
   /** A category and its count. */
