@@ -2,6 +2,7 @@ package dev.trainforge.validate;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,9 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one aggregation pass (plus one for top-k categories) measured on a dataset version. Stored
- * in the version's report.json, so that the next version compares against it without reading old
- * rows: it keeps the sketches, deciles and categories that drift needs.
+ * What one aggregation pass (plus one for top-k categories and one for exact counts in the decile
+ * bins) measured on a dataset version. Stored in the version's report.json, so that the next
+ * version compares against it without reading old rows: it keeps the sketches, deciles, bin counts
+ * and categories that drift needs.
  *
  * @param rows rows in the version
  * @param distinctLabelIds distinct non-null label ids
@@ -103,6 +105,13 @@ public record Profile(
    * @param topK the most frequent categories, by count then value
    * @param otherCount non-null values outside {@code topK}
    * @param ruleViolations counts for declared rules: below-min, above-max, outside-domain
+   * @param bins numeric: exact counts of the column's values in its own bins (its min, deciles and
+   *     max, as {@link Bins}): the baseline side of the next version's PSI; null in reports written
+   *     before these were stored
+   * @param baselineBins numeric, with a baseline: exact counts of the column's values in the
+   *     baseline's bins, the current side of the gate's PSI; null otherwise
+   * @param baselineCategories categorical, with a baseline: exact counts of the baseline's top-k
+   *     categories in this version (also of those that fell out of this version's top-k)
    */
   public record ColumnProfile(
       String column,
@@ -120,7 +129,10 @@ public record Profile(
       String sketch,
       List<CategoryCount> topK,
       long otherCount,
-      Map<String, Long> ruleViolations) {
+      Map<String, Long> ruleViolations,
+      BinCounts bins,
+      BinCounts baselineBins,
+      List<CategoryCount> baselineCategories) {
     public static final String NUMERIC = "numeric";
     public static final String CATEGORICAL = "categorical";
 
@@ -135,10 +147,40 @@ public record Profile(
           ruleViolations == null
               ? Map.of()
               : Collections.unmodifiableMap(new TreeMap<>(ruleViolations));
+      baselineCategories = baselineCategories == null ? null : List.copyOf(baselineCategories);
     }
 
     public boolean numeric() {
       return NUMERIC.equals(kind);
+    }
+  }
+
+  /**
+   * Exact counts of a column's values in a set of PSI bins, with the bins they count: underflow,
+   * one per edge, overflow, and null/NaN/Inf, as {@link Bins#counts}.
+   */
+  public record BinCounts(double min, double max, List<Double> edges, List<Long> counts) {
+    public BinCounts {
+      edges = List.copyOf(requireNonNull(edges, "edges is null"));
+      counts = List.copyOf(requireNonNull(counts, "counts is null"));
+      if (counts.size() != edges.size() + 3) {
+        throw new IllegalArgumentException(
+            "bin counts need " + (edges.size() + 3) + " counts, got " + counts.size());
+      }
+    }
+
+    public static BinCounts of(Bins bins, long[] counts) {
+      return new BinCounts(
+          bins.min(), bins.max(), bins.edges(), Arrays.stream(counts).boxed().toList());
+    }
+
+    /** The counts, if they are over exactly {@code bins}; else null. */
+    public long[] over(Bins bins) {
+      boolean same =
+          Double.compare(min, bins.min()) == 0
+              && Double.compare(max, bins.max()) == 0
+              && edges.equals(bins.edges());
+      return same ? counts.stream().mapToLong(Long::longValue).toArray() : null;
     }
   }
 
