@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.validate.Numbers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ public record BuildResult(
               version, dataset));
     } else {
       sb.append(
-          String.format("Built '%s' version %s in %.1f s%n", dataset, version, millis / 1000.0));
+          String.format("Built '%s' version %s in %s%n", dataset, version, Numbers.millis(millis)));
     }
     sb.append(String.format("  table      %s%n", table));
     sb.append(String.format("  tag        %s (snapshot %d)%n", tag, snapshotId));

@@ -2,6 +2,7 @@ package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.validate.Numbers;
 import java.time.Duration;
 
 /**
@@ -52,14 +53,14 @@ public record RebuildResult(
   /** A short, human-readable summary. */
   public String summary() {
     return String.format(
-        "Rebuilt '%s' %s from its pinned inputs in %.1f s: %s%n"
+        "Rebuilt '%s' %s from its pinned inputs in %s: %s%n"
             + "  table      %s (snapshot %d)%n"
             + "  recorded   %s%n"
             + "  rebuilt    %s%n"
             + "  branch     %s (snapshot %d) %s%n",
         dataset,
         tag,
-        millis / 1000.0,
+        Numbers.millis(millis),
         identical() ? "identical" : "DIFFERENT",
         table,
         snapshotId,

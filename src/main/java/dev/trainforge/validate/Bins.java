@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * The PSI bins of a numeric column, fixed from the baseline: an underflow bin below the baseline's
@@ -91,10 +92,35 @@ public record Bins(double min, double max, List<Double> edges) {
     return out;
   }
 
-  private static String fmt(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.valueOf((long) v);
+  /**
+   * Any column's shares of these bins, estimated from its sketch of finite values (within the
+   * sketch's rank error) and its exact count of null, NaN and infinite values: what {@link Drift}
+   * uses for a side whose profile stores no exact counts over these bins. For the baseline's own
+   * sketch nothing falls under or over, and the shares equal {@link #baselineShares}.
+   */
+  public double[] shares(KllDoublesSketch sketch, long nullish) {
+    double[] out = new double[size()];
+    double total = (double) sketch.getN() + nullish;
+    if (total == 0) {
+      return out;
     }
-    return String.format(java.util.Locale.ROOT, "%.4g", v);
+    double finiteShare = sketch.getN() / total;
+    if (!sketch.isEmpty()) {
+      double atMostMax = sketch.getRank(max, QuantileSearchCriteria.INCLUSIVE);
+      out[0] = Statistics.shareBelow(sketch, min) * finiteShare;
+      for (int i = 0; i < edges.size(); i++) {
+        double lo = Statistics.shareBelow(sketch, edges.get(i));
+        double hi =
+            i == edges.size() - 1 ? atMostMax : Statistics.shareBelow(sketch, edges.get(i + 1));
+        out[i + 1] = (hi - lo) * finiteShare;
+      }
+      out[edges.size() + 1] = (1.0 - atMostMax) * finiteShare;
+    }
+    out[edges.size() + 2] = nullish / total;
+    return out;
+  }
+
+  private static String fmt(double v) {
+    return Numbers.stat(v);
   }
 }

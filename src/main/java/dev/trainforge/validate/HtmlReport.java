@@ -6,7 +6,6 @@ import dev.trainforge.validate.Profile.SourceProfile;
 import dev.trainforge.validate.ValidationReport.CategoryDrift;
 import dev.trainforge.validate.ValidationReport.NumericDrift;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,7 +100,7 @@ public final class HtmlReport {
     List<String> statuses =
         java.util.Arrays.stream(dev.trainforge.join.MatchStatus.values()).map(Enum::name).toList();
     statuses.forEach(s -> h.append("<th>").append(s).append("</th>"));
-    h.append("<th>match rate</th><th>staleness p50 / p95 / p99 (s)</th><th>leaks</th>")
+    h.append("<th>match rate</th><th>staleness p50 / p95 / p99</th><th>leaks</th>")
         .append("<th>hash ties</th></tr>\n");
     for (SourceProfile s : r.profile().sources()) {
       h.append("<tr><td class=l>").append(esc(s.source())).append("</td>");
@@ -109,13 +108,13 @@ public final class HtmlReport {
           st -> h.append("<td>").append(s.statuses().getOrDefault(st, 0L)).append("</td>"));
       Map<String, Double> st = s.stalenessSeconds();
       h.append("<td>")
-          .append(String.format(Locale.ROOT, "%.4f", s.matchRate()))
+          .append(Numbers.fixed(s.matchRate(), 4))
           .append("</td><td>")
-          .append(num(st.get("p50")))
+          .append(Numbers.duration(st.get("p50"), "&ndash;"))
           .append(" / ")
-          .append(num(st.get("p95")))
+          .append(Numbers.duration(st.get("p95"), "&ndash;"))
           .append(" / ")
-          .append(num(st.get("p99")))
+          .append(Numbers.duration(st.get("p99"), "&ndash;"))
           .append("</td><td class=\"")
           .append(s.leaks() == 0 ? "PASS" : "FAIL")
           .append("\">")
@@ -154,7 +153,7 @@ public final class HtmlReport {
           .append(", ~distinct ")
           .append(c.approxDistinct())
           .append(", quantiles ")
-          .append(esc(String.valueOf(c.quantiles())))
+          .append(esc(quantiles(c)))
           .append("<br>PSI ")
           .append(num(d.psi()))
           .append(", KS D ")
@@ -185,8 +184,28 @@ public final class HtmlReport {
   }
 
   private static String nullRate(ColumnProfile c, long rows) {
-    return String.format(
-        Locale.ROOT, "null rate %.4f (%d)", rows == 0 ? 0.0 : (double) c.nulls() / rows, c.nulls());
+    return "null rate "
+        + Numbers.fixed(rows == 0 ? 0.0 : (double) c.nulls() / rows, 4)
+        + " ("
+        + c.nulls()
+        + ")";
+  }
+
+  /** {@code p01 1.5, p05 2, ..., p99 98}: in rank order. */
+  static String quantiles(ColumnProfile c) {
+    if (c.quantiles().isEmpty()) {
+      return "none";
+    }
+    StringBuilder sb = new StringBuilder();
+    c.quantiles().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(Profile.BY_RANK))
+        .forEach(
+            e ->
+                sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(Numbers.stat(e.getValue())));
+    return sb.toString();
   }
 
   /** A horizontal bar chart: one row per bin, current share over the baseline's. */
@@ -247,14 +266,14 @@ public final class HtmlReport {
           .append("\" y=\"")
           .append(y + ROW_H - 3)
           .append("\">")
-          .append(String.format(Locale.ROOT, "%.3f", now.get(i)))
+          .append(Numbers.fixed(now.get(i), 3))
           .append("</text>");
     }
     h.append("</svg>\n");
   }
 
   private static String width(double share, double top) {
-    return String.format(Locale.ROOT, "%.1f", Math.max(0, share) / top * BAR_W);
+    return Numbers.fixed(Math.max(0, share) / top * BAR_W, 1);
   }
 
   private static String shorten(String s) {
@@ -296,13 +315,7 @@ public final class HtmlReport {
   }
 
   private static String num(Double v) {
-    if (v == null) {
-      return "&ndash;";
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.valueOf(v.longValue());
-    }
-    return String.format(Locale.ROOT, "%.4g", v);
+    return Numbers.stat(v, "&ndash;");
   }
 
   static String esc(String s) {

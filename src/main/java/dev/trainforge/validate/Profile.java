@@ -2,13 +2,19 @@ package dev.trainforge.validate;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What one aggregation pass (plus one for top-k categories) measured on a dataset version. Stored
- * in the version's report.json, so that the next version compares against it without reading old
- * rows: it keeps the sketches, deciles and categories that drift needs.
+ * What one aggregation pass (plus one for top-k categories and one for exact counts in the decile
+ * bins) measured on a dataset version. Stored in the version's report.json, so that the next
+ * version compares against it without reading old rows: it keeps the sketches, deciles, bin counts
+ * and categories that drift needs.
  *
  * @param rows rows in the version
  * @param distinctLabelIds distinct non-null label ids
@@ -78,7 +84,7 @@ public record Profile(
     public SourceProfile {
       requireNonNull(source, "source is null");
       statuses = Map.copyOf(statuses);
-      stalenessSeconds = Map.copyOf(stalenessSeconds);
+      stalenessSeconds = byRank(stalenessSeconds);
     }
 
     public long leaks() {
@@ -99,6 +105,13 @@ public record Profile(
    * @param topK the most frequent categories, by count then value
    * @param otherCount non-null values outside {@code topK}
    * @param ruleViolations counts for declared rules: below-min, above-max, outside-domain
+   * @param bins numeric: exact counts of the column's values in its own bins (its min, deciles and
+   *     max, as {@link Bins}): the baseline side of the next version's PSI; null in reports written
+   *     before these were stored
+   * @param baselineBins numeric, with a baseline: exact counts of the column's values in the
+   *     baseline's bins, the current side of the gate's PSI; null otherwise
+   * @param baselineCategories categorical, with a baseline: exact counts of the baseline's top-k
+   *     categories in this version (also of those that fell out of this version's top-k)
    */
   public record ColumnProfile(
       String column,
@@ -116,7 +129,10 @@ public record Profile(
       String sketch,
       List<CategoryCount> topK,
       long otherCount,
-      Map<String, Long> ruleViolations) {
+      Map<String, Long> ruleViolations,
+      BinCounts bins,
+      BinCounts baselineBins,
+      List<CategoryCount> baselineCategories) {
     public static final String NUMERIC = "numeric";
     public static final String CATEGORICAL = "categorical";
 
@@ -124,15 +140,79 @@ public record Profile(
       requireNonNull(column, "column is null");
       requireNonNull(type, "type is null");
       requireNonNull(kind, "kind is null");
-      quantiles = quantiles == null ? Map.of() : Map.copyOf(quantiles);
+      quantiles = quantiles == null ? Map.of() : byRank(quantiles);
       deciles = deciles == null ? List.of() : List.copyOf(deciles);
       topK = topK == null ? List.of() : List.copyOf(topK);
-      ruleViolations = ruleViolations == null ? Map.of() : Map.copyOf(ruleViolations);
+      ruleViolations =
+          ruleViolations == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new TreeMap<>(ruleViolations));
+      baselineCategories = baselineCategories == null ? null : List.copyOf(baselineCategories);
     }
 
     public boolean numeric() {
       return NUMERIC.equals(kind);
     }
+  }
+
+  /**
+   * Exact counts of a column's values in a set of PSI bins, with the bins they count: underflow,
+   * one per edge, overflow, and null/NaN/Inf, as {@link Bins#counts}.
+   */
+  public record BinCounts(double min, double max, List<Double> edges, List<Long> counts) {
+    public BinCounts {
+      edges = List.copyOf(requireNonNull(edges, "edges is null"));
+      counts = List.copyOf(requireNonNull(counts, "counts is null"));
+      if (counts.size() != edges.size() + 3) {
+        throw new IllegalArgumentException(
+            "bin counts need " + (edges.size() + 3) + " counts, got " + counts.size());
+      }
+    }
+
+    public static BinCounts of(Bins bins, long[] counts) {
+      return new BinCounts(
+          bins.min(), bins.max(), bins.edges(), Arrays.stream(counts).boxed().toList());
+    }
+
+    /** The counts, if they are over exactly {@code bins}; else null. */
+    public long[] over(Bins bins) {
+      boolean same =
+          Double.compare(min, bins.min()) == 0
+              && Double.compare(max, bins.max()) == 0
+              && edges.equals(bins.edges());
+      return same ? counts.stream().mapToLong(Long::longValue).toArray() : null;
+    }
+  }
+
+  /** Orders quantile names ({@code p01}, {@code p5}, {@code p50}, {@code p99}) by their rank. */
+  public static final Comparator<String> BY_RANK =
+      Comparator.comparingDouble(Profile::rank).thenComparing(Comparator.naturalOrder());
+
+  /** The rank of a quantile name: {@code p05} is 0.05; NaN for another name. */
+  public static double rank(String name) {
+    if (name.length() > 1 && name.charAt(0) == 'p' && name.substring(1).matches("[0-9]+")) {
+      return Integer.parseInt(name.substring(1)) / 100.0;
+    }
+    return Double.NaN;
+  }
+
+  /**
+   * An unmodifiable copy of quantiles by name, in rank order (p01 before p50 before p99), so that
+   * report.json, report.html and {@code diff} list them in order rather than in hash order.
+   */
+  static Map<String, Double> byRank(Map<String, Double> quantiles) {
+    TreeMap<String, Double> sorted = new TreeMap<>(BY_RANK);
+    quantiles.forEach(
+        (k, v) -> sorted.put(requireNonNull(k, "quantile name is null"), requireNonNull(v, k)));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+  }
+
+  /** The quantile names of both columns with their ranks, in rank order. */
+  public static Map<String, Double> orderedQuantiles(ColumnProfile a, ColumnProfile b) {
+    TreeMap<String, Double> names = new TreeMap<>(BY_RANK);
+    a.quantiles().keySet().forEach(k -> names.put(k, rank(k)));
+    b.quantiles().keySet().forEach(k -> names.put(k, rank(k)));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(names));
   }
 
   /** A category and its count. */

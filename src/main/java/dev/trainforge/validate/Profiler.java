@@ -52,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Measures a dataset version for the gate: one aggregation over all rows for counts, moments,
  * sketches, the leakage audit and the baseline's bins, then one grouped pass for the top-k
- * categories. Only the aggregates reach the driver.
+ * categories, and one aggregation over the numeric columns for exact counts in their own decile
+ * bins (whose edges the first pass's sketches give). Only the aggregates reach the driver.
  */
 public final class Profiler {
   static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
@@ -175,6 +176,7 @@ public final class Profiler {
     a.run(rows);
 
     Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
+    Map<String, Profile.BinCounts> ownBins = ownBinCounts(rows, a, columns);
     Map<String, long[]> binCounts = new TreeMap<>();
     Map<String, Map<String, Long>> baselineCategoryCounts = new TreeMap<>();
     List<ColumnProfile> columnProfiles = new ArrayList<>();
@@ -186,7 +188,7 @@ public final class Profiler {
           .forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
       ColumnProfile p =
           c.numeric
-              ? numericProfile(a, c, rowsTotal, violations, binCounts)
+              ? numericProfile(a, c, rowsTotal, violations, binCounts, ownBins.get(c.name))
               : categoricalProfile(
                   a,
                   c,
@@ -219,7 +221,10 @@ public final class Profiler {
                     null,
                     null,
                     0,
-                    violations));
+                    violations,
+                    null,
+                    null,
+                    null));
           }
         });
 
@@ -331,6 +336,8 @@ public final class Profiler {
     final Map<String, String> aliases = new LinkedHashMap<>();
     Bins bins;
     final List<String> binAliases = new ArrayList<>();
+    Column value;
+    Column finite;
 
     ColumnAliases(String name, DataType type, boolean numeric) {
       this.name = name;
@@ -357,6 +364,8 @@ public final class Profiler {
     Column x = named(name).cast("double");
     Column ok = finite(x, type);
     Column v = when(ok, x);
+    c.value = x;
+    c.finite = ok;
     c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
     c.aliases.put("nan", a.add(count_if(x.isNotNull().and(ok.unary_$bang()))));
     c.aliases.put("finite", a.add(count_if(ok)));
@@ -382,7 +391,8 @@ public final class Profiler {
       ColumnAliases c,
       long rows,
       Map<String, Long> violations,
-      Map<String, long[]> binCounts) {
+      Map<String, long[]> binCounts,
+      Profile.BinCounts ownBins) {
     KllDoublesSketch sketch = Statistics.sketch(a.bytes(c.aliases.get("sketch")));
     Map<String, Double> quantiles = new TreeMap<>();
     List<Double> deciles = new ArrayList<>();
@@ -396,15 +406,12 @@ public final class Profiler {
     }
     long nulls = a.longValue(c.aliases.get("nulls"));
     long nan = a.longValue(c.aliases.get("nan"));
+    Profile.BinCounts inBaselineBins = null;
     if (c.bins != null) {
-      long[] below = new long[c.bins.edges().size()];
-      for (int i = 0; i < below.length; i++) {
-        below[i] = a.longValue(c.binAliases.get(i));
-      }
-      long atMostMax = a.longValue(c.binAliases.get(below.length));
-      binCounts.put(
-          c.name,
-          c.bins.counts(below, atMostMax, a.longValue(c.aliases.get("finite")), nulls + nan));
+      long[] counts =
+          binCounts(c.bins, a, c.binAliases, a.longValue(c.aliases.get("finite")), nulls + nan);
+      binCounts.put(c.name, counts);
+      inBaselineBins = Profile.BinCounts.of(c.bins, counts);
     }
     return new ColumnProfile(
         c.name,
@@ -422,7 +429,73 @@ public final class Profiler {
         sketch.isEmpty() ? null : Base64.getEncoder().encodeToString(sketch.toByteArray()),
         null,
         0,
-        violations);
+        violations,
+        ownBins,
+        inBaselineBins,
+        null);
+  }
+
+  /** Exact bin counts from the aggregates {@code aliases}: below each edge, then at most max. */
+  private static long[] binCounts(
+      Bins bins, Aggregates a, List<String> aliases, long finite, long nullish) {
+    long[] below = new long[bins.edges().size()];
+    for (int i = 0; i < below.length; i++) {
+      below[i] = a.longValue(aliases.get(i));
+    }
+    return bins.counts(below, a.longValue(aliases.get(below.length)), finite, nullish);
+  }
+
+  /**
+   * One more aggregation, over the numeric columns only: the exact counts of each column's values
+   * in its own bins (min, the deciles its sketch gave, max). Stored in the profile, they make the
+   * baseline side of the next version's PSI exact, so that the same rows measure no drift however
+   * they were partitioned (sketches of the same rows differ with the merge order).
+   */
+  private static Map<String, Profile.BinCounts> ownBinCounts(
+      Dataset<Row> rows, Aggregates first, List<ColumnAliases> columns) {
+    Aggregates a = new Aggregates();
+    Map<String, Bins> bins = new LinkedHashMap<>();
+    Map<String, List<String>> aliases = new LinkedHashMap<>();
+    for (ColumnAliases c : columns) {
+      if (!c.numeric) {
+        continue;
+      }
+      KllDoublesSketch sketch = Statistics.sketch(first.bytes(c.aliases.get("sketch")));
+      Double min = first.doubleValue(c.aliases.get("min"));
+      Double max = first.doubleValue(c.aliases.get("max"));
+      if (sketch.isEmpty() || min == null || max == null) {
+        continue;
+      }
+      List<Double> deciles = new ArrayList<>();
+      for (double r : DECILE_RANKS) {
+        deciles.add(Statistics.quantile(sketch, r));
+      }
+      Bins own = Bins.from(min, max, deciles);
+      List<String> names = new ArrayList<>();
+      for (double edge : own.edges()) {
+        names.add(a.add(count_if(c.finite.and(c.value.lt(edge)))));
+      }
+      names.add(a.add(count_if(c.finite.and(c.value.leq(own.max())))));
+      bins.put(c.name, own);
+      aliases.put(c.name, names);
+    }
+    Map<String, Profile.BinCounts> out = new TreeMap<>();
+    if (bins.isEmpty()) {
+      return out;
+    }
+    a.run(rows);
+    for (ColumnAliases c : columns) {
+      Bins own = bins.get(c.name);
+      if (own != null) {
+        long nullish =
+            first.longValue(c.aliases.get("nulls")) + first.longValue(c.aliases.get("nan"));
+        long[] counts =
+            binCounts(
+                own, a, aliases.get(c.name), first.longValue(c.aliases.get("finite")), nullish);
+        out.put(c.name, Profile.BinCounts.of(own, counts));
+      }
+    }
+    return out;
   }
 
   private static ColumnAliases categoricalAggregates(Aggregates a, String name, DataType type) {
@@ -451,15 +524,18 @@ public final class Profiler {
     long nonNull = rows - nulls;
     long inTop = top.stream().mapToLong(CategoryCount::count).sum();
     ColumnProfile base = baseline == null ? null : baseline.column(c.name);
+    List<CategoryCount> inBaselineCategories = null;
     if (base != null && !base.numeric()) {
       Map<String, Long> byValue = new LinkedHashMap<>();
+      inBaselineCategories = new ArrayList<>();
       for (CategoryCount b : base.topK()) {
-        byValue.put(
-            b.value(),
+        long n =
             counted.stream()
                 .filter(x -> x.value().equals(b.value()))
                 .mapToLong(CategoryCount::count)
-                .sum());
+                .sum();
+        byValue.put(b.value(), n);
+        inBaselineCategories.add(new CategoryCount(b.value(), n));
       }
       baselineCategoryCounts.put(c.name, byValue);
     }
@@ -479,7 +555,10 @@ public final class Profiler {
         null,
         top,
         nonNull - inTop,
-        violations);
+        violations,
+        null,
+        null,
+        inBaselineCategories);
   }
 
   /**

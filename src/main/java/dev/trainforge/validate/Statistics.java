@@ -95,7 +95,8 @@ public final class Statistics {
     return sampling + rankError(current) + rankError(baseline);
   }
 
-  private static double rankError(KllDoublesSketch sketch) {
+  /** The sketch's normalized rank error (single rank, 99% confidence); 0 for an exact sketch. */
+  public static double rankError(KllDoublesSketch sketch) {
     // An exact sketch (every item retained) has no rank error.
     return sketch.isEstimationMode() ? sketch.getNormalizedRankError(false) : 0.0;
   }

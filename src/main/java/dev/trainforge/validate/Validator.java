@@ -16,12 +16,10 @@ import dev.trainforge.validate.ValidationReport.CategoryDrift;
 import dev.trainforge.validate.ValidationReport.NumericDrift;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * Turns a measured version and its baseline into a verdict: every configured check, each with its
@@ -185,7 +183,7 @@ public final class Validator {
       checks.add(unmatchedSource(f, s));
     }
     checks.addAll(columnRules(p));
-    Drift drift = drift(measured, baseline);
+    DriftChecks drift = drift(measured, baseline);
     checks.addAll(drift.checks);
     return new Outcome(checks, drift.numeric, drift.categorical);
   }
@@ -279,30 +277,8 @@ public final class Validator {
     if (baseline == null) {
       return CheckResult.skipped(Check.SCHEMA_CHANGE.configName(), "dataset", def, "no baseline");
     }
-    Map<String, String> before = types(baseline.schema());
-    Map<String, String> now = types(p.schema());
-    List<String> changes = new ArrayList<>();
-    now.forEach(
-        (name, type) -> {
-          if (!before.containsKey(name)) {
-            changes.add("+" + name + " " + type);
-          } else if (!before.get(name).equals(type)) {
-            changes.add("~" + name + " " + before.get(name) + " -> " + type);
-          }
-        });
-    before.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n -> changes.add("-" + n));
-    return count(
-        Check.SCHEMA_CHANGE,
-        "dataset",
-        changes.size(),
-        def,
-        changes.isEmpty() ? "no change" : String.join(", ", changes));
-  }
-
-  private static Map<String, String> types(List<Field> fields) {
-    Map<String, String> out = new LinkedHashMap<>();
-    fields.forEach(f -> out.put(f.name(), f.type()));
-    return out;
+    List<SchemaDiff.Change> changes = SchemaDiff.of(baseline.schema(), p.schema());
+    return count(Check.SCHEMA_CHANGE, "dataset", changes.size(), def, SchemaDiff.render(changes));
   }
 
   // ---- declared rules -----------------------------------------------------------------------
@@ -381,10 +357,10 @@ public final class Validator {
 
   // ---- drift --------------------------------------------------------------------------------
 
-  private record Drift(
+  private record DriftChecks(
       List<CheckResult> checks, List<NumericDrift> numeric, List<CategoryDrift> categorical) {}
 
-  private Drift drift(Profiler.Measured measured, Profile baseline) {
+  private DriftChecks drift(Profiler.Measured measured, Profile baseline) {
     Profile p = measured.profile();
     List<CheckResult> checks = new ArrayList<>();
     List<NumericDrift> numeric = new ArrayList<>();
@@ -414,19 +390,24 @@ public final class Validator {
                 before.matchRate() - now.matchRate(),
                 v.limit(Check.MATCH_RATE_DROP),
                 def,
-                String.format(
-                    "match rate %.4f, baseline %.4f", now.matchRate(), before.matchRate())));
+                "match rate "
+                    + Numbers.fixed(now.matchRate(), 4)
+                    + ", baseline "
+                    + Numbers.fixed(before.matchRate(), 4)));
       }
     }
-    return new Drift(checks, numeric, categorical);
+    return new DriftChecks(checks, numeric, categorical);
   }
 
   private NumericDrift numericDrift(
       ColumnProfile c, ColumnProfile base, long[] counts, List<CheckResult> checks) {
-    KllDoublesSketch current = Statistics.sketch(c.sketch());
-    long nullish = c.nulls() + c.nanOrInf();
-    if (base == null || !base.numeric() || counts == null) {
-      String why = base == null ? "no baseline" : "the baseline has no values for this column";
+    if (base == null || !base.numeric() || !Drift.numericBaseline(base)) {
+      String why =
+          base == null
+              ? "no baseline"
+              : base.numeric()
+                  ? "the baseline has no values for this column"
+                  : "the baseline column is not numeric";
       checks.add(
           CheckResult.skipped(Check.PSI.configName(), c.column(), Statistics.PSI_DEFINITION, why));
       checks.add(
@@ -436,55 +417,58 @@ public final class Validator {
             c.column(), List.of(), null, List.of(), List.of(), null, null, null, null);
       }
       // Without a baseline, show this version on its own deciles.
-      Bins own = Bins.from(c.min(), c.max(), c.deciles());
       return new NumericDrift(
           c.column(),
-          own.labels(),
+          Bins.from(c.min(), c.max(), c.deciles()).labels(),
           null,
-          boxed(own.baselineShares(current, current.getN(), nullish)),
+          boxed(Drift.ownShares(c)),
           List.of(),
           null,
           null,
           null,
           null);
     }
-    Bins bins = Bins.from(base.min(), base.max(), base.deciles());
-    KllDoublesSketch baseSketch = Statistics.sketch(base.sketch());
-    double[] baseShares =
-        bins.baselineShares(baseSketch, baseSketch.getN(), base.nulls() + base.nanOrInf());
-    double[] curShares = Statistics.shares(counts);
-    double psi = Statistics.psi(curShares, baseShares);
+    // The same computation as diff's, from the two profiles alone (see Drift).
+    Drift.Numeric d = Drift.numeric(base, c);
     checks.add(
         CheckResult.of(
             Check.PSI.configName(),
             c.column(),
-            psi,
+            d.psi(),
             v.limit(Check.PSI),
             Statistics.PSI_DEFINITION
                 + "; bins: under/overflow of the baseline's min/max, its distinct deciles, and"
-                + " null/NaN/Inf",
-            String.format("PSI %.4f over %d bins", psi, bins.size())));
-    double ks = Statistics.ks(current, baseSketch);
-    double noise = Statistics.ksNoise(current, baseSketch);
-    double effect = Math.max(0, ks - noise);
+                + " null/NaN/Inf; shares are exact counts, from the baseline's stored profile and"
+                + " this version's rows (a baseline profile without counts: from its sketch)",
+            "PSI "
+                + Numbers.stat(d.psi())
+                + " over "
+                + d.bins().size()
+                + " bins"
+                + (d.exact() ? "" : " (baseline shares estimated from its sketch)")));
     checks.add(
         CheckResult.of(
             Check.KS.configName(),
             c.column(),
-            effect,
+            d.ksEffect(),
             v.limit(Check.KS),
             Statistics.KS_DEFINITION,
-            String.format("D %.4f, noise %.4f, effect %.4f", ks, noise, effect)));
+            "D "
+                + Numbers.stat(d.ks())
+                + ", noise "
+                + Numbers.stat(d.ksNoise())
+                + ", effect "
+                + Numbers.stat(d.ksEffect())));
     return new NumericDrift(
         c.column(),
-        bins.labels(),
-        boxed(baseShares),
-        boxed(curShares),
-        Arrays.stream(counts).boxed().toList(),
-        psi,
-        ks,
-        noise,
-        effect);
+        d.bins().labels(),
+        boxed(d.baselineShares()),
+        boxed(d.currentShares()),
+        counts == null ? List.of() : Arrays.stream(counts).boxed().toList(),
+        d.psi(),
+        d.ks(),
+        d.ksNoise(),
+        d.ksEffect());
   }
 
   private CategoryDrift categoryDrift(
@@ -494,8 +478,9 @@ public final class Validator {
       long rows,
       List<CheckResult> checks) {
     String psiDef =
-        Statistics.PSI_DEFINITION + "; bins: the baseline's top-k categories, other, and null";
-    if (base == null || baseCategoryCounts == null) {
+        Statistics.PSI_DEFINITION
+            + "; bins: the baseline's top-k categories, other, and null; exact counts";
+    if (base == null || base.numeric()) {
       String why = base == null ? "no baseline" : "the baseline column is not categorical";
       for (Check check :
           List.of(Check.CATEGORY_PSI, Check.NEW_CATEGORIES, Check.VANISHED_CATEGORIES)) {
@@ -513,43 +498,30 @@ public final class Validator {
       shares.add(rows == 0 ? 0 : (double) c.nulls() / rows);
       return new CategoryDrift(c.column(), cats, null, shares, null, List.of(), List.of());
     }
-    List<String> cats = new ArrayList<>();
-    long[] current = new long[base.topK().size() + 2];
-    long[] before = new long[base.topK().size() + 2];
-    long counted = 0;
-    int i = 0;
-    for (CategoryCount b : base.topK()) {
-      cats.add(b.value());
-      before[i] = b.count();
-      current[i] = baseCategoryCounts.getOrDefault(b.value(), 0L);
-      counted += current[i];
-      i++;
-    }
-    cats.add("(other)");
-    before[i] = base.otherCount();
-    current[i] = rows - c.nulls() - counted;
-    cats.add("(null)");
-    before[i + 1] = base.nulls();
-    current[i + 1] = c.nulls();
-    double[] curShares = Statistics.shares(current);
-    double[] baseShares = Statistics.shares(before);
-    double psi = Statistics.psi(curShares, baseShares);
+    // The same computation as diff's, from the two profiles alone (see Drift).
+    Drift.Category d = Drift.categorical(base, c);
     checks.add(
         CheckResult.of(
             Check.CATEGORY_PSI.configName(),
             c.column(),
-            psi,
+            d.psi(),
             v.limit(Check.CATEGORY_PSI),
             psiDef,
-            String.format("PSI %.4f over %d categories", psi, cats.size())));
+            "PSI " + Numbers.stat(d.psi()) + " over " + d.categories().size() + " categories"));
     Set<String> baseValues =
         base.topK().stream().map(CategoryCount::value).collect(Collectors.toSet());
     List<String> added =
         c.topK().stream().map(CategoryCount::value).filter(x -> !baseValues.contains(x)).toList();
+    // Vanished is a yes/no per category: counted exactly over this version's rows when the
+    // profiler counted the baseline's categories, else from the stored top-k.
     List<String> vanished = new ArrayList<>();
-    for (int j = 0; j < base.topK().size(); j++) {
-      if (before[j] > 0 && current[j] == 0) {
-        vanished.add(cats.get(j));
+    for (CategoryCount b : base.topK()) {
+      long now =
+          baseCategoryCounts == null
+              ? Drift.count(c, b.value())
+              : baseCategoryCounts.getOrDefault(b.value(), 0L);
+      if (b.count() > 0 && now == 0) {
+        vanished.add(b.value());
       }
     }
     checks.add(
@@ -570,7 +542,13 @@ public final class Validator {
             "baseline top-k categories with no row in this version",
             vanished.isEmpty() ? "none" : String.join(", ", vanished)));
     return new CategoryDrift(
-        c.column(), cats, boxed(baseShares), boxed(curShares), psi, added, vanished);
+        c.column(),
+        d.categories(),
+        boxed(d.baselineShares()),
+        boxed(d.currentShares()),
+        d.psi(),
+        added,
+        vanished);
   }
 
   private static List<Double> boxed(double[] xs) {

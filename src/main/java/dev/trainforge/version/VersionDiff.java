@@ -2,18 +2,14 @@ package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.trainforge.validate.Bins;
+import dev.trainforge.validate.Drift;
+import dev.trainforge.validate.Numbers;
 import dev.trainforge.validate.Profile;
-import dev.trainforge.validate.Profile.CategoryCount;
 import dev.trainforge.validate.Profile.ColumnProfile;
-import dev.trainforge.validate.Statistics;
+import dev.trainforge.validate.SchemaDiff;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -35,7 +31,7 @@ public record VersionDiff(
     String table,
     VersionInfo from,
     VersionInfo to,
-    List<SchemaChange> schema,
+    List<SchemaDiff.Change> schema,
     List<StatLine> stats,
     String statsSource) {
   public VersionDiff {
@@ -45,22 +41,6 @@ public record VersionDiff(
     schema = List.copyOf(schema);
     stats = List.copyOf(stats);
     requireNonNull(statsSource, "statsSource is null");
-  }
-
-  /** One schema change: {@code +} added, {@code -} removed, {@code ~} type changed. */
-  public record SchemaChange(String kind, String column, String fromType, String toType) {
-    public SchemaChange {
-      requireNonNull(kind, "kind is null");
-      requireNonNull(column, "column is null");
-    }
-
-    String render() {
-      return switch (kind) {
-        case "+" -> "+ " + column + " " + toType;
-        case "-" -> "- " + column + " " + fromType;
-        default -> "~ " + column + " " + fromType + " -> " + toType;
-      };
-    }
   }
 
   /** One statistic of one column (or source) on both sides; a drift score has only the right. */
@@ -116,83 +96,51 @@ public record VersionDiff(
           continue;
         }
         if (c.numeric()) {
-          numeric(fromProfile, old, toProfile, c, stats);
+          numeric(old, c, stats);
         } else {
-          categorical(fromProfile, old, toProfile, c, stats);
+          categorical(old, c, stats);
         }
       }
     }
     return new VersionDiff(table, from, to, schemaChanges(fromSchema, toSchema), stats, source);
   }
 
-  static List<SchemaChange> schemaChanges(StructType from, StructType to) {
-    List<SchemaChange> out = new ArrayList<>();
-    Map<String, StructField> old = new LinkedHashMap<>();
-    for (StructField f : from.fields()) {
-      old.put(f.name(), f);
+  /** The schema changes, by {@link SchemaDiff} as the gate's schema-change check. */
+  static List<SchemaDiff.Change> schemaChanges(StructType from, StructType to) {
+    return SchemaDiff.of(fields(from), fields(to));
+  }
+
+  private static List<Profile.Field> fields(StructType schema) {
+    List<Profile.Field> out = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      out.add(new Profile.Field(f.name(), f.dataType().simpleString(), f.nullable()));
     }
-    for (StructField f : to.fields()) {
-      StructField o = old.remove(f.name());
-      if (o == null) {
-        out.add(new SchemaChange("+", f.name(), null, f.dataType().simpleString()));
-      } else if (!o.dataType().sameType(f.dataType())) {
-        out.add(
-            new SchemaChange(
-                "~", f.name(), o.dataType().simpleString(), f.dataType().simpleString()));
-      }
-    }
-    old.values()
-        .forEach(f -> out.add(new SchemaChange("-", f.name(), f.dataType().simpleString(), null)));
     return out;
   }
 
-  private static void numeric(
-      Profile fromP, ColumnProfile old, Profile toP, ColumnProfile c, List<StatLine> out) {
+  private static void numeric(ColumnProfile old, ColumnProfile c, List<StatLine> out) {
     String col = c.column();
     out.add(new StatLine(col, "nulls", String.valueOf(old.nulls()), String.valueOf(c.nulls())));
     out.add(new StatLine(col, "mean", fmt(old.mean()), fmt(c.mean())));
     out.add(new StatLine(col, "stddev", fmt(old.stddev()), fmt(c.stddev())));
     out.add(new StatLine(col, "min", fmt(old.min()), fmt(c.min())));
-    out.add(
-        new StatLine(col, "p50", fmt(old.quantiles().get("p50")), fmt(c.quantiles().get("p50"))));
+    // In rank order; a change within the sketches' rank error is noise, shown as "=".
+    for (Drift.Quantile q : Drift.quantiles(old, c)) {
+      out.add(new StatLine(col, q.name(), fmt(q.from()), q.changed() ? fmt(q.to()) : "="));
+    }
     out.add(new StatLine(col, "max", fmt(old.max()), fmt(c.max())));
-    KllDoublesSketch base = Statistics.sketch(old.sketch());
-    KllDoublesSketch cur = Statistics.sketch(c.sketch());
-    if (old.min() == null || old.max() == null || base.isEmpty()) {
+    // The gate's computation (Drift), on the same two stored profiles.
+    Drift.Numeric d = Drift.numeric(old, c);
+    if (d == null) {
       out.add(new StatLine(col, "psi", "", "- (no finite values in the older version)"));
       return;
     }
-    Bins bins = Bins.from(old.min(), old.max(), old.deciles());
-    double[] baseShares = bins.baselineShares(base, base.getN(), fromP.rows() - base.getN());
-    double[] curShares = shares(bins, cur, toP.rows());
-    out.add(new StatLine(col, "psi", "", fmt(Statistics.psi(curShares, baseShares))));
-    out.add(new StatLine(col, "ks", "", fmt(Statistics.ks(cur, base))));
+    out.add(new StatLine(col, "psi", "", fmt(d.psi()) + (d.exact() ? "" : ESTIMATED)));
+    out.add(new StatLine(col, "ks", "", fmt(d.ks())));
+    out.add(new StatLine(col, "ks-effect", "", fmt(d.ksEffect())));
   }
 
-  /** The shares of {@code rows} over {@code bins}, the finite ones estimated from the sketch. */
-  private static double[] shares(Bins bins, KllDoublesSketch sketch, long rows) {
-    double[] out = new double[bins.size()];
-    if (rows == 0) {
-      return out;
-    }
-    double finite = (double) sketch.getN() / rows;
-    List<Double> edges = bins.edges();
-    double atMostMax =
-        sketch.isEmpty() ? 0.0 : sketch.getRank(bins.max(), QuantileSearchCriteria.INCLUSIVE);
-    out[0] = Statistics.shareBelow(sketch, bins.min()) * finite;
-    for (int i = 0; i < edges.size(); i++) {
-      double lo = Statistics.shareBelow(sketch, edges.get(i));
-      double hi =
-          i == edges.size() - 1 ? atMostMax : Statistics.shareBelow(sketch, edges.get(i + 1));
-      out[i + 1] = (hi - lo) * finite;
-    }
-    out[edges.size() + 1] = sketch.isEmpty() ? 0.0 : (1.0 - atMostMax) * finite;
-    out[edges.size() + 2] = 1.0 - finite;
-    return out;
-  }
-
-  private static void categorical(
-      Profile fromP, ColumnProfile old, Profile toP, ColumnProfile c, List<StatLine> out) {
+  private static void categorical(ColumnProfile old, ColumnProfile c, List<StatLine> out) {
     String col = c.column();
     out.add(new StatLine(col, "nulls", String.valueOf(old.nulls()), String.valueOf(c.nulls())));
     out.add(
@@ -202,28 +150,16 @@ public record VersionDiff(
             String.valueOf(old.approxDistinct()),
             String.valueOf(c.approxDistinct())));
     out.add(new StatLine(col, "top", top(old), top(c)));
-    if (fromP.rows() == 0 || toP.rows() == 0) {
+    if (values(old) == 0 || values(c) == 0) {
       return;
     }
-    // Over the older version's top-k, other and null; a category outside the newer version's
-    // top-k counts as other there (the profiles keep no more).
-    List<CategoryCount> categories = old.topK();
-    double[] base = new double[categories.size() + 2];
-    double[] cur = new double[categories.size() + 2];
-    long found = 0;
-    for (int i = 0; i < categories.size(); i++) {
-      String value = categories.get(i).value();
-      base[i] = (double) categories.get(i).count() / fromP.rows();
-      long n =
-          c.topK().stream().filter(x -> x.value().equals(value)).mapToLong(x -> x.count()).sum();
-      found += n;
-      cur[i] = (double) n / toP.rows();
-    }
-    base[categories.size()] = (double) old.otherCount() / fromP.rows();
-    base[categories.size() + 1] = (double) old.nulls() / fromP.rows();
-    cur[categories.size()] = (double) (toP.rows() - c.nulls() - found) / toP.rows();
-    cur[categories.size() + 1] = (double) c.nulls() / toP.rows();
-    out.add(new StatLine(col, "psi", "", fmt(Statistics.psi(cur, base))));
+    // The gate's computation (Drift): over the older version's top-k, other and null.
+    Drift.Category d = Drift.categorical(old, c);
+    out.add(new StatLine(col, "psi", "", fmt(d.psi()) + (d.currentExact() ? "" : ESTIMATED)));
+  }
+
+  private static long values(ColumnProfile c) {
+    return c.nulls() + c.otherCount() + c.topK().stream().mapToLong(x -> x.count()).sum();
   }
 
   private static String top(ColumnProfile c) {
@@ -232,14 +168,14 @@ public record VersionDiff(
         : c.topK().get(0).value() + " (" + c.topK().get(0).count() + ")";
   }
 
+  /**
+   * Marks a PSI with a side estimated from a sketch or a top-k: two versions the gate never
+   * compared, or a report from before exact counts were stored.
+   */
+  static final String ESTIMATED = " (estimated)";
+
   static String fmt(Double v) {
-    if (v == null) {
-      return "-";
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return String.valueOf(v.longValue());
-    }
-    return String.format(Locale.ROOT, "%.4g", v);
+    return Numbers.stat(v, "-");
   }
 
   /** The diff as aligned text, one fact per line. */
