@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       MainRefCommands.Promote.class,
       MainRefCommands.Rollback.class,
       MainRefCommands.Retract.class,
+      RegisterCommand.class,
       SampleDataCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -62,7 +63,8 @@ public final class Main implements Runnable {
             "rebuild",
             "promote",
             "rollback",
-            "retract")) {
+            "retract",
+            "register")) {
       withExitCodes.add(cli.getSubcommands().get(name));
     }
     for (CommandLine c : withExitCodes) {

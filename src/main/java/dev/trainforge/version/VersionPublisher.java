@@ -293,12 +293,114 @@ public final class VersionPublisher {
             dayColumn
                 .map(c -> PartitionSpec.builderFor(icebergSchema).day(c).build())
                 .orElse(PartitionSpec.unpartitioned());
-        return catalog.createTable(
-            id(), icebergSchema, spec, new LinkedHashMap<>(TABLE_PROPERTIES));
+        var create =
+            catalog
+                .buildTable(id(), icebergSchema)
+                .withPartitionSpec(spec)
+                .withProperties(new LinkedHashMap<>(TABLE_PROPERTIES))
+                .createTransaction();
+        requireNoTableAt(create.table().location());
+        create.commitTransaction();
+        return catalog.loadTable(id());
       } catch (AlreadyExistsException raced) {
         return catalog.loadTable(id());
       }
     }
+  }
+
+  /**
+   * A table's location is its identity: Iceberg metadata already there belongs to a table that this
+   * catalog does not know (a lost or replaced catalog file), whose versions would vanish from every
+   * listing if a new table were created over it.
+   *
+   * @throws VersionStateException naming the newest metadata file found and how to register it
+   */
+  private void requireNoTableAt(String location) {
+    java.util.Optional<String> found = newestMetadata(location);
+    if (found.isPresent()) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot create %s: its location %s already holds an Iceberg table (newest metadata"
+                  + " %s) that this catalog does not know, probably because the catalog was lost"
+                  + " or replaced; creating a new table there would hide every version it has"
+                  + " (register it again: ./submit.sh register --config <dataset file>, or point"
+                  + " trainforge.catalog.uri at the catalog that knew it)",
+              output.qualifiedName(), location, found.get()));
+    }
+  }
+
+  /** The newest {@code *.metadata.json} under {@code location/metadata}, if any. */
+  public java.util.Optional<String> newestMetadata(String location) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(location, "metadata");
+    try {
+      org.apache.hadoop.fs.FileSystem fs =
+          dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Arrays.stream(fs.listStatus(dir))
+          .filter(f -> f.getPath().getName().endsWith(".metadata.json"))
+          .max(
+              java.util.Comparator.comparing(
+                      (org.apache.hadoop.fs.FileStatus f) -> metadataVersion(f))
+                  .thenComparing(org.apache.hadoop.fs.FileStatus::getModificationTime))
+          .map(f -> f.getPath().toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
+  /** The leading sequence number of a metadata file name ({@code 00012-<uuid>.metadata.json}). */
+  private static long metadataVersion(org.apache.hadoop.fs.FileStatus f) {
+    String name = f.getPath().getName();
+    int dash = name.indexOf('-');
+    try {
+      return dash > 0 ? Long.parseLong(name.substring(0, dash)) : -1L;
+    } catch (NumberFormatException e) {
+      return -1L;
+    }
+  }
+
+  /**
+   * Registers the table whose newest metadata is at this dataset's default location in the catalog,
+   * after a catalog was lost: every version (tag) it had is listed again.
+   *
+   * @return the metadata file registered
+   * @throws VersionStateException when the table is known already or no metadata is there
+   */
+  public String register() {
+    Catalog catalog = catalog();
+    if (catalog.tableExists(id())) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot register %s: the catalog knows it already (at %s)",
+              output.qualifiedName(), catalog.loadTable(id()).location()));
+    }
+    Namespace ns = Namespace.of(output.namespace());
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(ns)) {
+      namespaces.createNamespace(ns);
+    }
+    String location =
+        catalog
+            .buildTable(
+                id(),
+                new org.apache.iceberg.Schema(
+                    org.apache.iceberg.types.Types.NestedField.optional(
+                        1, "x", org.apache.iceberg.types.Types.StringType.get())))
+            .createTransaction()
+            .table()
+            .location();
+    String metadata =
+        newestMetadata(location)
+            .orElseThrow(
+                () ->
+                    new VersionStateException(
+                        String.format(
+                            "Cannot register %s: no Iceberg metadata under %s/metadata (check"
+                                + " trainforge.catalog.warehouse and dataset.output.*)",
+                            output.qualifiedName(), location)));
+    catalog.registerTable(id(), metadata);
+    return metadata;
   }
 
   /** The staged snapshot's rows, for checks before publishing. */
