@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param catalog the Iceberg catalog datasets are published to
  * @param joinPartitions partitions of the join's shuffle; 0 means spark.sql.shuffle.partitions
  * @param joinPartitioning how the join spreads rows over partitions
+ * @param progressInterval how often a long build phase logs the progress of its Spark stages
  */
 public record AppSettings(
     Optional<String> sparkMaster,
@@ -25,13 +26,15 @@ public record AppSettings(
     Map<String, String> sparkConf,
     CatalogSettings catalog,
     int joinPartitions,
-    JoinPartitioningKind joinPartitioning) {
+    JoinPartitioningKind joinPartitioning,
+    java.time.Duration progressInterval) {
   public AppSettings {
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(appName, "appName is null");
     sparkConf = Map.copyOf(sparkConf);
     requireNonNull(catalog, "catalog is null");
     requireNonNull(joinPartitioning, "joinPartitioning is null");
+    requireNonNull(progressInterval, "progressInterval is null");
   }
 
   /** How the as-of join spreads rows over partitions. */

@@ -338,7 +338,20 @@ public final class ConfigLoader {
         r.enumValue(
             p + "join.partitioning",
             AppSettings.JoinPartitioningKind.class,
-            AppSettings.JoinPartitioningKind.RANGE));
+            AppSettings.JoinPartitioningKind.RANGE),
+        progressInterval(r, p + "progress.interval"));
+  }
+
+  private static java.time.Duration progressInterval(ConfigReader r, String key) {
+    java.time.Duration d = r.duration(key);
+    if (d.isNegative() || d.isZero()) {
+      r.problem(
+          String.format(
+              "%s: key '%s' is %s (use a positive duration, e.g. 30s)",
+              r.where(key), key, r.isSet(key) ? r.written(key) : d));
+      return java.time.Duration.ofSeconds(30);
+    }
+    return d;
   }
 
   /**

@@ -30,6 +30,7 @@ import java.util.Map;
  *     and nothing was recomputed
  * @param millis wall time of the build
  * @param days the label days a rolling version holds ({@code dataset.retention}), if it is one
+ * @param phases what each phase of the build cost, in order
  */
 public record BuildResult(
     String dataset,
@@ -47,7 +48,8 @@ public record BuildResult(
     String contentChecksum,
     boolean existed,
     long millis,
-    java.util.Optional<RollingDays> days) {
+    java.util.Optional<RollingDays> days,
+    List<PhaseCost> phases) {
   public BuildResult {
     requireNonNull(dataset, "dataset is null");
     requireNonNull(version, "version is null");
@@ -59,6 +61,29 @@ public record BuildResult(
     requireNonNull(report, "report is null");
     requireNonNull(contentChecksum, "contentChecksum is null");
     requireNonNull(days, "days is null");
+    phases = List.copyOf(phases);
+  }
+
+  /** This result with the costs of the phases that made it. */
+  public BuildResult withPhases(List<PhaseCost> costs) {
+    return new BuildResult(
+        dataset,
+        version,
+        table,
+        tag,
+        snapshotId,
+        configHash,
+        labelRowsRead,
+        labelRowsDropped,
+        rowsOut,
+        sources,
+        verdict,
+        report,
+        contentChecksum,
+        existed,
+        millis,
+        days,
+        costs);
   }
 
   /**
@@ -89,6 +114,15 @@ public record BuildResult(
     root.put("content-checksum", contentChecksum);
     root.put("existed", existed);
     root.put("millis", millis);
+    List<Map<String, Object>> costs = new java.util.ArrayList<>();
+    for (PhaseCost c : phases) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("phase", c.phase());
+      m.put("wall-seconds", c.wallMillis() / 1000.0);
+      m.put("task-seconds", c.taskMillis() / 1000.0);
+      costs.add(m);
+    }
+    root.put("phases", costs);
     days.ifPresent(
         d -> {
           Map<String, Object> held = new LinkedHashMap<>();

@@ -92,7 +92,19 @@ public final class DatasetBuild {
    *     or another build published it while this one ran
    */
   public BuildResult run(BuildConfig config, String runId) {
+    try (Phases p = new Phases(spark, log, config.settings().progressInterval())) {
+      phases = p;
+      BuildResult result = build(config, runId);
+      p.end();
+      return result.withPhases(p.costs());
+    } finally {
+      phases = null;
+    }
+  }
+
+  private BuildResult build(BuildConfig config, String runId) {
     long start = System.currentTimeMillis();
+    describe("pin and check inputs");
     DatasetSpec spec = config.dataset();
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
     Optional<Snapshot> existing = publisher.tagged(spec.tag());
@@ -186,6 +198,7 @@ public final class DatasetBuild {
       log.println(rolling.get().describe(days.get()));
       checksum = days.get().checksum();
     }
+    describe("publish " + spec.tag());
     PublishedVersion published =
         publisher.publish(
             staged, spec.tag(), checksum, rolling.map(RollingBuild::base).flatMap(b -> b));
@@ -206,7 +219,8 @@ public final class DatasetBuild {
         checksum,
         false,
         System.currentTimeMillis() - start,
-        days);
+        days,
+        List.of());
   }
 
   /**
@@ -523,7 +537,8 @@ public final class DatasetBuild {
         System.currentTimeMillis() - start,
         Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
             .map(publisher::readText)
-            .map(RollingDays::parse));
+            .map(RollingDays::parse),
+        List.of());
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
@@ -580,8 +595,18 @@ public final class DatasetBuild {
         : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
   }
 
+  /** The phase in progress, while {@link #run} runs. */
+  private Phases phases;
+
+  /** Ends the current phase and begins {@code what} (null: none), labelling its Spark jobs. */
   private void describe(String what) {
-    spark.sparkContext().setJobDescription(what == null ? null : "trainforge: " + what);
+    if (phases == null) {
+      spark.sparkContext().setJobDescription(what == null ? null : "trainforge: " + what);
+    } else if (what == null) {
+      phases.end();
+    } else {
+      phases.begin(what);
+    }
   }
 
   private static Map<String, String> summary(

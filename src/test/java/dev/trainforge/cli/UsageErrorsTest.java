@@ -24,7 +24,7 @@ class UsageErrorsTest {
     assertThat(run.err())
         .isEqualTo(
             "Unmatched arguments from index 0: 'genrate', '--config', 'x.conf'\n"
-                + "Did you mean: trainforge generate or trainforge sample-data?\n");
+                + "Did you mean: trainforge generate or trainforge retract or trainforge register?\n");
   }
 
   @Test

@@ -201,7 +201,7 @@ class ConfigLoaderTest {
         .containsExactly(
             file
                 + ":3: unknown key 'dataset.colour' (known keys here: features, labels, name, output,"
-                + " split, validation, version)");
+                + " retention, split, validation, version)");
   }
 
   @Test

@@ -52,7 +52,8 @@ public final class SharedSpark {
                     "jdbc.busy_timeout", "10000",
                     "jdbc.journal_mode", "WAL")),
             0,
-            AppSettings.JoinPartitioningKind.RANGE);
+            AppSettings.JoinPartitioningKind.RANGE,
+            java.time.Duration.ofSeconds(30));
     SparkSessions.configure(session(), settings);
     return settings;
   }
