@@ -119,7 +119,10 @@ def test_reads_a_catalog_whose_commits_are_still_in_the_wal(sample, tmp_path):
     (home / "warehouse").symlink_to(Path(sample.home).absolute() / "warehouse")
     db = home / "catalog.db"
     src = sqlite3.connect(Path(sample.home) / "catalog.db")
-    row = src.execute("SELECT * FROM iceberg_tables WHERE table_name = 'card_fraud'").fetchone()
+    row = src.execute(
+        "SELECT * FROM iceberg_tables WHERE catalog_name = ? AND table_name = 'card_fraud'",
+        [sample.catalog],
+    ).fetchone()
     dst = sqlite3.connect(db)
     src.backup(dst)
     src.close()
@@ -128,7 +131,10 @@ def test_reads_a_catalog_whose_commits_are_still_in_the_wal(sample, tmp_path):
     # put back by a commit that lives in catalog.db-wal alone.
     dst.execute("PRAGMA journal_mode=WAL")
     dst.execute("PRAGMA wal_autocheckpoint=0")
-    dst.execute("DELETE FROM iceberg_tables WHERE table_name = 'card_fraud'")
+    dst.execute(
+        "DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_name = 'card_fraud'",
+        [sample.catalog],
+    )
     dst.commit()
     dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     dst.execute(f"INSERT INTO iceberg_tables VALUES ({', '.join('?' * len(row))})", row)
