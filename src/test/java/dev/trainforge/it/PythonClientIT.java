@@ -38,6 +38,8 @@ class PythonClientIT {
                 "-p",
                 "no:cacheprovider",
                 "--junitxml=" + report,
+                // S3aIT runs the S3 tests, against its server.
+                "--ignore=clients/python/tests/test_s3.py",
                 "clients/python/tests"),
             ItEnv.repo(),
             Map.of(
