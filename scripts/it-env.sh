@@ -2,13 +2,15 @@
 # Prepares what the integration tests (*IT.java, run by `./mvnw -B verify`) need, and writes
 # where it is to target/it-env.properties:
 #   - a Python venv with pyspark (a Spark distribution: bin/spark-class, bin/spark-submit),
-#     Airflow 3 and pytest, pinned by it/requirements.txt and it/constraints-3.11.txt;
+#     Airflow 3, pytest and the Python read path (clients/python and its dependencies), pinned by
+#     it/requirements.txt and it/constraints-3.11.txt;
 #   - the classpath of S3Proxy, the S3-compatible server of the S3 test (it/s3proxy/pom.xml);
 #   - Debian's Chromium, which the report test renders report.html in (installed with apt-get
 #     when missing; needs root, as on this project's machines).
 #   - the catalog servers (PostgreSQL, an Iceberg REST catalog): scripts/it-env-catalogs.sh.
-# Idempotent: the venv is reused while those two files are unchanged. It lives outside target/
-# (default .it-env/, or TRAINFORGE_IT_ENV) so that `mvn clean` does not cost a reinstall.
+# Idempotent: the venv is reused while those two files (and clients/python/pyproject.toml) are
+# unchanged. It lives outside target/ (default .it-env/, or TRAINFORGE_IT_ENV) so that `mvn clean`
+# does not cost a reinstall.
 # Fails, never skips: the tests cannot run without these.
 set -euo pipefail
 
@@ -31,7 +33,8 @@ version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 [[ "$version" == "3.11" ]] ||
   fail "$python is Python $version; the pinned constraints (it/constraints-3.11.txt) need 3.11: set TRAINFORGE_IT_PYTHON"
 
-stamp=$(cat "$repo/it/requirements.txt" "$repo/it/constraints-3.11.txt" | sha256sum | cut -c1-16)
+stamp=$(cat "$repo/it/requirements.txt" "$repo/it/constraints-3.11.txt" "$repo/clients/python/pyproject.toml" |
+  sha256sum | cut -c1-16)
 if [[ "$(cat "$venv/.trainforge-stamp" 2>/dev/null || true)" != "$stamp" ]]; then
   echo "it-env.sh: installing the Python test environment into $venv" >&2
   start=$SECONDS
@@ -40,6 +43,9 @@ if [[ "$(cat "$venv/.trainforge-stamp" 2>/dev/null || true)" != "$stamp" ]]; the
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check \
     -r "$repo/it/requirements.txt" -c "$repo/it/constraints-3.11.txt"
+  # The Python read path (its dependencies are pinned above). PythonClientIT puts this checkout's
+  # clients/python/src first on PYTHONPATH anyway, so a venv shared by checkouts tests the right code.
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$repo/clients/python"
   echo "$stamp" > "$venv/.trainforge-stamp"
   echo "it-env.sh: Python environment ready in $((SECONDS - start)) s" >&2
 fi

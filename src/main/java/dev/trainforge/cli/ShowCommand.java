@@ -30,7 +30,13 @@ final class ShowCommand implements Callable<Integer> {
     VersionCatalog catalog = table.open();
     VersionInfo v = catalog.get(version, "show");
     var out = spec.commandLine().getOut();
-    out.print(VersionViews.show(catalog.tableName(), new VersionViews.Entry(v, catalog.report(v))));
+    var c = table.settings.catalog();
+    out.print(
+        VersionViews.show(
+            catalog.tableName(),
+            new VersionViews.Entry(v, catalog.report(v)),
+            VersionViews.pythonSnippet(
+                catalog.tableName(), v.tag(), c.type(), c.uri(), c.warehouse())));
     out.flush();
     return 0;
   }

@@ -33,6 +33,9 @@ final class TableOptions {
       description = "Overrides one config key, e.g. --set trainforge.home=/data. Repeatable.")
   List<String> overrides = new ArrayList<>();
 
+  /** The settings {@link #open()} used; null before. */
+  AppSettings settings;
+
   /** Starts (or joins) the Spark session with the catalog configured and opens the table. */
   VersionCatalog open() {
     if (config == null && table == null) {
@@ -54,6 +57,7 @@ final class TableOptions {
     } else {
       settings = ConfigLoader.settings(overrides);
     }
+    this.settings = settings;
     return VersionCatalog.open(SparkSessions.forBuild(settings), name);
   }
 }

@@ -119,6 +119,14 @@ public final class VersionViews {
    * build that wrote it knew.
    */
   public static String show(String table, Entry entry) {
+    return show(table, entry, Optional.empty());
+  }
+
+  /**
+   * {@link #show(String, Entry)}, then {@code python}: a line that reads the version in Python (see
+   * {@link #pythonSnippet}).
+   */
+  public static String show(String table, Entry entry, Optional<String> python) {
     VersionInfo v = entry.version();
     StringBuilder sb = new StringBuilder();
     field(
@@ -145,7 +153,52 @@ public final class VersionViews {
         sb.append("  ").append(p.getKey()).append(" =").append(value).append('\n');
       }
     }
+    python.ifPresent(py -> sb.append(PYTHON_HEADER).append("  ").append(py).append('\n'));
     return sb.toString();
+  }
+
+  static final String PYTHON_HEADER =
+      "read it in Python (pip install clients/python; README, \"Read a version in Python\"):\n";
+
+  /**
+   * A line of Python that loads {@code tag} of {@code table} with the trainforge_client package
+   * (clients/python), for the catalogs it reads: jdbc on an SQLite file, and rest.
+   *
+   * @param table catalog.namespace.table
+   * @param type the catalog's type
+   * @param uri the catalog's URI
+   * @param warehouse the catalog's warehouse (passed for rest only)
+   */
+  public static Optional<String> pythonSnippet(
+      String table, String tag, String type, Optional<String> uri, String warehouse) {
+    String args;
+    if (type.equals("jdbc") && uri.filter(u -> u.startsWith("jdbc:sqlite:")).isPresent()) {
+      args = ", catalog_uri=" + pyString(uri.get());
+    } else if (type.equals("rest") && uri.isPresent()) {
+      args =
+          ", catalog_type=\"rest\", catalog_uri="
+              + pyString(uri.get())
+              + ", warehouse="
+              + pyString(warehouse);
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "from trainforge_client import load; df = load("
+            + pyString(tag)
+            + ", table="
+            + pyString(table)
+            + args
+            + ").to_pandas()");
+  }
+
+  /** A Python string literal (a JSON string is one). */
+  private static String pyString(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String validation(Entry entry) {

@@ -243,6 +243,16 @@ class ReadCommandsTest {
     assertThat(lines).contains("  trainforge.inputs =", "      \"role\" : \"labels\"");
     assertThat(lines).contains("  trainforge.config =", "      \"name\" : \"gate\",");
     assertThat(run.out()).contains("\"group-key\" : \"user\"").contains("\"seed\" : 11");
+    // Last: a line of Python that reads this version (clients/python), with this catalog.
+    assertThat(lines.subList(lines.size() - 2, lines.size()))
+        .containsExactly(
+            "read it in Python (pip install clients/python; README, \"Read a version in"
+                + " Python\"):",
+            "  from trainforge_client import load; df = load(\"v2\", table=\""
+                + table
+                + "\", catalog_uri=\"jdbc:sqlite:"
+                + dir.resolve("catalog.db").toAbsolutePath().normalize()
+                + "\").to_pandas()");
   }
 
   @Test

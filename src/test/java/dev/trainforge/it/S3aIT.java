@@ -235,5 +235,30 @@ class S3aIT {
     }
     assertThat(files).isNotEmpty().allMatch(f -> f.startsWith(warehouse + "/"));
     assertThat(SampleBuilds.checksum(catalog, "v1")).isEqualTo(SampleBuilds.localChecksum());
+
+    // The Python read path loads the same version from S3 (clients/python/tests/test_s3.py),
+    // with the S3 settings and credentials of the build's environment.
+    Map<String, String> pyEnv = new HashMap<>(env);
+    pyEnv.put("TRAINFORGE_CLIENT_TEST_S3_HOME", home.toString());
+    pyEnv.put("TRAINFORGE_CLIENT_TEST_S3_CATALOG", catalog);
+    pyEnv.put("PYTHONPATH", ItEnv.repo().resolve("clients/python/src").toString());
+    Path pyLog = dir.resolve("pytest-s3.log");
+    int py =
+        ChildProcess.run(
+            "pytest",
+            List.of(
+                ItEnv.python().toString(),
+                "-m",
+                "pytest",
+                "-v",
+                "-p",
+                "no:cacheprovider",
+                "clients/python/tests/test_s3.py"),
+            ItEnv.repo(),
+            pyEnv,
+            pyLog,
+            Duration.ofMinutes(5));
+    assertThat(py).as("pytest exit code; its output:\n%s", ChildProcess.tail(pyLog)).isZero();
+    assertThat(Files.readString(pyLog)).containsPattern("\\b2 passed\\b").doesNotContain("skipped");
   }
 }
