@@ -25,6 +25,7 @@ final class Phases implements AutoCloseable {
   private final SparkWork work;
   private final ScheduledExecutorService ticker;
   private final long started = System.nanoTime();
+  private final long intervalNanos;
   private final List<PhaseCost> done = new ArrayList<>();
   private String current;
   private long currentStart;
@@ -42,6 +43,7 @@ final class Phases implements AutoCloseable {
               return t;
             });
     long every = Math.max(1, interval.toMillis());
+    this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(every);
     ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
   }
 
@@ -93,7 +95,8 @@ final class Phases implements AutoCloseable {
   }
 
   private synchronized void tick() {
-    if (current == null) {
+    // Only a phase that has run for a whole interval reports: a short build prints no tick.
+    if (current == null || System.nanoTime() - currentStart < intervalNanos) {
       return;
     }
     List<String> stages = work.activeStages();
