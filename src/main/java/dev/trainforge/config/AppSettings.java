@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param joinPartitions partitions of the join's shuffle; 0 means spark.sql.shuffle.partitions
  * @param joinPartitioning how the join spreads rows over partitions
  * @param progressInterval how often a long build phase logs the progress of its Spark stages
+ * @param joinSortMemoryBytes the most a join task sorts in memory before Spark's spilling sorter
+ *     takes over; 0 for a sixteenth of the heap, at most 512 MiB
  */
 public record AppSettings(
     Optional<String> sparkMaster,
@@ -27,7 +29,8 @@ public record AppSettings(
     CatalogSettings catalog,
     int joinPartitions,
     JoinPartitioningKind joinPartitioning,
-    java.time.Duration progressInterval) {
+    java.time.Duration progressInterval,
+    long joinSortMemoryBytes) {
   public AppSettings {
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(appName, "appName is null");
@@ -35,6 +38,9 @@ public record AppSettings(
     requireNonNull(catalog, "catalog is null");
     requireNonNull(joinPartitioning, "joinPartitioning is null");
     requireNonNull(progressInterval, "progressInterval is null");
+    if (joinSortMemoryBytes < 0) {
+      throw new IllegalArgumentException("joinSortMemoryBytes is negative: " + joinSortMemoryBytes);
+    }
   }
 
   /** How the as-of join spreads rows over partitions. */

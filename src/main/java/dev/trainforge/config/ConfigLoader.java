@@ -339,7 +339,8 @@ public final class ConfigLoader {
             p + "join.partitioning",
             AppSettings.JoinPartitioningKind.class,
             AppSettings.JoinPartitioningKind.RANGE),
-        progressInterval(r, p + "progress.interval"));
+        progressInterval(r, p + "progress.interval"),
+        r.bytes(p + "join.sort-memory"));
   }
 
   private static java.time.Duration progressInterval(ConfigReader r, String key) {

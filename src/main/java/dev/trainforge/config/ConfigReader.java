@@ -139,6 +139,30 @@ final class ConfigReader {
     return v.valueType() == ConfigValueType.STRING ? " (write [\"" + v.unwrapped() + "\"])" : "";
   }
 
+  /** A memory size ({@code 512m}, {@code 2g}, {@code 0}); 0 when unset or not a size (reported). */
+  long bytes(String path) {
+    if (!config.hasPath(path)) {
+      return 0L;
+    }
+    try {
+      long b = config.getBytes(path);
+      if (b < 0) {
+        problem(where(path) + ": key '" + path + "' is " + written(path) + " (use 0 or a size)");
+        return 0L;
+      }
+      return b;
+    } catch (BadValue | WrongType e) {
+      problem(
+          where(path)
+              + ": key '"
+              + path
+              + "' has value "
+              + render(path)
+              + " which is not a memory size (write e.g. 512m, 2g, or 0 for the default)");
+      return 0L;
+    }
+  }
+
   Duration duration(String path) {
     return optionalDuration(path).orElse(Duration.ZERO);
   }

@@ -42,17 +42,33 @@ public final class AsOfJoin {
 
   private final JoinPartitioning partitioning;
   private final int numPartitions;
+  private final long sortMemoryBytes;
 
   /**
    * @param partitioning how events are spread over partitions and sorted
    * @param numPartitions partitions of each shuffle
    */
   public AsOfJoin(JoinPartitioning partitioning, int numPartitions) {
+    this(partitioning, numPartitions, 0L);
+  }
+
+  /**
+   * @param partitioning how rows are spread over partitions
+   * @param numPartitions partitions of each shuffle
+   * @param sortMemoryBytes the most one reduce task sorts in memory, outside Spark's memory
+   *     manager, before it hands the partition to Spark's sorter, which spills to disk; 0 for the
+   *     default, a sixteenth of the heap and at most 512 MiB
+   */
+  public AsOfJoin(JoinPartitioning partitioning, int numPartitions, long sortMemoryBytes) {
     this.partitioning = requireNonNull(partitioning, "partitioning is null");
     if (numPartitions < 1) {
       throw new IllegalArgumentException("numPartitions must be positive: " + numPartitions);
     }
+    if (sortMemoryBytes < 0) {
+      throw new IllegalArgumentException("sortMemoryBytes is negative: " + sortMemoryBytes);
+    }
     this.numPartitions = numPartitions;
+    this.sortMemoryBytes = sortMemoryBytes;
   }
 
   /**
@@ -156,7 +172,8 @@ public final class AsOfJoin {
     JavaRDD<InternalRow> arranged =
         partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
     long[] maxAges = group.stream().mapToLong(JoinSource::maxAgeMicros).toArray();
-    JavaRDD<InternalRow> merged = arranged.mapPartitions(new MergeFunction(layout, maxAges));
+    JavaRDD<InternalRow> merged =
+        arranged.mapPartitions(new MergeFunction(layout, maxAges, sortMemoryBytes));
     StructType schema = mergedSchema(layout, events.payload(), group);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())

@@ -312,6 +312,13 @@ final class EventSorter {
   // ---- too large: Spark's sorter ---------------------------------------------------------------
 
   private Iterator<InternalRow> spilling(Iterator<InternalRow> rest) {
+    // Visible on the log, and in Spark's task metrics (memory and disk bytes spilled).
+    org.slf4j.LoggerFactory.getLogger(EventSorter.class)
+        .warn(
+            "As-of join: a partition holds more than {} bytes of rows (the in-memory sort's limit,"
+                + " trainforge.join.sort-memory): sorting it with Spark's sorter, which may spill to"
+                + " disk",
+            maxBytes);
     int fields = numFields;
     try {
       UnsafeExternalRowSorter sorter =

@@ -24,10 +24,16 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
 
   private final EventLayout layout;
   private final long[] maxAgeMicros;
+  private final long sortMemoryBytes;
 
-  MergeFunction(EventLayout layout, long[] maxAgeMicros) {
+  /**
+   * @param sortMemoryBytes the most a task sorts in memory before Spark's spilling sorter takes
+   *     over; 0 for {@link EventSorter#defaultMaxBytes()}
+   */
+  MergeFunction(EventLayout layout, long[] maxAgeMicros, long sortMemoryBytes) {
     this.layout = layout;
     this.maxAgeMicros = maxAgeMicros.clone();
+    this.sortMemoryBytes = sortMemoryBytes;
   }
 
   private static UTF8String[] statuses() {
@@ -50,7 +56,10 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> events) {
-    return new Merge(new EventSorter(layout, EventSorter.defaultMaxBytes()).sort(events));
+    return new Merge(
+        new EventSorter(
+                layout, sortMemoryBytes > 0 ? sortMemoryBytes : EventSorter.defaultMaxBytes())
+            .sort(events));
   }
 
   private final class Merge implements Iterator<InternalRow> {

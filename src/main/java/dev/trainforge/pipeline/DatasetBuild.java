@@ -431,7 +431,9 @@ public final class DatasetBuild {
       sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
     }
     describe("sample (key, time) ranges for the as-of join");
-    AsOfJoin join = new AsOfJoin(partitioning(config), joinPartitions(config));
+    AsOfJoin join =
+        new AsOfJoin(
+            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
     Dataset<Row> rows =
         join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
     DatasetSpec spec = config.dataset();

@@ -53,7 +53,8 @@ public final class SharedSpark {
                     "jdbc.journal_mode", "WAL")),
             0,
             AppSettings.JoinPartitioningKind.RANGE,
-            java.time.Duration.ofSeconds(30));
+            java.time.Duration.ofSeconds(30),
+            0L);
     SparkSessions.configure(session(), settings);
     return settings;
   }
