@@ -24,3 +24,8 @@ os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 # A fresh metadata database, created by Airflow's own command.
 subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True,
                stdout=subprocess.DEVNULL)
+
+# The pool the dataset DAGs' builds run in (TRAINFORGE_POOL), as a deployment creates it.
+subprocess.run([sys.executable, "-m", "airflow", "pools", "set",
+                os.environ.get("TRAINFORGE_POOL", "trainforge_spark"), "1", "trainforge Spark builds"],
+               check=True, stdout=subprocess.DEVNULL)

@@ -11,11 +11,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Airflow DAG's tests ({@code airflow-dags/tests}, pytest) against real Airflow 3, from the
- * venv {@code scripts/it-env.sh} installs: the DAG folder imports, the task graph and policies, the
- * rendered command for an interval, the backfill's runs, and one run end to end ({@code
- * dag.test()}) that builds a version with local Spark through {@code submit.sh}. Run here so that
- * their failure fails {@code ./mvnw verify}.
+ * The Airflow DAGs' tests ({@code airflow-dags/tests}, pytest) against real Airflow 3, from the
+ * venv {@code scripts/it-env.sh} installs: the DAG folder imports into one DAG per dataset file,
+ * the dataset name read from HOCON, the task graph, policies and params, version names, the
+ * rendered command for an interval, the backfill's runs, and runs end to end ({@code dag.test()})
+ * that build versions with local Spark through {@code submit.sh}: a day, its retry, three days of a
+ * rolling dataset and a backfill of its middle day. Run here so that their failure fails {@code
+ * ./mvnw verify}.
  */
 class AirflowDagIT {
   @Test
@@ -47,6 +49,6 @@ class AirflowDagIT {
     String output = Files.readString(log);
     assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
     // Every test ran: none deselected or skipped.
-    assertThat(output).containsPattern("\\b8 passed\\b").doesNotContain("skipped");
+    assertThat(output).containsPattern("\\b12 passed\\b").doesNotContain("skipped");
   }
 }
