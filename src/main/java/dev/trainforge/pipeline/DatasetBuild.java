@@ -147,7 +147,9 @@ public final class DatasetBuild {
 
     describe("validate audit snapshot " + staged.snapshotId());
     ReportStore reports = new ReportStore(publisher.io());
-    Baselines.Resolved baseline = new Baselines(publisher, reports).resolve(spec);
+    Baselines.Resolved baseline =
+        new Baselines(publisher, reports)
+            .resolve(spec, rolling.flatMap(RollingBuild::builderOfDayBefore));
     // A rolling version is checked on the days this build computed; the kept days were checked
     // by the builds that computed them, and are not read again.
     Dataset<Row> built = publisher.read(staged);

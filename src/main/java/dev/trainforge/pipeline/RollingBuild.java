@@ -119,6 +119,12 @@ final class RollingBuild {
     return window().or(t.lt(lit(midnight(keepFrom)))).or(t.isNull());
   }
 
+  /** The version that built the day before this window, if the head holds that day. */
+  Optional<String> builderOfDayBefore() {
+    return Optional.ofNullable(previous.days().get(from.minusDays(1)))
+        .map(RollingDays.Day::builtBy);
+  }
+
   /** The snapshot {@code main} must still point at when this version publishes. */
   Optional<Long> base() {
     return Optional.ofNullable(audit.base());

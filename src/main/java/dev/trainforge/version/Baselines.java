@@ -33,12 +33,29 @@ public final class Baselines {
   }
 
   public Resolved resolve(DatasetSpec spec) {
+    return resolve(spec, Optional.empty());
+  }
+
+  /**
+   * Like {@link #resolve(DatasetSpec)}; with {@code previousTag}, "previous" means that version
+   * rather than the head of {@code main}: a rolling build compares its days with the version that
+   * built the day before them, so that a backfill of an older day is not measured against the
+   * newest one.
+   */
+  public Resolved resolve(DatasetSpec spec, Optional<String> previousTag) {
     String wanted = spec.validation().baseline();
     if (ValidationSpec.NONE.equals(wanted)) {
       return Resolved.NONE;
     }
     Optional<Table> table = publisher.table();
     if (ValidationSpec.PREVIOUS.equals(wanted)) {
+      Snapshot before =
+          previousTag
+              .flatMap(tag -> table.map(t -> t.refs().get(tag) == null ? null : t.snapshot(tag)))
+              .orElse(null);
+      if (before != null) {
+        return load("previous", before);
+      }
       Snapshot head = table.map(Table::currentSnapshot).orElse(null);
       return head == null ? Resolved.NONE : load("previous", head);
     }

@@ -213,7 +213,8 @@ public final class VersionPublisher {
     evolveSchema(rows.schema());
     // The write goes through the branch identifier: DataFrameWriterV2 ignores a "branch" option.
     var writer =
-        rows.writeTo(audit.table() + ".branch_" + audit.branch()).option("mergeSchema", "true");
+        rows.writeTo(audit.table() + ".`branch_" + audit.branch() + "`")
+            .option("mergeSchema", "true");
     for (Map.Entry<String, String> e : summary.entrySet()) {
       writer = writer.option("snapshot-property." + PREFIX + e.getKey(), e.getValue());
     }

@@ -77,6 +77,25 @@ class HeadMovedTest {
     assertThat(new HeadMovedException("x").exitCode().code()).as("retrying helps").isEqualTo(1);
   }
 
+  @Test
+  void aVersionWithDotsAndDashesIsStagedAndPublished() throws Exception {
+    SparkSession spark = SharedSpark.session();
+    String catalog = SharedSpark.freshCatalog(dir.resolve("catalog")).catalog().name();
+    VersionPublisher publisher =
+        new VersionPublisher(spark, new OutputSpec(catalog, "datasets", "dotted"));
+    Dataset<Row> rows = day(spark, "2026-01-01");
+    VersionPublisher.AuditBranch audit =
+        publisher.openAuditBranch(rows.schema(), "v1.2-rc", Duration.ofDays(1));
+    publisher.publish(publisher.write(audit, rows, Map.of("dataset", "dotted")), "v1.2-rc", "1:0");
+    assertThat(
+            spark
+                .read()
+                .option("versionAsOf", "v1.2-rc")
+                .table(catalog + ".datasets.dotted")
+                .count())
+        .isEqualTo(1);
+  }
+
   private static Dataset<Row> day(SparkSession spark, String date) {
     return spark.sql("SELECT 'a' AS id, TIMESTAMP'" + date + " 12:00:00' AS ts");
   }
