@@ -280,8 +280,8 @@ def test_rolling_dataset_three_days_make_one_version_holding_them(rolling_dag):
 def test_backfill_of_the_middle_day_replaces_only_it(rolling_dag):
     # Another run over 2026-01-14 (not the scheduled one): a new version, made on the head
     # (v20260115), that rebuilds that day and keeps the others as they were. Its drift baseline is
-    # the head's report, whose profile is its own new day, 2026-01-15: the sample's two days
-    # differ by a PSI above the gate on account_age_days, so the backfill relaxes that check with
+    # the report of the version that built the day before (2026-01-13): one day of the sample
+    # against another can differ by a PSI above the gate, so the backfill relaxes that check with
     # the param set, as an expected change is published (README "Validation").
     before = _days_of("v20260115")
     run = _run(rolling_dag, pendulum.datetime(2026, 1, 15, 1, tz="UTC"),
