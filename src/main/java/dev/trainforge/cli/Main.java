@@ -94,6 +94,12 @@ public final class Main implements Runnable {
       err.flush();
       return known.exitCode().code();
     }
+    String catalog = unusableCatalog(e);
+    if (catalog != null) {
+      err.println(catalog);
+      err.flush();
+      return ExitCode.USAGE_OR_CONFIG.code();
+    }
     String unreadable = unreadableFile(e);
     if (unreadable != null) {
       err.println(unreadable);
@@ -119,6 +125,12 @@ public final class Main implements Runnable {
    */
   static String unreadableFile(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.iceberg.exceptions.NotFoundException) {
+        return "Cannot read a data file of an Iceberg table: "
+            + firstLine(t.getMessage())
+            + " (a file the table's metadata lists was deleted or moved outside Iceberg: restore it"
+            + " from a backup, or rebuild the version)";
+      }
       String kind = null;
       String path = null;
       Map<String, String> params = Map.of();
@@ -157,6 +169,31 @@ public final class Main implements Runnable {
       return "Cannot read input file '" + path + "': " + why + " (" + fix + ")";
     }
     return null;
+  }
+
+  /**
+   * A catalog database that cannot be used as one (a file that is not SQLite, say), in words, or
+   * null for any other failure: a configuration fault, exit 2.
+   */
+  static String unusableCatalog(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("SQLITE_NOTADB") || m.contains("file is not a database"))) {
+        return "Cannot open the catalog: its SQLite file is not a database ("
+            + firstLine(m)
+            + "; point trainforge.catalog.uri at the catalog.db that builds wrote, or move the"
+            + " damaged file away to start an empty catalog, then `register` the tables)";
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String m) {
+    if (m == null) {
+      return "";
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private static String rootMessage(Throwable t) {

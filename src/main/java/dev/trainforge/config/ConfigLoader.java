@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -374,6 +375,15 @@ public final class ConfigLoader {
               + ")");
     }
     Optional<String> uri = r.optionalString(p + "uri").map(ConfigLoader::absoluteSqlite);
+    uri.flatMap(ConfigLoader::notSqlite)
+        .ifPresent(
+            file ->
+                r.problem(
+                    String.format(
+                        "%s: key '%suri' names %s, which is not a SQLite database (point it at the"
+                            + " catalog.db that builds wrote, or move the file away to start an"
+                            + " empty catalog, then `register` the tables)",
+                        r.where(p + "uri"), p, file)));
     List<String> schemes = URI_SCHEMES.getOrDefault(type, List.of());
     if (!schemes.isEmpty() && uri.filter(u -> schemes.stream().anyMatch(u::startsWith)).isEmpty()) {
       r.problem(
@@ -482,6 +492,31 @@ public final class ConfigLoader {
       return location;
     }
     return Path.of(location).toAbsolutePath().normalize().toString();
+  }
+
+  /**
+   * The file of a {@code jdbc:sqlite:} URI when it exists, is not empty and does not start with
+   * SQLite's header: the JDBC driver would only fail later, deep in Iceberg, with a trace.
+   */
+  static Optional<String> notSqlite(String uri) {
+    String prefix = "jdbc:sqlite:";
+    if (!uri.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    Path file = Path.of(uri.substring(prefix.length()).replaceFirst("\\?.*$", ""));
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+        return Optional.empty();
+      }
+      byte[] header = new byte[16];
+      try (var in = Files.newInputStream(file)) {
+        int n = in.readNBytes(header, 0, 16);
+        String head = new String(header, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return head.equals("SQLite format 3\0") ? Optional.empty() : Optional.of(file.toString());
+      }
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
   }
 
   static String absoluteSqlite(String uri) {
