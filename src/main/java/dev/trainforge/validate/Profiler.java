@@ -186,7 +186,9 @@ public final class Profiler {
                   a,
                   c,
                   rowsTotal,
-                  categories.getOrDefault(c.name, List.of()),
+                  c.booleanCounts
+                      ? booleanCategories(a, c)
+                      : categories.getOrDefault(c.name, List.of()),
                   violations,
                   baselineCategoryCounts);
       columnProfiles.add(p);
@@ -344,6 +346,7 @@ public final class Profiler {
     final Map<String, String> aliases = new LinkedHashMap<>();
     Bins bins;
     final List<String> binAliases = new ArrayList<>();
+    boolean booleanCounts;
 
     ColumnAliases(String name, DataType type, boolean numeric) {
       this.name = name;
@@ -442,7 +445,28 @@ public final class Profiler {
     ColumnAliases c = new ColumnAliases(name, type, false);
     c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
     c.aliases.put("distinct", a.add(approx_count_distinct(named(name))));
+    if (type instanceof BooleanType) {
+      // Two values: counted here, exactly, rather than in the grouped pass.
+      c.booleanCounts = true;
+      c.aliases.put("true", a.add(count_if(named(name).equalTo(true))));
+      c.aliases.put("false", a.add(count_if(named(name).equalTo(false))));
+    }
     return c;
+  }
+
+  /**
+   * A boolean column's categories as the grouped pass would count them: each value that occurs,
+   * named as its string cast names it.
+   */
+  private static List<CategoryCount> booleanCategories(Aggregates a, ColumnAliases c) {
+    List<CategoryCount> out = new ArrayList<>();
+    for (String value : List.of("true", "false")) {
+      long n = a.longValue(c.aliases.get(value));
+      if (n > 0) {
+        out.add(new CategoryCount(value, n));
+      }
+    }
+    return out;
   }
 
   private ColumnProfile categoricalProfile(
@@ -504,7 +528,7 @@ public final class Profiler {
     List<Column> pairs = new ArrayList<>();
     Column wanted = lit(false);
     for (ColumnAliases c : columns) {
-      if (c.numeric) {
+      if (c.numeric || c.booleanCounts) {
         continue;
       }
       pairs.add(struct(lit(c.name).as("c"), named(c.name).cast("string").as("v")));
