@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one aggregation pass (plus one for top-k categories) measured on a dataset version. Stored
- * in the version's report.json, so that the next version compares against it without reading old
- * rows: it keeps the sketches, deciles and categories that drift needs.
+ * What the profile passes (one aggregation, one for exact distinct counts, one for top-k
+ * categories) measured on a dataset version. Stored in the version's report.json, so that the next
+ * version compares against it without reading old rows: it keeps the sketches, deciles and
+ * categories that drift needs.
  *
  * @param rows rows in the version
  * @param distinctLabelIds distinct non-null label ids

@@ -50,9 +50,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Measures a dataset version for the gate: one aggregation over all rows for counts, moments,
- * sketches, the leakage audit and the baseline's bins, then one grouped pass for the top-k
- * categories. Only the aggregates reach the driver.
+ * Measures a dataset version for the gate: one aggregation over all rows, without grouping, for
+ * counts, moments, sketches, the leakage audit, the baseline's bins, boolean columns' categories
+ * and the content checksum; one grouped pass over the id and the (keys, time) columns alone for
+ * their exact distinct counts; and, when there are categorical columns other than booleans, one
+ * grouped pass for their top-k categories. Only the aggregates reach the driver.
  */
 public final class Profiler {
   static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
