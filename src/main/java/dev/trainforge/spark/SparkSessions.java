@@ -70,6 +70,10 @@ public final class SparkSessions {
       // that job has no more threads than the driver's own listing.
       setIfAbsent(
           builder, existing, "spark.sql.sources.parallelPartitionDiscovery.threshold", "1024");
+      // Adaptive execution coalesces a shuffle into partitions of up to half its size (on 2
+      // cores) or 64 MiB, which packs into 3 tasks as often as 2: the second wave leaves a core
+      // idle. The validation's distinct counts on S shuffle about 25 MiB: 4 MiB shares it out.
+      setIfAbsent(builder, existing, "spark.sql.adaptive.advisoryPartitionSizeInBytes", "4m");
     }
     staticDefaults(settings.sparkConf()).forEach((k, v) -> setIfAbsent(builder, existing, k, v));
     SparkSession spark = builder.getOrCreate();
