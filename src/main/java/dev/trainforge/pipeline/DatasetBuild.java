@@ -51,9 +51,34 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One build of one dataset version: check every input, join, write an audit snapshot, check it,
- * publish it. Costs one scan of the labels, one shuffle per distinct feature-source key, one write,
- * and one scan of the written status columns. Nothing is visible to readers until the final
- * metadata commit.
+ * publish it. Nothing is visible to readers until the final metadata commit.
+ *
+ * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers):
+ *
+ * <ol>
+ *   <li><b>Opening the inputs</b> reads metadata only: per Parquet input, its file listing (on the
+ *       driver, up to 1024 files in a local session) and one footer for its schema (a one-task
+ *       job); per Delta input, Delta's own log jobs. On the sample this is most of the Spark jobs
+ *       and several seconds; it does not grow with the rows.
+ *   <li><b>The label scan</b> ({@link LabelInput#stats}): one aggregation over the labels for the
+ *       counts and the time range that the partition plans need.
+ *   <li><b>The join's sampling pass</b>: a sampled read of the labels' and each source's keys and
+ *       times, for the range boundaries (about 3 s on S).
+ *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
+ *       distinct source key, one Parquet write, one Iceberg commit on the audit branch. This is the
+ *       bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
+ *   <li><b>Validation</b> reads the written snapshot (about two splits per core) twice: once for
+ *       the profile, one aggregation without grouping (counts, moments, sketches, the leakage
+ *       audit, boolean categories and the content checksum: a few microseconds of CPU per row), and
+ *       once for the exact distinct counts of ids and of (keys, time), a grouped pass over those
+ *       columns alone. Non-boolean categorical columns add one grouped pass for their top-k (the
+ *       sample has none).
+ *   <li><b>Publishing</b>: one Iceberg metadata commit.
+ * </ol>
+ *
+ * <p>So the labels are read three times (scan, sampling, join) and each source twice (sampling,
+ * join); the label reads are narrow and cheap next to the shuffle, and the two extra reads are the
+ * join's (a range-partitioned join needs its boundaries before it runs).
  */
 public final class DatasetBuild {
   private final SparkSession spark;

@@ -65,6 +65,15 @@ public final class SparkSessions {
       setIfAbsent(builder, existing, "spark.driver.host", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.driver.bindAddress", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.ui.showConsoleProgress", "false");
+      // Pinned Parquet inputs are read as lists of files, one path each: past 32 paths Spark
+      // lists them in a Spark job of its own per source (1-3 s each on the sample). In one JVM
+      // that job has no more threads than the driver's own listing.
+      setIfAbsent(
+          builder, existing, "spark.sql.sources.parallelPartitionDiscovery.threshold", "1024");
+      // Adaptive execution coalesces a shuffle into partitions of up to half its size (on 2
+      // cores) or 64 MiB, which packs into 3 tasks as often as 2: the second wave leaves a core
+      // idle. The validation's distinct counts on S shuffle about 25 MiB: 4 MiB shares it out.
+      setIfAbsent(builder, existing, "spark.sql.adaptive.advisoryPartitionSizeInBytes", "4m");
     }
     staticDefaults(settings.sparkConf()).forEach((k, v) -> setIfAbsent(builder, existing, k, v));
     SparkSession spark = builder.getOrCreate();

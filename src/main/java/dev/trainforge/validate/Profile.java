@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one aggregation pass (plus one for top-k categories and one for exact counts in the decile
- * bins) measured on a dataset version. Stored in the version's report.json, so that the next
- * version compares against it without reading old rows: it keeps the sketches, deciles, bin counts
- * and categories that drift needs.
+ * What the profile passes (one aggregation, one for exact distinct counts, one for top-k categories
+ * when there are non-boolean categorical columns, and one for exact counts in the decile bins)
+ * measured on a dataset version. Stored in the version's report.json, so that the next version
+ * compares against it without reading old rows: it keeps the sketches, deciles, bin counts and
+ * categories that drift needs.
  *
  * @param rows rows in the version
  * @param distinctLabelIds distinct non-null label ids
