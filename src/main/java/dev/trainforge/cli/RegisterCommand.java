@@ -1,8 +1,5 @@
 package dev.trainforge.cli;
 
-import dev.trainforge.config.AppSettings;
-import dev.trainforge.config.ConfigException;
-import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.config.OutputSpec;
 import dev.trainforge.spark.SparkSessions;
 import dev.trainforge.version.VersionPublisher;
@@ -26,22 +23,10 @@ final class RegisterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OutputSpec output;
-    AppSettings settings;
-    if (table.config != null) {
-      var build = ConfigLoader.load(table.config, table.overrides);
-      settings = build.settings();
-      output = build.dataset().output();
-    } else if (table.table != null && table.table.split("\\.", -1).length == 3) {
-      String[] parts = table.table.split("\\.", -1);
-      settings = ConfigLoader.settings(table.overrides);
-      output = new OutputSpec(parts[0], parts[1], parts[2]);
-    } else {
-      throw new ConfigException(
-          "no table given (pass --config FILE with the dataset's config, or --table"
-              + " catalog.namespace.table)");
-    }
-    String metadata = new VersionPublisher(SparkSessions.forBuild(settings), output).register();
+    String[] name = table.resolve().split("\\.", -1);
+    OutputSpec output = new OutputSpec(name[0], name[1], name[2]);
+    String metadata =
+        new VersionPublisher(SparkSessions.forBuild(table.settings), output).register();
     var out = spec.commandLine().getOut();
     out.printf("Registered %s from %s%n", output.qualifiedName(), metadata);
     out.flush();

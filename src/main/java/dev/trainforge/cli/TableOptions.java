@@ -38,6 +38,15 @@ final class TableOptions {
 
   /** Starts (or joins) the Spark session with the catalog configured and opens the table. */
   VersionCatalog open() {
+    String name = resolve();
+    return VersionCatalog.open(SparkSessions.forBuild(settings), name);
+  }
+
+  /**
+   * Reads the settings (kept in {@link #settings}) and returns the table's qualified name ({@code
+   * catalog.namespace.table}); starts nothing.
+   */
+  String resolve() {
     if (config == null && table == null) {
       throw new ConfigException(
           "no table given (pass --config FILE with the dataset's config, or --table"
@@ -58,6 +67,6 @@ final class TableOptions {
       settings = ConfigLoader.settings(overrides);
     }
     this.settings = settings;
-    return VersionCatalog.open(SparkSessions.forBuild(settings), name);
+    return name;
   }
 }
