@@ -322,9 +322,15 @@ public final class FeatureInput {
               + plan.to()
               + ": "
               + PartitionPlan.abbreviate(plan.missing())
+              + ", planned from label times "
+              + java.time.Instant.EPOCH.plus(stats.minTimeMicros().get(), ChronoUnit.MICROS)
+              + " .. "
+              + java.time.Instant.EPOCH.plus(stats.maxTimeMicros().get(), ChronoUnit.MICROS)
               + " (land them, or set dataset.features."
               + spec.name()
-              + ".allow-partition-gaps = true if the source has no rows on those dates)");
+              + ".allow-partition-gaps = true if the source has no rows on those dates; a label"
+              + " time far from the source's dates is wrong upstream, or outside"
+              + " dataset.labels.window)");
     }
     return Optional.of(plan);
   }

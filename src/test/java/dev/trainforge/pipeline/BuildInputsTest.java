@@ -384,9 +384,11 @@ class BuildInputsTest {
             "Cannot build 'inputs': feature source 'f' (parquet path '"
                 + dir.resolve("features")
                 + "') is missing 1 event_date partitions inside the planned range"
-                + " 2026-01-04..2026-01-06: [2026-01-05] (land them, or set"
+                + " 2026-01-04..2026-01-06: [2026-01-05], planned from label times"
+                + " 2026-01-06T13:00:00Z .. 2026-01-06T13:00:00Z (land them, or set"
                 + " dataset.features.f.allow-partition-gaps = true if the source has no rows on those"
-                + " dates)");
+                + " dates; a label time far from the source's dates is wrong upstream, or outside"
+                + " dataset.labels.window)");
     BuildResult result =
         build(
             config(
