@@ -14,8 +14,11 @@ import picocli.CommandLine.Parameters;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes one version's rows to a directory as Parquet or CSV (with a header), by Spark from"
-          + " the version's tag (time travel); nothing is collected to the driver."
+      "Writes one version's rows to a directory as Parquet (timestamps as UTC-adjusted"
+          + " microseconds) or CSV (with a header), by Spark from the version's tag (time"
+          + " travel), with a manifest _trainforge_manifest.json (dataset, version, snapshot,"
+          + " checksum, config hash, files) and no _SUCCESS or .crc files; nothing is collected"
+          + " to the driver."
     })
 final class ExportCommand implements Callable<Integer> {
   /** The file formats an export writes. */
@@ -47,11 +50,14 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace what PATH holds.")
   boolean overwrite;
 
+  @Option(names = "--single-file", description = "Write one data file (one task writes it).")
+  boolean singleFile;
+
   @Override
   public Integer call() {
     VersionCatalog catalog = table.open();
     VersionInfo v = catalog.get(version, "export");
-    VersionCatalog.Exported done = catalog.export(v, format.name(), to, overwrite);
+    VersionCatalog.Exported done = catalog.export(v, format.name(), to, overwrite, singleFile);
     var out = spec.commandLine().getOut();
     out.printf(
         "Exported '%s' %s: %d rows as %s to %s%n",

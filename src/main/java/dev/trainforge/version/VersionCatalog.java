@@ -267,6 +267,21 @@ public final class VersionCatalog {
    * @throws ExportTargetExistsException when {@code path} holds data and {@code overwrite} is false
    */
   public Exported export(VersionInfo version, String format, String path, boolean overwrite) {
+    return export(version, format, path, overwrite, false);
+  }
+
+  /** The manifest an export writes beside its files; readers skip names starting with '_'. */
+  public static final String EXPORT_MANIFEST = "_trainforge_manifest.json";
+
+  /**
+   * Like {@link #export(VersionInfo, String, String, boolean)}: Parquet timestamps are written as
+   * UTC-adjusted microseconds (not INT96, which readers take for local times), one file with {@code
+   * singleFile}; Hadoop's {@code _SUCCESS} and {@code .crc} files are removed, and {@link
+   * #EXPORT_MANIFEST} names the dataset, version, snapshot, content checksum, config hash, rows and
+   * files.
+   */
+  public Exported export(
+      VersionInfo version, String format, String path, boolean overwrite, boolean singleFile) {
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path);
     String qualified;
     try {
@@ -289,11 +304,89 @@ public final class VersionCatalog {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot check export path " + path, e);
     }
-    var writer = rows(version).write().mode(org.apache.spark.sql.SaveMode.Overwrite);
+    Dataset<Row> rows = rows(version);
+    var writer =
+        (singleFile ? rows.coalesce(1) : rows)
+            .write()
+            .mode(org.apache.spark.sql.SaveMode.Overwrite);
     if ("csv".equals(format)) {
       writer = writer.option("header", "true");
     }
-    writer.format(format).save(path);
+    String key = "spark.sql.parquet.outputTimestampType";
+    String before = spark.conf().get(key);
+    spark.conf().set(key, "TIMESTAMP_MICROS");
+    try {
+      writer.format(format).save(path);
+    } finally {
+      spark.conf().set(key, before);
+    }
+    List<String> files = tidy(target);
+    Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+    manifest.put("table", tableName);
+    manifest.put("dataset", version.property("dataset").orElse(null));
+    manifest.put("version", version.property("version").orElse(null));
+    manifest.put("tag", version.tag());
+    manifest.put("snapshot-id", version.snapshotId());
+    manifest.put(
+        "content-checksum",
+        table.properties().get(VersionPublisher.CHECKSUM_PROPERTY + version.tag()));
+    manifest.put("config-sha256", version.property("config-sha256").orElse(null));
+    manifest.put("rows", version.rows().orElse(null));
+    manifest.put("format", format);
+    manifest.put(
+        "timestamps", "parquet".equals(format) ? "int64 micros, UTC-adjusted" : "ISO text");
+    manifest.put("files", files);
+    try {
+      writeText(
+          new org.apache.hadoop.fs.Path(target, EXPORT_MANIFEST),
+          new com.fasterxml.jackson.databind.ObjectMapper()
+                  .writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(manifest)
+              + "\n");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     return new Exported(version.rows().orElse(-1L), qualified);
+  }
+
+  /**
+   * The file system of {@code path}, without the local file system's checksum layer, which hides
+   * the {@code .crc} files it writes.
+   */
+  private org.apache.hadoop.fs.FileSystem raw(org.apache.hadoop.fs.Path path)
+      throws java.io.IOException {
+    org.apache.hadoop.fs.FileSystem fs =
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    return fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checked
+        ? checked.getRawFileSystem()
+        : fs;
+  }
+
+  /** Removes Hadoop's _SUCCESS and .crc files under {@code dir}; returns the data files' names. */
+  private List<String> tidy(org.apache.hadoop.fs.Path dir) {
+    try {
+      org.apache.hadoop.fs.FileSystem fs = raw(dir);
+      List<String> files = new ArrayList<>();
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+        String name = f.getPath().getName();
+        if (name.equals("_SUCCESS") || name.endsWith(".crc")) {
+          fs.delete(f.getPath(), false);
+        } else if (!name.startsWith("_") && !name.startsWith(".")) {
+          files.add(name);
+        }
+      }
+      files.sort(null);
+      return files;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the export at " + dir, e);
+    }
+  }
+
+  private void writeText(org.apache.hadoop.fs.Path file, String text) {
+    try (var out = raw(file).create(file, true)) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write " + file, e);
+    }
   }
 }

@@ -303,6 +303,41 @@ class ReadCommandsTest {
   }
 
   @Test
+  void aSingleFileExportHasUtcTimesAManifestAndNoHadoopDebris() throws Exception {
+    Path to = dir.resolve("export-single");
+    Run run =
+        command("export", "v1", "--format", "parquet", "--to", to.toString(), "--single-file");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> names;
+    try (var files = Files.list(to)) {
+      names = files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(names).hasSize(2).contains("_trainforge_manifest.json");
+    String data = names.stream().filter(n -> n.endsWith(".parquet")).findFirst().orElseThrow();
+    JsonNode manifest =
+        new ObjectMapper().readTree(to.resolve("_trainforge_manifest.json").toFile());
+    assertThat(manifest.get("tag").asText()).isEqualTo("v1");
+    assertThat(manifest.get("snapshot-id").asLong()).isEqualTo(snapshot("v1").snapshotId());
+    assertThat(manifest.get("content-checksum").asText())
+        .isEqualTo(ContentChecksum.of(version("v1")));
+    assertThat(manifest.get("rows").asLong()).isEqualTo(40);
+    assertThat(manifest.get("files").get(0).asText()).isEqualTo(data);
+    // DuckDB reads the times as instants (TIMESTAMP WITH TIME ZONE), equal to the version's.
+    try (var duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var st = duck.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+      var rs =
+          st.executeQuery(
+              "SELECT typeof(ts), CAST(min(ts) AS VARCHAR) FROM read_parquet('"
+                  + to.resolve(data)
+                  + "') GROUP BY 1");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("TIMESTAMP WITH TIME ZONE");
+      assertThat(rs.getString(2)).isEqualTo("2026-01-02 12:00:00+00");
+    }
+  }
+
+  @Test
   void exportWritesCsvWithAHeader() throws Exception {
     Path to = dir.resolve("export-csv");
     Run run = command("export", "2", "--format", "csv", "--to", to.toString());
