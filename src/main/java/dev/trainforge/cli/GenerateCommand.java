@@ -48,6 +48,12 @@ final class GenerateCommand implements Callable<Integer> {
   String runId;
 
   @Option(
+      names = "--note",
+      paramLabel = "TEXT",
+      description = "Why this version is built, recorded with it; list and show print it.")
+  String note;
+
+  @Option(
       names = "--result-file",
       paramLabel = "FILE",
       description =
@@ -61,7 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
     BuildConfig build = ConfigLoader.load(config, overrides);
     SparkSession spark = SparkSessions.forBuild(build.settings());
-    BuildResult result = new DatasetBuild(spark, System.err).run(build, runId);
+    BuildResult result = new DatasetBuild(spark, System.err).run(build, runId, note);
     if (resultFile != null) {
       Path parent = resultFile.toAbsolutePath().getParent();
       if (parent != null) {

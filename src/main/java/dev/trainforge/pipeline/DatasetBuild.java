@@ -117,9 +117,17 @@ public final class DatasetBuild {
    *     or another build published it while this one ran
    */
   public BuildResult run(BuildConfig config, String runId) {
+    return run(config, runId, null);
+  }
+
+  /**
+   * Like {@link #run(BuildConfig, String)}, recording {@code note} (why this version was built, in
+   * the user's words, or null) in the version's metadata; {@code list} and {@code show} print it.
+   */
+  public BuildResult run(BuildConfig config, String runId, String note) {
     try (Phases p = new Phases(spark, log, config.settings().progressInterval())) {
       phases = p;
-      BuildResult result = build(config, runId);
+      BuildResult result = build(config, runId, note);
       p.end();
       return result.withPhases(p.costs());
     } finally {
@@ -127,7 +135,7 @@ public final class DatasetBuild {
     }
   }
 
-  private BuildResult build(BuildConfig config, String runId) {
+  private BuildResult build(BuildConfig config, String runId, String note) {
     long start = System.currentTimeMillis();
     describe("pin and check inputs");
     DatasetSpec spec = config.dataset();
@@ -159,6 +167,9 @@ public final class DatasetBuild {
             spec.name(),
             audit.branch());
     Map<String, String> summary = summary(config, stats, runId);
+    if (note != null && !note.isBlank()) {
+      summary.put("note", note.strip());
+    }
     summary.put("inputs", InputPins.toJson(inputs.pins()));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));

@@ -81,6 +81,11 @@ public final class VersionViews {
     }
     for (Entry e : entries) {
       e.version()
+          .property("note")
+          .ifPresent(n -> sb.append(e.version().tag()).append(": note: ").append(n).append('\n'));
+    }
+    for (Entry e : entries) {
+      e.version()
           .retracted()
           .ifPresent(
               n -> sb.append(e.version().tag()).append(": ").append(n.describe()).append('\n'));
@@ -105,6 +110,7 @@ public final class VersionViews {
       o.put("main", v.main());
       o.put("report", v.property("report").orElse(null));
       o.put("retracted", v.retracted().map(RefNote::describe).orElse(null));
+      o.put("note", v.property("note").orElse(null));
     }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n";
@@ -141,6 +147,7 @@ public final class VersionViews {
     field(sb, "window", window(v));
     field(sb, "validation", validation(entry));
     field(sb, "report", v.property("report").orElse("-"));
+    v.property("note").ifPresent(n -> field(sb, "note", n));
     v.retracted().ifPresent(n -> field(sb, "retracted", n.describe()));
     sb.append("properties (every trainforge.* key of the snapshot summary):\n");
     for (Map.Entry<String, String> p : v.trainforgeProperties().entrySet()) {

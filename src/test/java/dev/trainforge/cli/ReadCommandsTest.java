@@ -111,7 +111,9 @@ class ReadCommandsTest {
               "--set",
               "dataset.validation.checks.category-psi.fail=null",
               "--run-id",
-              "manual__42");
+              "manual__42",
+              "--note",
+              "first 30 labels, split by user");
     } finally {
       System.setErr(stderr);
     }
@@ -166,7 +168,8 @@ class ReadCommandsTest {
         .containsExactly(
             "VERSION  CREATED               ROWS  CONFIG                   VALIDATION  MAIN",
             "v1       " + created("v1") + "  40    sha256:" + hash16("v1") + "  " + v1.strip(),
-            "v2       " + created("v2") + "  30    sha256:" + hash16("v2") + "  " + v2 + "  main");
+            "v2       " + created("v2") + "  30    sha256:" + hash16("v2") + "  " + v2 + "  main",
+            "v2: note: first 30 labels, split by user");
   }
 
   @Test
@@ -211,7 +214,7 @@ class ReadCommandsTest {
     Map<String, String> summary = snapshot("v2").summary();
     ValidationReport r = report("v2");
     List<String> lines = run.out().lines().toList();
-    assertThat(lines.subList(0, 12))
+    assertThat(lines.subList(0, 13))
         .containsExactly(
             "version    v2 (snapshot " + snapshot("v2").snapshotId() + "), main",
             "table      " + table,
@@ -230,6 +233,7 @@ class ReadCommandsTest {
                 r.count(dev.trainforge.validate.CheckResult.Outcome.PASS),
                 r.count(dev.trainforge.validate.CheckResult.Outcome.SKIPPED)),
             "report     " + summary.get("trainforge.report"),
+            "note       first 30 labels, split by user",
             "properties (every trainforge.* key of the snapshot summary):");
     // Every trainforge.* key, whatever it is; JSON values (the config, the input pins) indented
     // on the lines below their key.
