@@ -323,6 +323,22 @@ class PinnedVersionsTest {
     assertThat(table().currentSnapshot().snapshotId()).isEqualTo(main);
     assertThat(table().refs()).containsOnlyKeys("main", "v1");
 
+    // From the config the version recorded alone: no dataset file, only where the catalog is.
+    Run fromRecord =
+        Cli.run(
+            "rebuild",
+            "1",
+            "--table",
+            table,
+            "--set",
+            "trainforge.catalog.name=" + catalog,
+            "--set",
+            "trainforge.catalog.uri=\"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
+            "--set",
+            "trainforge.catalog.warehouse=\"" + dir.resolve("catalog/warehouse") + "\"");
+    assertThat(fromRecord.exitCode()).as(fromRecord.err() + fromRecord.out()).isZero();
+    assertThat(fromRecord.out()).contains(": identical").contains("  rebuilt    " + recorded);
+
     // The same config over the current inputs makes other rows: the pins did the work.
     Run v2 = cli("generate", "--set", "dataset.version=2");
     assertThat(v2.exitCode()).as(v2.err()).isZero();
