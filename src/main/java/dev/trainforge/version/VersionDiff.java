@@ -197,6 +197,13 @@ public record VersionDiff(
         hashFrom,
         hashTo,
         hashFrom.equals(hashTo) ? " (same row definition)" : "");
+    for (String change :
+        dev.trainforge.config.ConfigDiff.between(
+            from.property("config").orElse(null), to.property("config").orElse(null))) {
+      if (!change.startsWith("version ") && !change.startsWith("name ")) {
+        line(sb, "           %s%n", change);
+      }
+    }
     if (schema.isEmpty()) {
       line(sb, "  schema   no changes%n");
     }

@@ -269,6 +269,12 @@ class ReadCommandsTest {
             "Diff of " + table + ": v1 -> v2",
             "  rows     40 -> 30 (-10)",
             "  config   sha256:" + hash16("v1") + " -> sha256:" + hash16("v2"),
+            "           + labels.window-end 2026-01-02T12:30:00Z",
+            "           + split.by hash");
+    assertThat(lines)
+        .contains(
+            "           + split.group-key user",
+            "           + split.seed 11",
             "  schema   + split string",
             "  statistics from the profiles stored in each version's report.json (no rows read);"
                 + " psi and ks of v2 against v1");
