@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param progressInterval how often a long build phase logs the progress of its Spark stages
  * @param joinSortMemoryBytes the most a join task sorts in memory before Spark's spilling sorter
  *     takes over; 0 for a sixteenth of the heap, at most 512 MiB
+ * @param lineage where OpenLineage run events go
  */
 public record AppSettings(
     Optional<String> sparkMaster,
@@ -30,7 +31,8 @@ public record AppSettings(
     int joinPartitions,
     JoinPartitioningKind joinPartitioning,
     java.time.Duration progressInterval,
-    long joinSortMemoryBytes) {
+    long joinSortMemoryBytes,
+    Lineage lineage) {
   public AppSettings {
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(appName, "appName is null");
@@ -38,9 +40,33 @@ public record AppSettings(
     requireNonNull(catalog, "catalog is null");
     requireNonNull(joinPartitioning, "joinPartitioning is null");
     requireNonNull(progressInterval, "progressInterval is null");
+    requireNonNull(lineage, "lineage is null");
     if (joinSortMemoryBytes < 0) {
       throw new IllegalArgumentException("joinSortMemoryBytes is negative: " + joinSortMemoryBytes);
     }
+  }
+
+  /**
+   * OpenLineage run events of every build.
+   *
+   * @param transport {@code none}, {@code http} (POST to {@code url}) or {@code file} (append to
+   *     {@code file})
+   * @param url the endpoint, for http
+   * @param file the file, for file
+   * @param namespace the job namespace
+   */
+  public record Lineage(
+      String transport, Optional<String> url, Optional<String> file, String namespace) {
+    public Lineage {
+      requireNonNull(transport, "transport is null");
+      requireNonNull(url, "url is null");
+      requireNonNull(file, "file is null");
+      requireNonNull(namespace, "namespace is null");
+    }
+
+    /** No events. */
+    public static final Lineage NONE =
+        new Lineage("none", Optional.empty(), Optional.empty(), "trainforge");
   }
 
   /** How the as-of join spreads rows over partitions. */

@@ -341,7 +341,41 @@ public final class ConfigLoader {
             AppSettings.JoinPartitioningKind.class,
             AppSettings.JoinPartitioningKind.RANGE),
         progressInterval(r, p + "progress.interval"),
-        r.bytes(p + "join.sort-memory"));
+        r.bytes(p + "join.sort-memory"),
+        lineage(r, p + "lineage."));
+  }
+
+  private static AppSettings.Lineage lineage(ConfigReader r, String p) {
+    String transport = r.stringOr(p + "transport", "none");
+    Optional<String> url = r.optionalString(p + "url");
+    Optional<String> file = r.optionalString(p + "file");
+    switch (transport) {
+      case "none" -> {}
+      case "http" -> {
+        if (url.filter(u -> u.startsWith("http://") || u.startsWith("https://")).isEmpty()) {
+          r.problem(
+              String.format(
+                  "%s: key '%surl' is '%s', but transport http needs an http:// or https:// URL"
+                      + " (e.g. http://127.0.0.1:5000/api/v1/lineage)",
+                  r.where(p + "url"), p, url.orElse("")));
+        }
+      }
+      case "file" -> {
+        if (file.isEmpty()) {
+          r.problem(
+              String.format(
+                  "%s: key '%sfile' is not set, but transport file needs it (a path to append"
+                      + " events to)",
+                  r.where(p + "file"), p));
+        }
+      }
+      default ->
+          r.problem(
+              String.format(
+                  "%s: key '%stransport' is '%s' (use none, http or file)",
+                  r.where(p + "transport"), p, transport));
+    }
+    return new AppSettings.Lineage(transport, url, file, r.stringOr(p + "namespace", "trainforge"));
   }
 
   private static java.time.Duration progressInterval(ConfigReader r, String key) {

@@ -14,6 +14,7 @@ import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
 import dev.trainforge.join.MatchStatus;
 import dev.trainforge.join.RangePartitioning;
+import dev.trainforge.lineage.LineageEvents;
 import dev.trainforge.source.FeatureInput;
 import dev.trainforge.source.InputPin;
 import dev.trainforge.source.InputPins;
@@ -125,15 +126,48 @@ public final class DatasetBuild {
    * the user's words, or null) in the version's metadata; {@code list} and {@code show} print it.
    */
   public BuildResult run(BuildConfig config, String runId, String note) {
+    lineage = lineage(config, runId);
+    lineageInputs = List.of();
+    String output = config.dataset().output().qualifiedName();
     try (Phases p = new Phases(spark, log, config.settings().progressInterval())) {
       phases = p;
       BuildResult result = build(config, runId, note);
       p.end();
+      lineage.complete(lineageInputs, output, result.tag());
       return result.withPhases(p.costs());
+    } catch (RuntimeException e) {
+      lineage.fail(lineageInputs, output, e);
+      throw e;
     } finally {
       phases = null;
     }
   }
+
+  /** The build's OpenLineage events, as configured; the parent run from OPENLINEAGE_PARENT_ID. */
+  private LineageEvents lineage(BuildConfig config, String runId) {
+    var s = config.settings().lineage();
+    LineageEvents.Transport transport =
+        switch (s.transport()) {
+          case "http" ->
+              new LineageEvents.Transport.Http(
+                  java.net.URI.create(s.url().orElseThrow()), java.time.Duration.ofSeconds(10));
+          case "file" ->
+              new LineageEvents.Transport.File(java.nio.file.Path.of(s.file().orElseThrow()));
+          default -> new LineageEvents.Transport.None();
+        };
+    return new LineageEvents(
+        transport,
+        s.namespace(),
+        config.dataset().name(),
+        Optional.ofNullable(runId),
+        Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
+        log);
+  }
+
+  /** The run's lineage events and the inputs they name, while {@link #run} runs. */
+  private LineageEvents lineage;
+
+  private List<LineageEvents.Input> lineageInputs = List.of();
 
   private BuildResult build(BuildConfig config, String runId, String note) {
     long start = System.currentTimeMillis();
@@ -143,6 +177,13 @@ public final class DatasetBuild {
     Optional<Snapshot> existing = publisher.tagged(spec.tag());
 
     Inputs inputs = open(spec, Map.of());
+    lineageInputs =
+        inputs.pins().stream()
+            .map(p -> LineageEvents.input(p.location(), p.pin(), p.format().configName()))
+            .toList();
+    if (lineage != null) {
+      lineage.start(lineageInputs, spec.output().qualifiedName());
+    }
     if (existing.isPresent()) {
       return existingVersion(config, publisher, existing.get(), inputs.pins(), start);
     }

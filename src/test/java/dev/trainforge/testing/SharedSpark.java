@@ -54,7 +54,8 @@ public final class SharedSpark {
             0,
             AppSettings.JoinPartitioningKind.RANGE,
             java.time.Duration.ofSeconds(30),
-            0L);
+            0L,
+            AppSettings.Lineage.NONE);
     SparkSessions.configure(session(), settings);
     return settings;
   }
