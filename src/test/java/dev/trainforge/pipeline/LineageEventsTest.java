@@ -90,11 +90,7 @@ class LineageEventsTest {
       assertThatThrownBy(
               () ->
                   build(
-                      spark,
-                      catalog,
-                      url,
-                      "2",
-                      "  validation.checks.row-conservation.severity = fail\n  validation.checks.unique-label-id { severity = fail }\n  labels.window.start = \"2030-01-01T00:00:00Z\""))
+                      spark, catalog, url, "2", "  labels.window.start = \"2030-01-01T00:00:00Z\""))
           .isInstanceOf(ValidationFailedException.class);
       assertThat(events)
           .extracting(e -> e.get("eventType").asText())
