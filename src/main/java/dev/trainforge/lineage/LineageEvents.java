@@ -162,15 +162,20 @@ public final class LineageEvents {
     send(e.toString());
   }
 
+  /** The schema of each facet this writes: the spec's own, and this project's for its run facet. */
+  private static final java.util.Map<String, String> FACET_SCHEMAS =
+      java.util.Map.of(
+          "errorMessage", "https://openlineage.io/spec/facets/1-0-0/ErrorMessageRunFacet.json",
+          "parent", "https://openlineage.io/spec/facets/1-0-0/ParentRunFacet.json",
+          "version", "https://openlineage.io/spec/facets/1-0-0/DatasetVersionDatasetFacet.json",
+          "jobType", "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json",
+          "trainforge_run",
+              PRODUCER + "/blob/main/README.md#what-a-build-reports-while-it-runs-and-lineage");
+
   private static ObjectNode facet(ObjectNode facets, String name) {
     ObjectNode f = facets.putObject(name);
     f.put("_producer", PRODUCER);
-    f.put(
-        "_schemaURL",
-        "https://openlineage.io/spec/facets/1-0-0/"
-            + Character.toUpperCase(name.charAt(0))
-            + name.substring(1)
-            + "Facet.json");
+    f.put("_schemaURL", FACET_SCHEMAS.get(name));
     return f;
   }
 

@@ -68,12 +68,15 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch. This is the
  *       bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
- *   <li><b>Validation</b> reads the written snapshot (about two splits per core) twice: once for
- *       the profile, one aggregation without grouping (counts, moments, sketches, the leakage
- *       audit, boolean categories and the content checksum: a few microseconds of CPU per row), and
+ *   <li><b>Validation</b> reads the written snapshot (about two splits per core) three times: once
+ *       for the profile, one aggregation without grouping (counts, moments, sketches, the leakage
+ *       audit, boolean categories and the content checksum: a few microseconds of CPU per row);
  *       once for the exact distinct counts of ids and of (keys, time), a grouped pass over those
- *       columns alone. Non-boolean categorical columns add one grouped pass for their top-k (the
- *       sample has none).
+ *       columns alone; and once over the numeric columns for exact counts in their own decile bins,
+ *       which drift compares exactly. Non-boolean categorical columns add one grouped pass for
+ *       their top-k (the sample has none). A rolling build reads only its window's days.
+ *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
+ *       rows for each day's checksum (a one-day window takes it from the profile).
  *   <li><b>Publishing</b>: one Iceberg metadata commit.
  * </ol>
  *
@@ -140,6 +143,7 @@ public final class DatasetBuild {
       throw e;
     } finally {
       phases = null;
+      lineage = null;
     }
   }
 
@@ -181,9 +185,7 @@ public final class DatasetBuild {
         inputs.pins().stream()
             .map(p -> LineageEvents.input(p.location(), p.pin(), p.format().configName()))
             .toList();
-    if (lineage != null) {
-      lineage.start(lineageInputs, spec.output().qualifiedName());
-    }
+    lineage.start(lineageInputs, spec.output().qualifiedName());
     if (existing.isPresent()) {
       return existingVersion(config, publisher, existing.get(), inputs.pins(), start);
     }
@@ -279,8 +281,7 @@ public final class DatasetBuild {
     }
     describe("publish " + spec.tag());
     PublishedVersion published =
-        publisher.publish(
-            staged, spec.tag(), checksum, rolling.map(RollingBuild::base).flatMap(b -> b));
+        publisher.publish(staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base));
     describe(null);
     return new BuildResult(
         spec.name(),

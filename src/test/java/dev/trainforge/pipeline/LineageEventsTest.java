@@ -82,6 +82,8 @@ class LineageEventsTest {
         assertThat(e.at("/inputs/1/name").asText())
             .isEqualTo(dir.resolve("features").toAbsolutePath().toString());
         assertThat(e.at("/inputs/1/facets/version/datasetVersion").asText()).startsWith("sha256:");
+        assertThat(e.at("/inputs/1/facets/version/_schemaURL").asText())
+            .endsWith("/DatasetVersionDatasetFacet.json");
         assertThat(e.at("/outputs/0/name").asText()).isEqualTo(built.table());
       }
       assertThat(complete.at("/outputs/0/facets/version/datasetVersion").asText()).isEqualTo("v1");
