@@ -300,13 +300,51 @@ public final class VersionPublisher {
                 .withPartitionSpec(spec)
                 .withProperties(new LinkedHashMap<>(TABLE_PROPERTIES))
                 .createTransaction();
-        requireNoTableAt(create.table().location());
+        java.util.Optional<Table> concurrent = tableCreatedMeanwhile(create.table().location());
+        if (concurrent.isPresent()) {
+          return concurrent.get();
+        }
         create.commitTransaction();
         return catalog.loadTable(id());
       } catch (AlreadyExistsException raced) {
         return catalog.loadTable(id());
       }
     }
+  }
+
+  /** How long a build waits for a concurrent build's new table to reach the catalog. */
+  private static final long CONCURRENT_CREATE_WAIT_MILLIS = 10_000;
+
+  /**
+   * Metadata at a new table's location is either a concurrent build creating the same table (it
+   * writes the first metadata file, then tells the catalog) or a table this catalog lost. When only
+   * a first metadata file is there, waits up to {@link #CONCURRENT_CREATE_WAIT_MILLIS} for the
+   * catalog to learn the table before calling it lost.
+   *
+   * @return the table another build created meanwhile; empty when the location holds no metadata
+   * @throws VersionStateException when the metadata there stays unknown to the catalog
+   */
+  private java.util.Optional<Table> tableCreatedMeanwhile(String location) {
+    java.util.Optional<String> found = newestMetadata(location);
+    if (found.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    // A table being created has only its first metadata file; one with commits was lost for sure.
+    boolean firstOnly = new org.apache.hadoop.fs.Path(found.get()).getName().startsWith("00000-");
+    long deadline = firstOnly ? System.currentTimeMillis() + CONCURRENT_CREATE_WAIT_MILLIS : 0;
+    while (System.currentTimeMillis() < deadline) {
+      if (catalog().tableExists(id())) {
+        return java.util.Optional.of(catalog().loadTable(id()));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    requireNoTableAt(location);
+    return java.util.Optional.empty();
   }
 
   /**
