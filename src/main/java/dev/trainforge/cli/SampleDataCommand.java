@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     name = "sample-data",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes seeded card-payment data: transactions as labels, user and merchant feature logs.",
+      "Writes seeded card-payment data: transactions as labels, user and merchant feature logs,",
+      "and the raw card transaction log that windowed features are computed from.",
       "The same seed and sizes give the same rows. sample-data/ was written with the defaults."
     })
 final class SampleDataCommand implements Callable<Integer> {
@@ -64,7 +65,9 @@ final class SampleDataCommand implements Callable<Integer> {
             .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     CardPayments.Shape shape = new CardPayments.Shape(seed, transactions, users, merchants, days);
-    new CardPayments(spark, shape).writeAll(out, files);
+    CardPayments payments = new CardPayments(spark, shape);
+    payments.writeAll(out, files);
+    payments.writeCardLog(out, files);
     System.out.println("Wrote card-payment sample data to " + out + " (" + shape + ")");
     return 0;
   }

@@ -125,6 +125,19 @@ public final class CanonicalJson {
     m.put("allow-partition-gaps", f.allowPartitionGaps());
     m.put("time-format", f.timeParsing().pattern().orElse(null));
     m.put("time-zone", f.timeParsing().zone().getId());
+    if (!f.aggregations().isEmpty()) {
+      // only when present: the hash of every source without aggregations stays as it was
+      Map<String, Object> aggregations = new TreeMap<>();
+      for (AggregationSpec a : f.aggregations()) {
+        Map<String, Object> am = new TreeMap<>();
+        am.put("function", a.function().configName());
+        am.put("column", a.column().orElse(null));
+        am.put("window-seconds", seconds(a.window()));
+        am.put("k", a.function() == AggregationSpec.Function.LAST_K ? a.k() : null);
+        aggregations.put(a.name(), am);
+      }
+      m.put("aggregations", aggregations);
+    }
     return m;
   }
 

@@ -1098,14 +1098,21 @@ public final class ConfigLoader {
         });
     keys.sort(java.util.Comparator.comparing(KeyMapping::labelColumn));
     List<String> columns = r.stringList(p + ".columns");
-    if (columns.isEmpty()) {
+    List<AggregationSpec> aggregations = readAggregations(r, p, name);
+    boolean declared =
+        r.isSet(p + ".aggregations")
+            && r.config().getValue(p + ".aggregations") instanceof ConfigObject o
+            && !o.isEmpty();
+    if (columns.isEmpty() && !declared) {
       r.problem(
           r.where(p)
               + ": feature source '"
               + name
               + "' selects no columns (set "
               + p
-              + ".columns to the feature columns to attach)");
+              + ".columns to the feature columns to attach, or "
+              + p
+              + ".aggregations)");
     }
     Map<String, String> rename = r.stringMap(p + ".rename");
     for (String renamed : rename.keySet()) {
@@ -1158,9 +1165,116 @@ public final class ConfigLoader {
             exact == ExactMatches.ALLOWED,
             r.optionalString(p + ".partition-column"),
             r.bool(p + ".allow-partition-gaps"),
-            timeParsing(r, p));
+            timeParsing(r, p),
+            aggregations);
     r.problems().forEach(outer::problem);
     return spec;
+  }
+
+  private static final Set<String> AGGREGATION_KEYS = Set.of("function", "column", "window", "k");
+
+  /**
+   * A source's aggregations: a block per output column, {@code name { function = sum, column =
+   * amount, window = 7d }}, with {@code k} for last-k. Each problem names the source, the
+   * aggregation and the fix.
+   */
+  private static List<AggregationSpec> readAggregations(ConfigReader r, String p, String source) {
+    String at = p + ".aggregations";
+    if (!r.isSet(at)) {
+      return List.of();
+    }
+    if (!(r.config().getValue(at) instanceof ConfigObject block)) {
+      r.problem(
+          String.format(
+              "%s: key '%s' must be a block of aggregations, e.g. aggregations { txn_count_7d {"
+                  + " function = count, window = 7d } }",
+              r.where(at), at));
+      return List.of();
+    }
+    List<AggregationSpec> out = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(block.keySet())) {
+      String q = at + "." + name;
+      String what =
+          String.format("%s: aggregation '%s' of feature source '%s'", r.where(q), name, source);
+      if (!(block.get(name) instanceof ConfigObject agg)) {
+        r.problem(what + " must be a block, e.g. { function = sum, column = amount, window = 7d }");
+        continue;
+      }
+      for (String key : new java.util.TreeSet<>(agg.keySet())) {
+        if (!AGGREGATION_KEYS.contains(key)) {
+          r.problem(
+              String.format(
+                  "%s has an unknown key '%s'%s",
+                  what,
+                  key,
+                  Suggestions.closest(key, AGGREGATION_KEYS)
+                      .map(s -> " (did you mean '" + s + "'?)")
+                      .orElse(" (known keys: column, function, k, window)")));
+        }
+      }
+      if (!NAME.matcher(name).matches()) {
+        r.problem(
+            what
+                + ": the name is its output column (use lower-case letters, digits and"
+                + " underscores, starting with a letter)");
+      }
+      Optional<String> fn = r.optionalString(q + ".function");
+      List<String> names =
+          java.util.Arrays.stream(AggregationSpec.Function.values())
+              .map(AggregationSpec.Function::configName)
+              .toList();
+      Optional<AggregationSpec.Function> function = fn.flatMap(AggregationSpec.Function::named);
+      if (fn.isEmpty()) {
+        r.problem(
+            String.format(
+                "%s has no function (set function to one of %s)", what, String.join(", ", names)));
+      } else if (function.isEmpty()) {
+        r.problem(
+            String.format(
+                "%s: function '%s' is not one of %s%s",
+                what,
+                fn.get(),
+                String.join(", ", names),
+                Suggestions.closest(fn.get(), Set.copyOf(names))
+                    .map(s -> " (did you mean '" + s + "'?)")
+                    .orElse("")));
+      }
+      Optional<String> column = r.optionalString(q + ".column");
+      Optional<Duration> window = r.optionalDuration(q + ".window");
+      if (window.isEmpty()) {
+        r.problem(what + " has no window (set window, e.g. window = 7d; from 1m to 730d)");
+      } else if (window.get().compareTo(AggregationSpec.MIN_WINDOW) < 0
+          || window.get().compareTo(AggregationSpec.MAX_WINDOW) > 0) {
+        r.problem(
+            String.format(
+                "%s: window is %s (use a window from 1m to 730d)", what, r.written(q + ".window")));
+      }
+      int k = r.isSet(q + ".k") ? r.integer(q + ".k") : 0;
+      if (function.isEmpty() || window.isEmpty()) {
+        continue;
+      }
+      AggregationSpec.Function f = function.get();
+      if (f != AggregationSpec.Function.COUNT && column.isEmpty()) {
+        r.problem(
+            String.format(
+                "%s: %s needs a column (set column to the source column it reads)",
+                what, f.configName()));
+        continue;
+      }
+      if (f == AggregationSpec.Function.LAST_K && (k < 1 || k > AggregationSpec.MAX_K)) {
+        r.problem(
+            String.format(
+                "%s: k is %s (last-k needs k from 1 to %d, e.g. k = 5)",
+                what, r.isSet(q + ".k") ? String.valueOf(k) : "not set", AggregationSpec.MAX_K));
+        continue;
+      }
+      if (f != AggregationSpec.Function.LAST_K && r.isSet(q + ".k")) {
+        r.problem(String.format("%s: k is only for last-k (remove k, or use last-k)", what));
+        continue;
+      }
+      out.add(new AggregationSpec(name, f, column, window.get(), k));
+    }
+    return out;
   }
 
   private static Duration nonNegative(ConfigReader r, String path) {

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param partitionColumn the column holding the UTC date of the event time, if any
  * @param allowPartitionGaps whether a missing date inside the planned partitions is allowed
  * @param timeParsing how text time columns are parsed
+ * @param aggregations windowed aggregations, by output name, beside or instead of {@code columns}
  */
 public record FeatureSourceSpec(
     String name,
@@ -41,7 +42,8 @@ public record FeatureSourceSpec(
     boolean exactMatches,
     Optional<String> partitionColumn,
     boolean allowPartitionGaps,
-    TimeParsing timeParsing) {
+    TimeParsing timeParsing,
+    List<AggregationSpec> aggregations) {
   public FeatureSourceSpec {
     requireNonNull(name, "name is null");
     requireNonNull(source, "source is null");
@@ -56,6 +58,27 @@ public record FeatureSourceSpec(
     requireNonNull(servingLag, "servingLag is null");
     requireNonNull(partitionColumn, "partitionColumn is null");
     requireNonNull(timeParsing, "timeParsing is null");
+    aggregations = List.copyOf(aggregations);
+  }
+
+  /** Whether the source attaches latest values (else only aggregations). */
+  public boolean hasLatestValues() {
+    return !columns.isEmpty();
+  }
+
+  /** The longest aggregation window, if the source aggregates. */
+  public Optional<Duration> longestWindow() {
+    return aggregations.stream().map(AggregationSpec::window).max(Duration::compareTo);
+  }
+
+  /** The newest event time among the rows in the longest window (for the leakage audit). */
+  public String windowEventTimeOutput() {
+    return name + "__window_event_time";
+  }
+
+  /** The newest available time among the rows in the longest window (for the leakage audit). */
+  public String windowAvailableTimeOutput() {
+    return name + "__window_available_time";
   }
 
   /** The label columns this source joins on, in a fixed order. */
@@ -95,12 +118,21 @@ public record FeatureSourceSpec(
     for (String c : columns) {
       out.add(outputName(c));
     }
-    out.add(eventTimeOutput());
-    if (hasAvailableTime()) {
-      out.add(availableTimeOutput());
+    if (hasLatestValues()) {
+      out.add(eventTimeOutput());
+      if (hasAvailableTime()) {
+        out.add(availableTimeOutput());
+      }
     }
     out.add(statusOutput());
-    out.add(hashTieOutput());
+    if (hasLatestValues()) {
+      out.add(hashTieOutput());
+    }
+    if (!aggregations.isEmpty()) {
+      aggregations.forEach(a -> out.add(a.name()));
+      out.add(windowEventTimeOutput());
+      out.add(windowAvailableTimeOutput());
+    }
     return List.copyOf(out);
   }
 }

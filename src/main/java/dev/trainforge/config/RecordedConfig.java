@@ -47,7 +47,16 @@ public final class RecordedConfig {
     for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("features").fields();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      features.set(f.getKey(), durations(source(f.getValue())));
+      ObjectNode source = durations(source(f.getValue()));
+      if (source.path("aggregations").isObject()) {
+        ObjectNode aggregations = JSON.createObjectNode();
+        source
+            .path("aggregations")
+            .properties()
+            .forEach(a -> aggregations.set(a.getKey(), durations((ObjectNode) a.getValue())));
+        source.set("aggregations", aggregations);
+      }
+      features.set(f.getKey(), source);
     }
     dataset.set("features", features);
     if (spec.path("split").isObject()) {

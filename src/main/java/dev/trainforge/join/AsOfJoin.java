@@ -125,8 +125,13 @@ public final class AsOfJoin {
     for (JoinSource s : group) {
       shapes.add(shape(s));
     }
+    boolean aggregates = group.stream().anyMatch(s -> !s.aggregations().isEmpty());
     EventLayout layout =
-        EventLayout.plan(keys, keyTypes.values().toArray(DataType[]::new), payloadTypes, shapes);
+        EventLayout.plan(
+            keys, keyTypes.values().toArray(DataType[]::new), payloadTypes, shapes, aggregates);
+    if (aggregates) {
+      layout = withAggregates(layout, group);
+    }
     // Feature rows first: their input splits are the big ones, so that the labels' (usually
     // smaller) splits run last and fill the last wave of tasks, not leave a core idle in it.
     Dataset<Row> events = featureEvents(group.get(0), 0, layout, keyTypes);
@@ -137,10 +142,29 @@ public final class AsOfJoin {
     return new Events(layout, events, payloadStruct);
   }
 
+  private static EventLayout withAggregates(EventLayout layout, List<JoinSource> group) {
+    AggregatePlan[] plans = new AggregatePlan[group.size()];
+    int[] latest = new int[group.size()];
+    for (int j = 0; j < group.size(); j++) {
+      JoinSource s = group.get(j);
+      latest[j] = s.featureColumns().size();
+      if (s.aggregations().isEmpty()) {
+        continue;
+      }
+      Map<String, Integer> fieldOf = new LinkedHashMap<>();
+      List<String> shipped = s.shippedColumns();
+      for (int f = 0; f < shipped.size(); f++) {
+        fieldOf.put(shipped.get(f), layout.sources[j].features()[f]);
+      }
+      plans[j] = new AggregatePlan(s, layout.sources[j], fieldOf, layout);
+    }
+    return layout.withAggregates(plans, latest);
+  }
+
   private static EventLayout.SourceShape shape(JoinSource s) {
     List<DataType> features = new ArrayList<>();
     StructType schema = s.rows().schema();
-    for (String f : s.featureColumns()) {
+    for (String f : s.shippedColumns()) {
       features.add(schema.apply(f).dataType());
     }
     OptionalLong shift = s.visibilityShiftMicros();
@@ -295,8 +319,9 @@ public final class AsOfJoin {
     if (fields.tieBreak() >= 0) {
       put(slots, layout, fields.tieBreak(), named(JoinColumns.TIE_BREAK));
     }
-    for (int f = 0; f < s.featureColumns().size(); f++) {
-      put(slots, layout, fields.features()[f], named(s.featureColumns().get(f)));
+    List<String> shipped = s.shippedColumns();
+    for (int f = 0; f < shipped.size(); f++) {
+      put(slots, layout, fields.features()[f], named(shipped.get(f)));
     }
     List<Column> cols = keyColumns(layout.keyColumns, keyTypes);
     cols.add(visible.as(JoinColumns.LABEL_TIME));
@@ -318,13 +343,22 @@ public final class AsOfJoin {
       types.add(f.dataType());
     }
     for (int j = 0; j < group.size(); j++) {
-      for (int f : layout.sources[j].features()) {
-        types.add(layout.slotType(f));
+      int[] features = layout.sources[j].features();
+      for (int f = 0; f < layout.latestCounts[j]; f++) {
+        types.add(layout.slotType(features[f]));
       }
       types.add(DataTypes.LongType);
       types.add(DataTypes.LongType);
       types.add(DataTypes.StringType);
       types.add(DataTypes.BooleanType);
+      AggregatePlan plan = layout.aggregates[j];
+      if (plan != null) {
+        for (int i = 0; i < plan.aggregations.size(); i++) {
+          types.add(plan.outputType(i));
+        }
+        types.add(DataTypes.LongType);
+        types.add(DataTypes.LongType);
+      }
     }
     StructType schema = new StructType();
     for (int i = 0; i < types.size(); i++) {
@@ -359,13 +393,27 @@ public final class AsOfJoin {
       for (String f : s.featureColumns()) {
         cols.add(named(MERGED + at++).as(f));
       }
-      cols.add(timestamp_micros(named(MERGED + at++)).as(s.eventTimeColumn()));
+      Column event = timestamp_micros(named(MERGED + at++));
       Column available = timestamp_micros(named(MERGED + at++));
-      if (s.emitAvailableTime()) {
-        cols.add(available.as(s.availableTimeColumn()));
+      Column status = named(MERGED + at++);
+      Column hashTie = named(MERGED + at++);
+      if (s.hasLatestValues()) {
+        cols.add(event.as(s.eventTimeColumn()));
+        if (s.emitAvailableTime()) {
+          cols.add(available.as(s.availableTimeColumn()));
+        }
       }
-      cols.add(named(MERGED + at++).as(s.statusColumn()));
-      cols.add(named(MERGED + at++).as(s.hashTieColumn()));
+      cols.add(status.as(s.statusColumn()));
+      if (s.hasLatestValues()) {
+        cols.add(hashTie.as(s.hashTieColumn()));
+      }
+      if (!s.aggregations().isEmpty()) {
+        for (Aggregation a : s.aggregations()) {
+          cols.add(named(MERGED + at++).as(a.name()));
+        }
+        cols.add(timestamp_micros(named(MERGED + at++)).as(s.windowEventTimeColumn()));
+        cols.add(timestamp_micros(named(MERGED + at++)).as(s.windowAvailableTimeColumn()));
+      }
     }
     cols.add(named(MERGED + time).as(JoinColumns.LABEL_TIME));
     return merged.select(cols.toArray(Column[]::new));

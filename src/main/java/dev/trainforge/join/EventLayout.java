@@ -47,6 +47,17 @@ public final class EventLayout implements Serializable {
   final int[] labelFields;
 
   final SourceFields[] sources;
+
+  /** Per source: its windowed aggregations, or null when it has none. */
+  final AggregatePlan[] aggregates;
+
+  /** Per source: how many of its shipped feature fields are latest-value output columns. */
+  final int[] latestCounts;
+
+  /** The binary slot that carries running totals across partitions, or -1 without aggregations. */
+  final int stateField;
+
+  private final DataType[] keyTypesBeforeWidening;
   // one integer key: the key hash field is the key itself, and there is no key field of its own
   private final boolean direct;
   // per key: how to compare it, decided once (DataType.typeName() builds a string on every call)
@@ -57,9 +68,16 @@ public final class EventLayout implements Serializable {
       DataType[] keyTypes,
       List<DataType> slotTypes,
       int[] labelFields,
-      SourceFields[] sources) {
+      SourceFields[] sources,
+      AggregatePlan[] aggregates,
+      int[] latestCounts,
+      int stateField) {
+    this.aggregates = aggregates.clone();
+    this.latestCounts = latestCounts.clone();
+    this.stateField = stateField;
     this.keyColumns = List.copyOf(keyColumns);
     this.direct = isDirect(keyTypes);
+    this.keyTypesBeforeWidening = keyTypes.clone();
     this.keyTypes = direct ? new DataType[] {DataTypes.LongType} : keyTypes.clone();
     this.keyKinds = java.util.Arrays.stream(this.keyTypes).mapToInt(EventLayout::kindOf).toArray();
     this.slotTypes = slotTypes.toArray(DataType[]::new);
@@ -87,6 +105,19 @@ public final class EventLayout implements Serializable {
       DataType[] keyTypes,
       List<DataType> labelPayload,
       List<SourceShape> shapes) {
+    return plan(keyColumns, keyTypes, labelPayload, shapes, false);
+  }
+
+  /**
+   * Like {@link #plan(List, DataType[], List, List)}, with a binary slot of its own for the running
+   * totals that windowed aggregations carry across partitions when {@code stateSlot}.
+   */
+  static EventLayout plan(
+      List<String> keyColumns,
+      DataType[] keyTypes,
+      List<DataType> labelPayload,
+      List<SourceShape> shapes,
+      boolean stateSlot) {
     int first = 4 + (isDirect(keyTypes) ? 0 : keyTypes.length);
     List<DataType> slots = new ArrayList<>();
     int[] label = assign(labelPayload, slots, first);
@@ -113,7 +144,61 @@ public final class EventLayout implements Serializable {
       sources[j] =
           new SourceFields(e, s.eventShift() == null ? 0 : s.eventShift(), a, tb, features);
     }
-    return new EventLayout(keyColumns, keyTypes, slots, label, sources);
+    int state = -1;
+    if (stateSlot) {
+      state = first + slots.size();
+      slots.add(DataTypes.BinaryType);
+    }
+    int[] latest = new int[sources.length];
+    for (int j = 0; j < latest.length; j++) {
+      latest[j] = sources[j].features().length;
+    }
+    return new EventLayout(
+        keyColumns,
+        keyTypes,
+        slots,
+        label,
+        sources,
+        new AggregatePlan[sources.length],
+        latest,
+        state);
+  }
+
+  /** This layout, with sources' aggregations and how many of their features are latest values. */
+  EventLayout withAggregates(AggregatePlan[] plans, int[] latest) {
+    return new EventLayout(
+        keyColumns,
+        direct ? keyTypesBeforeWidening : keyTypes,
+        java.util.Arrays.asList(slotTypes),
+        labelFields,
+        sources,
+        plans,
+        latest,
+        stateField);
+  }
+
+  /** Whether any source of the group aggregates over windows. */
+  boolean hasAggregates() {
+    return stateField >= 0;
+  }
+
+  /** Salt of a carried copy of a source's latest-value candidate: offered to it alone. */
+  static final long CARRIED_BEST = Long.MIN_VALUE;
+
+  /** Salt of a carried copy of a row that min, max or last-k of a later partition may use. */
+  static final long CARRIED_ROW = Long.MIN_VALUE + 1;
+
+  /** Salt of a row of running totals carried into a partition (in the state slot). */
+  static final long TOTALS = Long.MIN_VALUE + 2;
+
+  /** Salt of a row's exit from window w, shipped to the partition where it happens. */
+  static long exitSalt(int w) {
+    return -(w + 1L);
+  }
+
+  /** The window of an exit's salt, or -1 when the salt is not an exit's. */
+  static int exitWindow(long salt) {
+    return salt < 0 && salt >= -64 ? (int) (-salt - 1) : -1;
   }
 
   private static int[] assign(List<DataType> fields, List<DataType> slots, int first) {

@@ -27,6 +27,8 @@ import org.apache.spark.sql.Row;
  *     plus this constant on every row: it then orders like the event time, and unless it is emitted
  *     the join drops it after computing visibility; the event time, then visibility minus a
  *     constant, is not shipped either: 16 bytes less per row
+ * @param aggregations windowed aggregations over the source's rows, beside or instead of its
+ *     latest-value columns; the columns they read are among the source's rows' columns
  */
 public record JoinSource(
     String name,
@@ -38,7 +40,34 @@ public record JoinSource(
     boolean exactMatches,
     boolean emitAvailableTime,
     boolean hasTieBreak,
-    OptionalLong availableShiftMicros) {
+    OptionalLong availableShiftMicros,
+    List<Aggregation> aggregations) {
+  /** A source without aggregations. */
+  public JoinSource(
+      String name,
+      Dataset<Row> rows,
+      List<String> keyColumns,
+      List<String> featureColumns,
+      long servingLagMicros,
+      long maxAgeMicros,
+      boolean exactMatches,
+      boolean emitAvailableTime,
+      boolean hasTieBreak,
+      OptionalLong availableShiftMicros) {
+    this(
+        name,
+        rows,
+        keyColumns,
+        featureColumns,
+        servingLagMicros,
+        maxAgeMicros,
+        exactMatches,
+        emitAvailableTime,
+        hasTieBreak,
+        availableShiftMicros,
+        List.of());
+  }
+
   /** A source whose tie-break and available time may be anything: the join carries both. */
   public JoinSource(
       String name,
@@ -59,7 +88,8 @@ public record JoinSource(
         exactMatches,
         emitAvailableTime,
         true,
-        OptionalLong.empty());
+        OptionalLong.empty(),
+        List.of());
   }
 
   public JoinSource {
@@ -68,11 +98,13 @@ public record JoinSource(
     requireNonNull(availableShiftMicros, "availableShiftMicros is null");
     keyColumns = List.copyOf(keyColumns);
     featureColumns = List.copyOf(featureColumns);
+    aggregations = List.copyOf(aggregations);
     if (keyColumns.isEmpty()) {
       throw new IllegalArgumentException("source '" + name + "' has no key columns");
     }
-    if (featureColumns.isEmpty()) {
-      throw new IllegalArgumentException("source '" + name + "' has no feature columns");
+    if (featureColumns.isEmpty() && aggregations.isEmpty()) {
+      throw new IllegalArgumentException(
+          "source '" + name + "' has neither feature columns nor aggregations");
     }
     if (servingLagMicros < 0) {
       throw new IllegalArgumentException("source '" + name + "' has a negative serving lag");
@@ -109,15 +141,52 @@ public record JoinSource(
     return name + "__hash_tie";
   }
 
-  /** The columns this source adds to every label row, in order. */
+  /** Whether the source has latest-value columns (else only aggregations). */
+  public boolean hasLatestValues() {
+    return !featureColumns.isEmpty();
+  }
+
+  /** The newest event time among the rows in the longest window, for the leakage audit. */
+  public String windowEventTimeColumn() {
+    return name + "__window_event_time";
+  }
+
+  /** The newest available time among the rows in the longest window, for the leakage audit. */
+  public String windowAvailableTimeColumn() {
+    return name + "__window_available_time";
+  }
+
+  /** The source columns the join ships: the latest-value columns, then those only aggregated. */
+  public List<String> shippedColumns() {
+    List<String> out = new ArrayList<>(featureColumns);
+    for (Aggregation a : aggregations) {
+      a.column().filter(c -> !out.contains(c)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * The columns this source adds to every label row, in order: latest values with their event time,
+   * available time (when emitted), status and hash tie; a source with aggregations only has the
+   * status alone; then the aggregations and the newest times in their longest window.
+   */
   public List<String> outputColumns() {
     List<String> out = new ArrayList<>(featureColumns);
-    out.add(eventTimeColumn());
-    if (emitAvailableTime) {
-      out.add(availableTimeColumn());
+    if (hasLatestValues()) {
+      out.add(eventTimeColumn());
+      if (emitAvailableTime) {
+        out.add(availableTimeColumn());
+      }
     }
     out.add(statusColumn());
-    out.add(hashTieColumn());
+    if (hasLatestValues()) {
+      out.add(hashTieColumn());
+    }
+    if (!aggregations.isEmpty()) {
+      aggregations.forEach(a -> out.add(a.name()));
+      out.add(windowEventTimeColumn());
+      out.add(windowAvailableTimeColumn());
+    }
     return out;
   }
 }

@@ -48,8 +48,10 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
   /** Output fields: keys, time, label payload, and per source its features and four more. */
   int outputFieldCount() {
     int n = layout.keyCount() + 1 + layout.labelFields.length;
-    for (SourceFields f : layout.sources) {
-      n += f.features().length + 4;
+    for (int j = 0; j < layout.sourceCount; j++) {
+      n += layout.latestCounts[j] + 4;
+      AggregatePlan plan = layout.aggregates[j];
+      n += plan == null ? 0 : plan.aggregations.size() + 2;
     }
     return n;
   }
@@ -65,6 +67,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
   private final class Merge implements Iterator<InternalRow> {
     private final Iterator<InternalRow> events;
     private final Candidate[] best = new Candidate[layout.sourceCount];
+    private final AggregateState[] aggregates = new AggregateState[layout.sourceCount];
     private InternalRow currentKey;
     private UnsafeRow keyBuffer;
     private InternalRow next;
@@ -73,6 +76,9 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
       this.events = events;
       for (int j = 0; j < best.length; j++) {
         best[j] = layout.candidate(j);
+        if (layout.aggregates[j] != null) {
+          aggregates[j] = new AggregateState(layout.aggregates[j], new ContentHash(layout, j));
+        }
       }
     }
 
@@ -100,7 +106,27 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
       if (layout.isLabel(event)) {
         return emit(event);
       }
-      best[layout.sourceOf(event)].offer(event);
+      int j = layout.sourceOf(event);
+      AggregateState state = aggregates[j];
+      if (state == null) {
+        best[j].offer(event);
+        return null;
+      }
+      long salt = event.getLong(layout.saltIndex());
+      int exitWindow = EventLayout.exitWindow(salt);
+      if (salt == EventLayout.TOTALS) {
+        state.carriedTotals(event.getBinary(layout.stateField));
+      } else if (exitWindow >= 0) {
+        state.exit(event, exitWindow);
+      } else if (salt == EventLayout.CARRIED_BEST) {
+        best[j].offer(event);
+      } else if (salt == EventLayout.CARRIED_ROW) {
+        best[j].offer(event);
+        state.seen(event);
+      } else {
+        best[j].offer(event);
+        state.enter(event, salt);
+      }
       return null;
     }
 
@@ -110,6 +136,11 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
       }
       for (Candidate c : best) {
         c.clear();
+      }
+      for (AggregateState a : aggregates) {
+        if (a != null) {
+          a.clear();
+        }
       }
       // Only the key fields are compared later; copy so that Spark may reuse the event's buffer.
       currentKey = event.isNullAt(0) ? null : keep(event);
@@ -145,15 +176,30 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
         MatchStatus status =
             nullTime ? MatchStatus.NULL_TIME : nullKey ? MatchStatus.NULL_KEY : statusOf(j, t);
         SourceFields fields = layout.sources[j];
-        boolean matched = status == MatchStatus.MATCHED;
+        AggregateState state = aggregates[j];
+        boolean known = !nullTime && !nullKey;
+        if (state != null && known) {
+          state.advance(t);
+          if (layout.latestCounts[j] == 0) {
+            // a source of aggregations only matches when a row is in its longest window
+            status = state.matched() ? MatchStatus.MATCHED : MatchStatus.NO_MATCH;
+          }
+        }
+        boolean matched = status == MatchStatus.MATCHED && layout.latestCounts[j] > 0;
         InternalRow winner = matched ? best[j].best() : null;
-        for (int f : fields.features()) {
-          out[at++] = matched ? value(winner, f) : null;
+        for (int f = 0; f < layout.latestCounts[j]; f++) {
+          out[at++] = matched ? value(winner, fields.features()[f]) : null;
         }
         out[at++] = matched ? best[j].eventTime() : null;
         out[at++] = matched && fields.available() >= 0 ? value(winner, fields.available()) : null;
         out[at++] = STATUS[status.ordinal()];
         out[at++] = matched ? best[j].hashTie() : null;
+        if (state != null) {
+          if (known) {
+            state.results(t, best[j].isEmpty() ? null : best[j].eventTime(), out, at);
+          }
+          at += layout.aggregates[j].aggregations.size() + 2;
+        }
       }
       return new GenericInternalRow(out);
     }

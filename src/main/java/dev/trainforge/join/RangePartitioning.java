@@ -12,6 +12,7 @@ import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
@@ -46,7 +47,7 @@ public final class RangePartitioning implements JoinPartitioning {
         Boundaries.sample(layout, sortFields.queryExecution().toRdd().toJavaRDD(), numPartitions);
     JavaRDD<InternalRow> rows = events.queryExecution().toRdd().toJavaRDD();
     RDD<Tuple2<Integer, InternalRow>> routed =
-        rows.mapPartitions(new Router(layout, bounds, numPartitions)).rdd();
+        rows.mapPartitions(new Router(layout, bounds, numPartitions, events.schema())).rdd();
     ShuffledRDD<Integer, InternalRow, InternalRow> shuffled =
         new ShuffledRDD<>(routed, new ById(numPartitions), tag(), tag(), tag());
     shuffled.setSerializer(new UnsafeRowSerializer(events.schema().size(), null));
@@ -85,11 +86,17 @@ public final class RangePartitioning implements JoinPartitioning {
     private final EventLayout layout;
     private final Boundaries bounds;
     private final int partitions;
+    private final org.apache.spark.sql.types.StructType schema;
 
-    Router(EventLayout layout, Boundaries bounds, int partitions) {
+    Router(
+        EventLayout layout,
+        Boundaries bounds,
+        int partitions,
+        org.apache.spark.sql.types.StructType schema) {
       this.layout = layout;
       this.bounds = bounds;
       this.partitions = partitions;
+      this.schema = schema;
     }
 
     @Override
@@ -101,6 +108,13 @@ public final class RangePartitioning implements JoinPartitioning {
       private final Iterator<InternalRow> events;
       // partial[q][j]: best row of source j in partition q whose key continues into q + 1
       private final Candidate[][] partial = new Candidate[bounds.count()][];
+      // windowed aggregations of keys that continue past partition q: rows that min, max and
+      // last-k may still use, and running totals of rows whose exit was shipped past q
+      private final CarryRows[][] carryRows = new CarryRows[bounds.count()][];
+      private final WindowTotals[][][] totals = new WindowTotals[bounds.count()][][];
+      private final java.util.ArrayDeque<Tuple2<Integer, InternalRow>> pending =
+          new java.util.ArrayDeque<>();
+      private long sequence;
       private Iterator<Tuple2<Integer, InternalRow>> carried;
 
       Routing(Iterator<InternalRow> events) {
@@ -109,7 +123,7 @@ public final class RangePartitioning implements JoinPartitioning {
 
       @Override
       public boolean hasNext() {
-        if (carried == null && events.hasNext()) {
+        if (!pending.isEmpty() || (carried == null && events.hasNext())) {
           return true;
         }
         if (carried == null) {
@@ -123,17 +137,19 @@ public final class RangePartitioning implements JoinPartitioning {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
+        if (!pending.isEmpty()) {
+          return pending.poll();
+        }
         if (carried != null) {
           return carried.next();
         }
-        InternalRow event = events.next();
         // the shuffle writer serializes each row at once, so Spark's buffer may be handed on
-        return new Tuple2<>(route(event), event);
+        return route(events.next());
       }
 
-      private int route(InternalRow event) {
+      private Tuple2<Integer, InternalRow> route(InternalRow event) {
         if (event.isNullAt(layout.keyHashIndex())) {
-          return Math.floorMod(event.getLong(layout.saltIndex()), partitions);
+          return new Tuple2<>(Math.floorMod(event.getLong(layout.saltIndex()), partitions), event);
         }
         int p = bounds.partitionOf(event);
         if (!layout.isLabel(event) && p < bounds.count() && bounds.sameKey(p, event)) {
@@ -142,8 +158,72 @@ public final class RangePartitioning implements JoinPartitioning {
             partial[p] = newCandidates();
           }
           partial[p][j].offer(event);
+          AggregatePlan plan = layout.aggregates[j];
+          if (plan != null) {
+            return continuing(event, p, j, plan);
+          }
         }
-        return p;
+        return new Tuple2<>(p, event);
+      }
+
+      /**
+       * A row with aggregations whose key continues past its partition p: its exit from a window
+       * may fall in a later partition. Then the exit goes there as an event of its own, the row is
+       * marked (in its salt) so that p's merge does not take it out again, and the totals that
+       * later partitions carry in count it from p on and not from the exit's partition on.
+       */
+      private Tuple2<Integer, InternalRow> continuing(
+          InternalRow event, int p, int j, AggregatePlan plan) {
+        if (carryRows[p] == null) {
+          carryRows[p] = new CarryRows[layout.sourceCount];
+        }
+        if (carryRows[p][j] == null) {
+          carryRows[p][j] = new CarryRows(plan, new ContentHash(layout, j));
+        }
+        carryRows[p][j].offer(event, sequence++);
+        long shipped = 0;
+        for (int w = 0; w < plan.windows.length; w++) {
+          if (!plan.tracked[w]) {
+            continue;
+          }
+          UnsafeRow exit = ((UnsafeRow) event).copy();
+          exit.setLong(layout.timeIndex(), plan.exit(event, plan.windows[w]));
+          exit.setLong(layout.saltIndex(), EventLayout.exitSalt(w));
+          int q = bounds.partitionOf(exit);
+          if (q == p) {
+            continue;
+          }
+          shipped |= 1L << w;
+          pending.add(new Tuple2<>(q, exit));
+          totals(p, j, plan)[w].add(event, 1);
+          if (q < bounds.count() && bounds.sameKey(q, event)) {
+            totals(q, j, plan)[w].add(event, -1);
+          }
+        }
+        if (shipped == 0) {
+          return new Tuple2<>(p, event);
+        }
+        UnsafeRow entered = ((UnsafeRow) event).copy();
+        entered.setLong(layout.saltIndex(), shipped);
+        return new Tuple2<>(p, entered);
+      }
+
+      private WindowTotals[] totals(int q, int j, AggregatePlan plan) {
+        if (totals[q] == null) {
+          totals[q] = new WindowTotals[layout.sourceCount][];
+        }
+        if (totals[q][j] == null) {
+          totals[q][j] = newTotals(plan);
+        }
+        return totals[q][j];
+      }
+
+      private WindowTotals[] newTotals(AggregatePlan plan) {
+        WindowTotals[] t = new WindowTotals[plan.windows.length];
+        for (int w = 0; w < t.length; w++) {
+          t[w] = plan.tracked[w] ? new WindowTotals(plan, w) : null;
+        }
+        return t;
       }
 
       private Candidate[] newCandidates() {
@@ -167,17 +247,105 @@ public final class RangePartitioning implements JoinPartitioning {
           if (previous != null && p >= 2 && layout.sameKey(bounds.get(p - 2), lower)) {
             offerAll(carry, previous);
           }
+          boolean run = previous != null && p >= 2 && layout.sameKey(bounds.get(p - 2), lower);
           for (int j = 0; j < carry.length; j++) {
             if (!carry[j].isEmpty()) {
-              out.add(new Tuple2<>(p, carry[j].best()));
+              out.add(new Tuple2<>(p, best(carry[j].best())));
               if (carry[j].partner() != null) {
-                out.add(new Tuple2<>(p, carry[j].partner()));
+                out.add(new Tuple2<>(p, best(carry[j].partner())));
               }
             }
           }
           previous = carry;
+          if (layout.hasAggregates()) {
+            carryAggregates(p, lower, run, out);
+          }
         }
         return out;
+      }
+
+      /** A carried latest-value candidate; in a group with aggregations, marked as one. */
+      private InternalRow best(InternalRow row) {
+        if (!layout.hasAggregates()) {
+          return row;
+        }
+        UnsafeRow copy = ((UnsafeRow) row).copy();
+        copy.setLong(layout.saltIndex(), EventLayout.CARRIED_BEST);
+        return copy;
+      }
+
+      private CarryRows[] previousRows;
+      private WindowTotals[][] previousTotals;
+
+      /**
+       * Per source with aggregations, what partition p needs of the key's rows before it: the rows
+       * min, max and last-k may use, and the running totals, chained along the key's run.
+       */
+      private void carryAggregates(
+          int p, InternalRow lower, boolean run, List<Tuple2<Integer, InternalRow>> out) {
+        CarryRows[] rows = new CarryRows[layout.sourceCount];
+        WindowTotals[][] sums = new WindowTotals[layout.sourceCount][];
+        for (int j = 0; j < layout.sourceCount; j++) {
+          AggregatePlan plan = layout.aggregates[j];
+          if (plan == null) {
+            continue;
+          }
+          rows[j] = new CarryRows(plan, new ContentHash(layout, j));
+          sums[j] = newTotals(plan);
+          if (carryRows[p - 1] != null && carryRows[p - 1][j] != null) {
+            rows[j].offer(carryRows[p - 1][j]);
+          }
+          if (totals[p - 1] != null && totals[p - 1][j] != null) {
+            add(sums[j], totals[p - 1][j]);
+          }
+          if (run && previousRows != null && previousRows[j] != null) {
+            rows[j].offer(previousRows[j]);
+            add(sums[j], previousTotals[j]);
+          }
+          for (InternalRow r : rows[j].rows()) {
+            UnsafeRow copy = ((UnsafeRow) r).copy();
+            copy.setLong(layout.saltIndex(), EventLayout.CARRIED_ROW);
+            out.add(new Tuple2<>(p, copy));
+          }
+          if (java.util.Arrays.stream(sums[j]).anyMatch(t -> t != null && !t.isEmpty())) {
+            out.add(new Tuple2<>(p, totalsRow(lower, j, sums[j])));
+          }
+        }
+        previousRows = rows;
+        previousTotals = sums;
+      }
+
+      private void add(WindowTotals[] into, WindowTotals[] from) {
+        for (int w = 0; w < into.length; w++) {
+          if (into[w] != null) {
+            into[w].add(from[w]);
+          }
+        }
+      }
+
+      /** An event of source j's key (that of {@code lower}) carrying running totals. */
+      private InternalRow totalsRow(InternalRow lower, int j, WindowTotals[] sums) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (WindowTotals t : sums) {
+          if (t != null) {
+            bytes.writeBytes(t.write());
+          }
+        }
+        Object[] values = new Object[schema.size()];
+        values[layout.keyHashIndex()] = lower.getLong(layout.keyHashIndex());
+        for (int k = 0; k < layout.keyCount(); k++) {
+          int at = layout.keyIndex(k);
+          if (at != layout.keyHashIndex()) {
+            values[at] = lower.get(at, layout.keyTypes[k]);
+          }
+        }
+        values[layout.timeIndex()] = Long.MIN_VALUE;
+        values[layout.orderIndex()] = j;
+        values[layout.saltIndex()] = EventLayout.TOTALS;
+        values[layout.stateField] = bytes.toByteArray();
+        return org.apache.spark.sql.catalyst.expressions.UnsafeProjection.create(schema)
+            .apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values))
+            .copy();
       }
 
       private void offerAll(Candidate[] into, Candidate[] from) {

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.trainforge.InvalidInputException;
 import dev.trainforge.config.FeatureSourceSpec;
 import dev.trainforge.config.KeyMapping;
+import dev.trainforge.join.Aggregation;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
 import java.time.Instant;
@@ -87,6 +88,29 @@ public final class FeatureInput {
     spec.tieBreakColumn().ifPresent(c -> tieBreakType(schema, c, key + ".tie-break-column"));
     for (String c : spec.columns()) {
       reader.field(schema, c, what, key + ".columns");
+    }
+    for (dev.trainforge.config.AggregationSpec a : spec.aggregations()) {
+      if (a.column().isEmpty()) {
+        continue;
+      }
+      String at = key + ".aggregations." + a.name() + ".column";
+      DataType type = reader.type(schema, a.column().get(), what, at);
+      String needs = Aggregation.unsupported(function(a), type);
+      if (needs != null) {
+        throw new InvalidInputException(
+            String.format(
+                "%s%s: aggregation '%s' (%s) reads column '%s' of type %s, and %s needs %s (point"
+                    + " %s at another column)",
+                reader.prefix(),
+                what,
+                a.name(),
+                a.function().configName(),
+                a.column().get(),
+                type.simpleString(),
+                a.function().configName(),
+                needs,
+                at));
+      }
     }
     spec.partitionColumn().ifPresent(c -> reader.field(schema, c, what, key + ".partition-column"));
   }
@@ -191,6 +215,20 @@ public final class FeatureInput {
       cols.add(named(c).as(spec.outputName(c)));
       outputs.add(spec.outputName(c));
     }
+    List<Aggregation> aggregations = new ArrayList<>();
+    java.util.Set<String> aggregatedOnly = new java.util.HashSet<>();
+    for (dev.trainforge.config.AggregationSpec agg : spec.aggregations()) {
+      String input = null;
+      if (agg.column().isPresent()) {
+        String c = agg.column().get();
+        input = spec.columns().contains(c) ? spec.outputName(c) : aggregationInput(c);
+        if (!spec.columns().contains(c) && aggregatedOnly.add(c)) {
+          cols.add(named(c).as(input));
+        }
+      }
+      aggregations.add(
+          new Aggregation(agg.name(), function(agg), input, micros(agg.window()), agg.k()));
+    }
     Dataset<Row> rows = readable(plan).select(cols.toArray(Column[]::new));
     rows = rows.filter(usableBy(maxLabelMicros));
     return new JoinSource(
@@ -206,7 +244,17 @@ public final class FeatureInput {
         // without an available-time column, a is e plus the configured delay on every row
         spec.availableTimeColumn().isEmpty()
             ? java.util.OptionalLong.of(micros(spec.availableDelay()))
-            : java.util.OptionalLong.empty());
+            : java.util.OptionalLong.empty(),
+        aggregations);
+  }
+
+  /** The join's name for a column read only by aggregations. */
+  private String aggregationInput(String column) {
+    return spec.name() + "__agg__" + column;
+  }
+
+  private static Aggregation.Function function(dev.trainforge.config.AggregationSpec a) {
+    return Aggregation.Function.valueOf(a.function().name());
   }
 
   private Column tieBreak() {
@@ -237,6 +285,8 @@ public final class FeatureInput {
     spec.availableTimeColumn().ifPresent(columns::add);
     spec.tieBreakColumn().ifPresent(columns::add);
     columns.addAll(spec.columns());
+    spec.aggregations()
+        .forEach(a -> a.column().filter(c -> !columns.contains(c)).ifPresent(columns::add));
     for (String c : columns) {
       if (!spec.partitionColumn().map(c::equals).orElse(false)) {
         needed.put(c, schema.apply(c).dataType());
@@ -303,9 +353,21 @@ public final class FeatureInput {
     }
     long lag = micros(spec.servingLag());
     LocalDate to = utcDate(stats.maxTimeMicros().get() - lag);
-    // Candidates have t - M <= e <= t - g: nothing before date(min t - M) can be used by any label.
+    // Candidates have t - M <= e <= t - g: nothing before date(min t - M) can be used by any label;
+    // a window's rows have e > t - g - W.
+    long minT = stats.minTimeMicros().get();
+    Optional<LocalDate> latest =
+        spec.hasLatestValues()
+            ? spec.maxAge().map(m -> utcDate(minT - micros(m)))
+            : Optional.of(LocalDate.MAX);
+    Optional<LocalDate> windows = spec.longestWindow().map(w -> utcDate(minT - lag - micros(w)));
     Optional<LocalDate> from =
-        spec.maxAge().map(m -> utcDate(stats.minTimeMicros().get() - micros(m)));
+        latest.isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                windows.isPresent() && windows.get().isBefore(latest.get())
+                    ? windows.get()
+                    : latest.get());
     PartitionPlan plan =
         PartitionPlan.of(spec.name(), spec.partitionColumn().get(), from, to, existingDates());
     if (!plan.missing().isEmpty() && !spec.allowPartitionGaps()) {

@@ -88,6 +88,74 @@ public final class CardPayments {
         .parquet(dir + "/user_auth_events");
   }
 
+  /**
+   * Writes the raw card transaction log under {@code dir/card_transactions}, partitioned by the
+   * date of the transaction, {@code files} files per partition.
+   */
+  public void writeCardLog(String dir, int files) {
+    partitioned(cardLog(), files)
+        .write()
+        .mode("overwrite")
+        .partitionBy("event_date")
+        .parquet(dir + "/card_transactions");
+  }
+
+  /**
+   * The raw log of card transactions, from which windowed features are computed: every labelled
+   * transaction with a user, and four times as many unlabelled ones of the same users and
+   * merchants. A transaction is posted to the log (available) seconds to minutes after it happened,
+   * now and then hours later.
+   */
+  public Dataset<Row> cardLog() {
+    Dataset<Row> labelled =
+        transactions()
+            .filter(col("user_id").isNotNull())
+            .select(
+                col("transaction_id"),
+                col("user_id"),
+                col("merchant_id"),
+                col("amount"),
+                col("txn_time"));
+    Column merchant =
+        format_string(
+            "m%05d",
+            lit(1L)
+                .plus(floor(lit((double) shape.merchants()).multiply(pow(u(42), 1.5))))
+                .cast("long"));
+    Dataset<Row> unlabelled =
+        spark
+            .range(4 * shape.transactions())
+            .select(
+                format_string("u%09d", col("id")).as("transaction_id"),
+                userOf(u(40), u(41)).as("user_id"),
+                merchant.as("merchant_id"),
+                round(lit(5.0).plus(pow(u(43), 3.0).multiply(900.0)), 2).as("amount"),
+                timestamp_micros(
+                        lit(START_MICROS)
+                            .plus(floor(u(44).multiply((double) shape.days() * DAY)).cast("long")))
+                    .as("txn_time"));
+    Dataset<Row> all = labelled.union(unlabelled).withColumn("id", xxhash64(col("transaction_id")));
+    // seconds to fifteen minutes; one in fifty is posted up to six hours late
+    Column delaySeconds =
+        when(u(45).lt(0.02), floor(u(46).multiply(6 * 3600.0)))
+            .otherwise(lit(1.0).plus(floor(pow(u(46), 2.0).multiply(900.0))));
+    return all.select(
+        col("transaction_id"),
+        col("user_id"),
+        col("merchant_id"),
+        col("amount"),
+        col("txn_time"),
+        timestamp_micros(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .unix_micros(col("txn_time"))
+                    .plus(delaySeconds.cast("long").multiply(1_000_000L)))
+            .as("posted_at"),
+        to_date(col("txn_time")).as("event_date"));
+  }
+
   private static Dataset<Row> partitioned(Dataset<Row> rows, int files) {
     return rows.repartition(files, col("event_date")).sortWithinPartitions("event_date");
   }

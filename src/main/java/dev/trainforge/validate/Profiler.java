@@ -277,6 +277,10 @@ public final class Profiler {
     List<String> out = new ArrayList<>(spec.labels().labelColumns());
     for (FeatureSourceSpec f : spec.features()) {
       f.columns().forEach(c -> out.add(f.outputName(c)));
+      // aggregates are profiled and drift-checked like any column; last-k lists are not profiled
+      f.aggregations().stream()
+          .filter(a -> a.function() != dev.trainforge.config.AggregationSpec.Function.LAST_K)
+          .forEach(a -> out.add(a.name()));
     }
     return out;
   }
@@ -321,24 +325,42 @@ public final class Profiler {
       statuses.put(s, a.add(count_if(status.equalTo(s.name()))));
     }
     Column matched = status.equalTo(MatchStatus.MATCHED.name());
-    Column e = unix_micros(named(f.eventTimeOutput()));
     long g = micros(f.servingLag());
+    boolean latest = f.hasLatestValues();
+    boolean windows = !f.aggregations().isEmpty();
     // The spec's rule, checked on what the join kept: e <= t - g ("<" without exact matches),
-    // a <= t - g, and with a max age e >= t - M.
-    Column eventLeak = f.exactMatches() ? e.plus(g).gt(t) : e.plus(g).geq(t);
-    Column availableLeak =
-        f.hasAvailableTime()
-            ? unix_micros(named(f.availableTimeOutput())).plus(g).gt(t)
-            : lit(false);
-    Column tooOld = f.maxAge().isPresent() ? e.lt(t.minus(micros(f.maxAge().get()))) : lit(false);
+    // a <= t - g, and with a max age e >= t - M; for aggregations, on the newest event and
+    // available time that any of them counted (null when their windows are empty).
+    Column e = unix_micros(named(latest ? f.eventTimeOutput() : f.windowEventTimeOutput()));
+    Column eventLeak = lit(false);
+    Column availableLeak = lit(false);
+    Column tooOld = lit(false);
+    if (latest) {
+      eventLeak = matched.and(f.exactMatches() ? e.plus(g).gt(t) : e.plus(g).geq(t));
+      availableLeak =
+          f.hasAvailableTime()
+              ? matched.and(unix_micros(named(f.availableTimeOutput())).plus(g).gt(t))
+              : lit(false);
+      tooOld =
+          f.maxAge().isPresent()
+              ? matched.and(e.lt(t.minus(micros(f.maxAge().get()))))
+              : lit(false);
+    }
+    if (windows) {
+      Column we = unix_micros(named(f.windowEventTimeOutput())).plus(g);
+      Column wa = unix_micros(named(f.windowAvailableTimeOutput())).plus(g);
+      eventLeak = eventLeak.or(f.exactMatches() ? we.gt(t) : we.geq(t));
+      availableLeak = availableLeak.or(wa.gt(t));
+    }
+    Column hashTies = latest ? named(f.hashTieOutput()).equalTo(true) : lit(false);
     return new SourceAliases(
         f,
         statuses,
-        a.add(count_if(named(f.hashTieOutput()).equalTo(true))),
+        a.add(count_if(hashTies)),
         a.add(kll_sketch_agg_double(when(matched, t.minus(e).divide(1e6)))),
-        a.add(count_if(matched.and(eventLeak))),
-        a.add(count_if(matched.and(availableLeak))),
-        a.add(count_if(matched.and(tooOld))));
+        a.add(count_if(eventLeak)),
+        a.add(count_if(availableLeak)),
+        a.add(count_if(tooOld)));
   }
 
   private static long micros(java.time.Duration d) {
