@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.DataTypes;
  * weight about {@code 1/(r+1)}), the same for labels and features; optionally one key takes a share
  * of all rows on top. Feature rows are in time order, with distinct times, as logs are; label times
  * are uniform over the same span. Values are never null, so that methods which fill nulls from
- * older rows (last ignoring nulls) agree with the spec.
+ * older rows (last ignoring nulls) agree with the spec. With {@code uniformKeys}, keys are uniform
+ * over {@code 0..keys-1} instead of Zipf-like (the hot key's share stays on top).
  */
 public final class AsOfWorkload {
   /**
@@ -51,10 +52,17 @@ public final class AsOfWorkload {
 
   private final SparkSession spark;
   private final Shape shape;
+  private final boolean uniformKeys;
 
   public AsOfWorkload(SparkSession spark, Shape shape) {
+    this(spark, shape, false);
+  }
+
+  /** A workload whose keys are uniform when {@code uniformKeys}, else Zipf-like. */
+  public AsOfWorkload(SparkSession spark, Shape shape, boolean uniformKeys) {
     this.spark = spark;
     this.shape = shape;
+    this.uniformKeys = uniformKeys;
   }
 
   private Column u(int salt) {
@@ -64,8 +72,13 @@ public final class AsOfWorkload {
   }
 
   private Column key(int salt) {
-    Column zipf = floor(exp(u(salt).multiply(Math.log(shape.keys() + 1.0)))).minus(1);
-    return when(u(salt + 1).lt(shape.hotShare()), lit(0L)).otherwise(zipf).cast(DataTypes.LongType);
+    Column spread =
+        uniformKeys
+            ? floor(u(salt).multiply((double) shape.keys()))
+            : floor(exp(u(salt).multiply(Math.log(shape.keys() + 1.0)))).minus(1);
+    return when(u(salt + 1).lt(shape.hotShare()), lit(0L))
+        .otherwise(spread)
+        .cast(DataTypes.LongType);
   }
 
   public Dataset<Row> labels() {
