@@ -186,8 +186,15 @@ public final class RangePartitioning implements JoinPartitioning {
           if (!plan.tracked[w]) {
             continue;
           }
+          long at = plan.exit(event, plan.windows[w]);
+          if (at > bounds.latestLabel()) {
+            // no label is at or after the exit: the row never leaves, in this build
+            shipped |= 1L << w;
+            totals(p, j, plan)[w].add(event, 1);
+            continue;
+          }
           UnsafeRow exit = ((UnsafeRow) event).copy();
-          exit.setLong(layout.timeIndex(), plan.exit(event, plan.windows[w]));
+          exit.setLong(layout.timeIndex(), at);
           exit.setLong(layout.saltIndex(), EventLayout.exitSalt(w));
           int q = bounds.partitionOf(exit);
           if (q == p) {
