@@ -21,7 +21,9 @@ import dev.trainforge.source.InputPins;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.spark.SparkWork;
 import dev.trainforge.validate.CheckResult;
 import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
@@ -109,7 +111,7 @@ public final class DatasetBuild {
   }
 
   /** The join, planned and not yet run, and the label scan it was planned from. */
-  private record Joined(LabelInput.Stats stats, Dataset<Row> rows) {}
+  private record Joined(LabelInput.Stats stats, Dataset<Row> rows, AsOfJoin join) {}
 
   /**
    * Builds and publishes {@code config}'s dataset version, recording {@code runId} (the
@@ -137,7 +139,7 @@ public final class DatasetBuild {
       BuildResult result = build(config, runId, note);
       p.end();
       lineage.complete(lineageInputs, output, result.tag());
-      return result.withPhases(p.costs());
+      return result;
     } catch (RuntimeException e) {
       lineage.fail(lineageInputs, output, e);
       throw e;
@@ -261,14 +263,16 @@ public final class DatasetBuild {
             outcome.checks(),
             measured.profile(),
             outcome.numeric(),
-            outcome.categorical());
-    String reportLocation = reports.write(reportDir, report);
+            outcome.categorical(),
+            null);
+    String reportLocation = reports.write(reportDir, report.withCost(cost(inputs, joined)));
     log.println(report.summaryLine(reportLocation));
     if (spec.split().isPresent()) {
       log.println(Splits.describe(publisher.read(staged), spec.split().get()));
     }
     if (report.verdict() == CheckResult.Outcome.FAIL) {
       describe(null);
+      reports.write(reportDir, report.withCost(cost(inputs, joined)));
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
     String checksum = measured.contentChecksum();
@@ -280,9 +284,13 @@ public final class DatasetBuild {
       checksum = days.get().checksum();
     }
     describe("publish " + spec.tag());
+    BuildCost sofar = cost(inputs, joined);
     PublishedVersion published =
-        publisher.publish(staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base));
+        publisher.publish(
+            staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base), sofar.compact());
     describe(null);
+    BuildCost cost = cost(inputs, joined);
+    reports.write(reportDir, report.withCost(cost));
     return new BuildResult(
         spec.name(),
         spec.version(),
@@ -300,7 +308,7 @@ public final class DatasetBuild {
         false,
         System.currentTimeMillis() - start,
         days,
-        List.of());
+        cost);
   }
 
   /**
@@ -520,7 +528,7 @@ public final class DatasetBuild {
     if (spec.split().isPresent()) {
       rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
     }
-    return new Joined(stats, rows);
+    return new Joined(stats, rows, join);
   }
 
   private static StagedVersion write(
@@ -620,7 +628,7 @@ public final class DatasetBuild {
         Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
             .map(publisher::readText)
             .map(RollingDays::parse),
-        List.of());
+        BuildCost.NONE);
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
@@ -675,6 +683,35 @@ public final class DatasetBuild {
     return configured > 0
         ? configured
         : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  }
+
+  /**
+   * What the build has cost so far, from Spark's metrics: the finished phases, each input's read
+   * (the join's) and the tasks that read it, each key group's shuffle.
+   */
+  private BuildCost cost(Inputs inputs, Joined joined) {
+    if (phases == null) {
+      return BuildCost.NONE;
+    }
+    SparkWork work = phases.work();
+    List<BuildCost.Phase> phaseCosts = phases.costs();
+    List<Dataset<?>> reads = new ArrayList<>();
+    List<Dataset<?>> sampled = new ArrayList<>();
+    List<BuildCost.KeyGroup> groups = new ArrayList<>();
+    for (AsOfJoin.GroupRun g : joined.join().runs()) {
+      reads.add(g.arranged().read());
+      sampled.addAll(g.arranged().sampled());
+      groups.add(work.shuffle(g.keys(), g.sources(), g.arranged().rows()));
+    }
+    List<BuildCost.Source> sources = new ArrayList<>();
+    for (InputPin p : inputs.pins()) {
+      sources.add(work.source(p.role(), uri(work, p), reads, sampled));
+    }
+    return new BuildCost(phaseCosts, sources, groups);
+  }
+
+  private static String uri(SparkWork work, InputPin p) {
+    return work.qualify(p.location(), p.format() == SourceFormat.ICEBERG);
   }
 
   /** The phase in progress, while {@link #run} runs. */
