@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainforge.version.CodeVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,6 +64,7 @@ public final class LineageEvents {
   private final Optional<String> orchestratorRunId;
   private final Optional<String> parent;
   private final java.io.PrintStream log;
+  private final String engineVersion;
 
   /**
    * @param parent {@code namespace/job/runId} of the orchestrator's run (Airflow's OpenLineage
@@ -75,6 +77,22 @@ public final class LineageEvents {
       Optional<String> orchestratorRunId,
       Optional<String> parent,
       java.io.PrintStream log) {
+    this(transport, namespace, job, orchestratorRunId, parent, log, "unknown");
+  }
+
+  /**
+   * @param parent {@code namespace/job/runId} of the orchestrator's run, if known
+   * @param engineVersion the version of Spark that runs the build
+   */
+  public LineageEvents(
+      Transport transport,
+      String namespace,
+      String job,
+      Optional<String> orchestratorRunId,
+      Optional<String> parent,
+      java.io.PrintStream log,
+      String engineVersion) {
+    this.engineVersion = requireNonNull(engineVersion, "engineVersion is null");
     this.transport = requireNonNull(transport, "transport is null");
     this.namespace = requireNonNull(namespace, "namespace is null");
     this.job = requireNonNull(job, "job is null");
@@ -127,6 +145,16 @@ public final class LineageEvents {
     orchestratorRunId.ifPresent(
         id -> facet(runFacets, "trainforge_run").put("orchestratorRunId", id));
     parent.ifPresent(p -> parentFacet(runFacets, p));
+    ObjectNode engine = facet(runFacets, "processing_engine");
+    engine.put("version", engineVersion);
+    engine.put("name", "spark");
+    engine.put("openlineageAdapterVersion", CodeVersion.get());
+    ObjectNode build = facet(runFacets, "trainforge_build");
+    build.put("codeVersion", CodeVersion.get());
+    build.put("commit", CodeVersion.commit());
+    build.put("dirty", CodeVersion.dirty());
+    build.put("host", CodeVersion.host());
+    build.put("user", CodeVersion.user());
     if (error != null) {
       ObjectNode f = facet(runFacets, "errorMessage");
       f.put("message", String.valueOf(error.getMessage()));
@@ -169,8 +197,12 @@ public final class LineageEvents {
           "parent", "https://openlineage.io/spec/facets/1-0-0/ParentRunFacet.json",
           "version", "https://openlineage.io/spec/facets/1-0-0/DatasetVersionDatasetFacet.json",
           "jobType", "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json",
+          "processing_engine",
+              "https://openlineage.io/spec/facets/1-1-1/ProcessingEngineRunFacet.json",
           "trainforge_run",
-              PRODUCER + "/blob/main/README.md#what-a-build-reports-while-it-runs-and-lineage");
+              PRODUCER + "/blob/main/README.md#what-a-build-reports-while-it-runs-and-lineage",
+          "trainforge_build",
+              PRODUCER + "/blob/main/docs/openlineage/TrainforgeBuildRunFacet.json");
 
   private static ObjectNode facet(ObjectNode facets, String name) {
     ObjectNode f = facets.putObject(name);

@@ -167,7 +167,8 @@ public final class DatasetBuild {
         config.dataset().name(),
         Optional.ofNullable(runId),
         Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
-        log);
+        log,
+        spark.version());
   }
 
   /** The run's lineage events and the inputs they name, while {@link #run} runs. */
@@ -215,7 +216,9 @@ public final class DatasetBuild {
     if (note != null && !note.isBlank()) {
       summary.put("note", note.strip());
     }
-    summary.put("inputs", InputPins.toJson(inputs.pins()));
+    Map<String, String> uris = uris(inputs.pins());
+    summary.put("inputs", InputPins.toJson(inputs.pins(), uris));
+    summary.put("config-locations", locations(uris, publisher));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
     StagedVersion staged =
@@ -381,6 +384,7 @@ public final class DatasetBuild {
             spec.validation().auditBranchRetention());
     Map<String, String> summary = summary(config, joined.stats(), null);
     summary.put("inputs", pinsJson);
+    summary.put("config-locations", locations(uris(new ArrayList<>(pins.values())), publisher));
     summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
     StagedVersion staged = write(publisher, branch, joined.rows(), summary);
     String checksum = ContentChecksum.of(publisher.read(staged));
@@ -714,6 +718,33 @@ public final class DatasetBuild {
     return work.qualify(p.location(), p.format() == SourceFormat.ICEBERG);
   }
 
+  /** Each input's absolute URI, by role; an Iceberg input is its table name. */
+  private Map<String, String> uris(List<InputPin> pins) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (InputPin p : pins) {
+      out.put(
+          p.role(),
+          dev.trainforge.spark.Locations.uri(
+              spark, p.location(), p.format() == SourceFormat.ICEBERG));
+    }
+    return out;
+  }
+
+  /**
+   * The absolute URIs of what the recorded config names, as JSON beside it ({@code
+   * trainforge.config} keeps the locations as written, so that its hash does not depend on the
+   * directory a build ran from): per input role its URI, and the output table's location.
+   */
+  private String locations(Map<String, String> uris, VersionPublisher publisher) {
+    Map<String, String> all = new java.util.TreeMap<>(uris);
+    all.put("output", dev.trainforge.spark.Locations.uri(spark, publisher.location(), false));
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The phase in progress, while {@link #run} runs. */
   private Phases phases;
 
@@ -748,6 +779,10 @@ public final class DatasetBuild {
       s.put("label-rows-excluded-immature", String.valueOf(stats.excludedImmature()));
     }
     s.put("code-version", CodeVersion.get());
+    s.put("code-commit", CodeVersion.commit());
+    s.put("code-dirty", CodeVersion.dirty());
+    s.put("host", CodeVersion.host());
+    s.put("user", CodeVersion.user());
     if (runId != null) {
       s.put("run-id", runId);
     }

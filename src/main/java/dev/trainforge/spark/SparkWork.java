@@ -179,20 +179,9 @@ public final class SparkWork implements AutoCloseable {
     return out;
   }
 
-  /**
-   * The absolute URI of a location: a path qualified by its file system ({@code file:/abs/labels},
-   * {@code s3a://bucket/labels}); a table name as it is.
-   */
+  /** The absolute URI of a location: see {@link Locations#uri}. */
   public String qualify(String location, boolean table) {
-    if (table) {
-      return location;
-    }
-    try {
-      Path p = new Path(location);
-      return p.getFileSystem(context.hadoopConfiguration()).makeQualified(p).toString();
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      return location;
-    }
+    return Locations.uri(spark, location, table);
   }
 
   /**
