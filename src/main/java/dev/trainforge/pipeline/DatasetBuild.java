@@ -138,7 +138,16 @@ public final class DatasetBuild {
       phases = p;
       BuildResult result = build(config, runId, note);
       p.end();
-      lineage.complete(lineageInputs, output, result.tag());
+      List<LineageEvents.Statistics> read =
+          result.cost().sources().stream()
+              .map(c -> new LineageEvents.Statistics(c.rows(), c.bytes(), c.files()))
+              .toList();
+      lineage.complete(
+          lineageInputs,
+          output,
+          result.tag(),
+          read.size() == lineageInputs.size() ? read : List.of(),
+          result.existed() ? null : new LineageEvents.Statistics(result.rowsOut(), -1, -1));
       return result;
     } catch (RuntimeException e) {
       lineage.fail(lineageInputs, output, e);
