@@ -123,12 +123,20 @@ public final class SparkWork implements AutoCloseable {
         new QueryExecutionListener() {
           @Override
           public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-            reported.addAll(scans(qe.executedPlan()));
+            remember(qe);
           }
 
           @Override
           public void onFailure(String funcName, QueryExecution qe, Exception exception) {
-            reported.addAll(scans(qe.executedPlan()));
+            remember(qe);
+          }
+
+          private void remember(QueryExecution qe) {
+            try {
+              reported.addAll(scans(qe.executedPlan()));
+            } catch (RuntimeException e) {
+              // A query that failed before it was planned read nothing.
+            }
           }
         };
     context.addSparkListener(listener);
@@ -278,6 +286,10 @@ public final class SparkWork implements AutoCloseable {
   private static boolean reads(Scan s, String uri) {
     for (String r : s.roots()) {
       if (r.equals(uri) || r.startsWith(uri.endsWith("/") ? uri : uri + "/")) {
+        return true;
+      }
+      // A table: its name with or without the catalog.
+      if (!uri.contains("/") && (r.endsWith("." + uri) || uri.endsWith("." + r))) {
         return true;
       }
     }
