@@ -324,7 +324,7 @@ public final class SparkWork implements AutoCloseable {
               List.of(b.table().name()),
               CollectionConverters.asJava(b.metrics()),
               "resultDataFiles",
-              "totalFileSize"));
+              "totalDataFileSize"));
     }
     for (SparkPlan c : CollectionConverters.asJava(p.children())) {
       collect(c, out);
