@@ -33,7 +33,17 @@ Settings (environment of the Airflow DAG processor and workers, read when this f
   TRAINFORGE_START_DATE       the first interval (2026-01-01, the sample data's first day)
   TRAINFORGE_POOL             the Airflow pool of the builds (trainforge_spark; create it:
                               airflow pools set trainforge_spark 2 "trainforge Spark builds")
+  OPENLINEAGE_NAMESPACE       the OpenLineage namespace of the Airflow jobs ("default"), as the
+                              Airflow OpenLineage provider reads it
 and whatever submit.sh and the job read (TRAINFORGE_HOME, TRAINFORGE_S3_ENDPOINT, AWS_*...).
+
+OpenLineage: the build's own run events (trainforge.lineage.*, README.md) name the Airflow task's
+OpenLineage run as their parent, so that Marquez and the like join the two: the DAG passes
+OPENLINEAGE_PARENT_ID=<namespace>/<dag_id>.<task_id>/<run UUID> (and the three parts as
+OPENLINEAGE_PARENT_JOB_NAMESPACE, OPENLINEAGE_PARENT_JOB_NAME, OPENLINEAGE_PARENT_RUN_ID) to
+submit.sh. With the apache-airflow-providers-openlineage package installed, the value is its macro
+lineage_parent_id(task_instance), the run id the provider's own events carry; without it, the same
+form with a UUID derived from the task try (stable across renders of one try).
 
 Backfill with Airflow's backfill (the scheduler runs it, one interval at a time):
   airflow backfill create --dag-id trainforge_card_fraud --from-date 2026-01-05 --to-date 2026-01-11
@@ -48,6 +58,7 @@ import os
 import re
 import shlex
 import subprocess
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,16 +281,52 @@ def extra_sets(sets) -> list[str]:
     return args
 
 
+def lineage_parent_id(task_instance) -> str:
+    """``<namespace>/<job>/<run id>`` of this task try's OpenLineage run: the Airflow OpenLineage
+    provider's macro when the provider is installed, else the same form computed here (namespace
+    from OPENLINEAGE_NAMESPACE or "default", job ``<dag_id>.<task_id>``, a UUID derived from the
+    dag, task, run, try and map index)."""
+    try:
+        from airflow.providers.openlineage.plugins.macros import (
+            lineage_parent_id as provided,
+        )
+    except ImportError:
+        provided = None
+    if provided is not None:
+        return provided(task_instance)
+    namespace = os.environ.get("OPENLINEAGE_NAMESPACE", "default")
+    job = f"{task_instance.dag_id}.{task_instance.task_id}"
+    try_key = (f"{namespace}/{job}/{task_instance.run_id}/{task_instance.try_number}"
+               f"/{getattr(task_instance, 'map_index', -1)}")
+    run = uuid.uuid5(uuid.NAMESPACE_URL, "airflow-task-try:" + try_key)
+    return f"{namespace}/{job}/{run}"
+
+
+def lineage_environment(parent: str) -> dict[str, str]:
+    """The environment that passes the parent run to the build: OPENLINEAGE_PARENT_ID, which
+    trainforge reads, and its parts as the OpenLineage integrations name them."""
+    if not parent:
+        return {}
+    namespace, job, run = parent.split("/", 2)
+    return {
+        "OPENLINEAGE_PARENT_ID": parent,
+        "OPENLINEAGE_PARENT_JOB_NAMESPACE": namespace,
+        "OPENLINEAGE_PARENT_JOB_NAME": job,
+        "OPENLINEAGE_PARENT_RUN_ID": run,
+    }
+
+
 class TrainforgeBuildOperator(BaseOperator):
     """Runs ``submit.sh generate`` for a dataset file and publishes its result as an Asset event."""
 
-    template_fields = ("version", "window_start", "window_end", "run_id_arg", "result_file")
+    template_fields = (
+        "version", "window_start", "window_end", "run_id_arg", "result_file", "lineage_parent")
     ui_color = "#d9ecf2"
 
     def __init__(
         self, *, repo: str, config: str, dataset: str, submit_options: list[str], version: str,
         window_start: str, window_end: str, run_id_arg: str, result_file: str, asset: Asset,
-        **kwargs,
+        lineage_parent: str = "", **kwargs,
     ) -> None:
         super().__init__(outlets=[asset], **kwargs)
         self.repo = repo
@@ -292,7 +339,12 @@ class TrainforgeBuildOperator(BaseOperator):
         self.run_id_arg = run_id_arg
         self.result_file = result_file
         self.asset = asset
+        self.lineage_parent = lineage_parent
         self._process: subprocess.Popen | None = None
+
+    def environment(self) -> dict[str, str]:
+        """What the build's process gets on top of the worker's environment (after rendering)."""
+        return lineage_environment(self.lineage_parent)
 
     def command(self, params=None) -> list[str]:
         """The full submit.sh command (after rendering), with the run's params."""
@@ -313,9 +365,13 @@ class TrainforgeBuildOperator(BaseOperator):
         result = Path(self.result_file)
         result.parent.mkdir(parents=True, exist_ok=True)
         result.unlink(missing_ok=True)
+        extra = self.environment()
         self.log.info("Running in %s: %s", self.repo, shlex.join(command))
+        if extra:
+            self.log.info("OpenLineage parent run: %s", extra["OPENLINEAGE_PARENT_ID"])
         self._process = subprocess.Popen(
-            command, cwd=self.repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            command, cwd=self.repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, **extra})
         for line in self._process.stdout:
             self.log.info("%s", line.rstrip())
         raise_for_exit_code(self._process.wait())
@@ -399,7 +455,10 @@ def make_dag(config: Path, name: str) -> DAG:
                 "", type="string",
                 description="Extra submit.sh options, e.g. --conf spark.executor.memory=8g"),
         },
-        user_defined_macros={"trainforge_version": version_name},
+        user_defined_macros={
+            "trainforge_version": version_name,
+            "trainforge_lineage_parent_id": lineage_parent_id,
+        },
         tags=["trainforge"],
     ) as dag:
         TrainforgeBuildOperator(
@@ -413,6 +472,7 @@ def make_dag(config: Path, name: str) -> DAG:
             window_end=WINDOW_END,
             run_id_arg="{{ run_id }}",
             result_file=RESULT_DIR + "/{{ dag.dag_id }}/{{ run_id }}.json",
+            lineage_parent="{{ trainforge_lineage_parent_id(task_instance) }}",
             asset=dataset_asset(name),
             pool=POOL,
         )

@@ -1,12 +1,13 @@
 """The dataset DAGs against real Airflow 3: one DAG per dataset file, the folder imports (tests/
 ignored), their graph, policies and params, version names, the command they render for an
-interval, and runs end to end (dag.test()) that build versions with local Spark: a day of
-card_fraud, the retry of that run, three days of the rolling card_fraud_daily and a backfill of
+interval and the OpenLineage parent run it passes, and runs end to end (dag.test()) that build
+versions with local Spark: a day of card_fraud (with its OpenLineage events' parent), the retry of that run, three days of the rolling card_fraud_daily and a backfill of
 its middle day."""
 
 import copy
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -98,14 +99,48 @@ def test_timetable_gives_a_one_day_interval(dag):
     assert (interval.start, interval.end) == (INTERVAL_START, INTERVAL_START.add(days=1))
 
 
-def _render(dag, run_type, run_id, params):
+def _rendered(dag, run_type, run_id, params, try_number=1):
     task = copy.copy(dag.get_task("build_version"))  # rendering replaces the templates
     task.render_template_fields({
         "dag": dag, "task": task, "run_id": run_id, "params": params,
         "dag_run": SimpleNamespace(run_type=run_type, run_id=run_id),
+        "task_instance": _task_instance(run_id, try_number),
         "data_interval_start": INTERVAL_START, "data_interval_end": INTERVAL_START.add(days=1),
     })
-    return task.command(params)
+    return task
+
+
+def _task_instance(run_id, try_number):
+    return SimpleNamespace(dag_id=DAG_ID, task_id="build_version", run_id=run_id,
+                           try_number=try_number, map_index=-1)
+
+
+def _render(dag, run_type, run_id, params):
+    return _rendered(dag, run_type, run_id, params).command(params)
+
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def test_the_build_gets_the_tasks_openlineage_run_as_its_parent(dag, monkeypatch):
+    run_id = "scheduled__2026-01-13T00:00:00+00:00"
+    env = _rendered(dag, "scheduled", run_id, NO_PARAMS).environment()
+    job = f"{DAG_ID}.build_version"
+    assert set(env) == {"OPENLINEAGE_PARENT_ID", "OPENLINEAGE_PARENT_JOB_NAMESPACE",
+                        "OPENLINEAGE_PARENT_JOB_NAME", "OPENLINEAGE_PARENT_RUN_ID"}
+    assert re.fullmatch(f"default/{re.escape(job)}/{UUID}", env["OPENLINEAGE_PARENT_ID"])
+    assert env["OPENLINEAGE_PARENT_ID"] == "/".join(
+        [env["OPENLINEAGE_PARENT_JOB_NAMESPACE"], env["OPENLINEAGE_PARENT_JOB_NAME"],
+         env["OPENLINEAGE_PARENT_RUN_ID"]])
+    assert env["OPENLINEAGE_PARENT_JOB_NAME"] == job
+    # One OpenLineage run per task try: the same try renders the same run, a retry another.
+    again = _rendered(dag, "scheduled", run_id, NO_PARAMS).environment()
+    retry = _rendered(dag, "scheduled", run_id, NO_PARAMS, try_number=2).environment()
+    assert again == env
+    assert retry["OPENLINEAGE_PARENT_RUN_ID"] != env["OPENLINEAGE_PARENT_RUN_ID"]
+    # The namespace Airflow's OpenLineage integration is configured with.
+    monkeypatch.setenv("OPENLINEAGE_NAMESPACE", "airflow-prod")
+    assert tf.lineage_parent_id(_task_instance(run_id, 1)).startswith(f"airflow-prod/{job}/")
 
 
 def test_rendered_command_of_a_scheduled_run_and_with_params(dag):
@@ -210,8 +245,21 @@ def _result(dag_id, run):
 def test_dag_test_builds_the_intervals_version(dag):
     # A manual run (dag.test() makes one) covers the last complete interval before its logical
     # date: the run at 2026-01-13T00:00 builds the day of 2026-01-12, as a version of its own.
-    run = _run(dag, INTERVAL_START.add(days=1))
+    # Its OpenLineage events go to a file, to show the parent run the DAG passed.
+    events = Path(os.environ["TRAINFORGE_RESULT_DIR"]) / "openlineage-events.jsonl"
+    lineage = ["trainforge.lineage.transport = file", f'trainforge.lineage.file = "{events}"']
+    run = _run(dag, INTERVAL_START.add(days=1), run_conf={"set": lineage})
     assert run.state == "success"
+    sent = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [e["eventType"] for e in sent] == ["START", "COMPLETE"]
+    ti = run.get_task_instance("build_version")
+    parent = tf.lineage_parent_id(_task_instance(run.run_id, ti.try_number))
+    namespace, job, run_uuid = parent.split("/", 2)
+    for e in sent:
+        facet = e["run"]["facets"]["parent"]
+        assert facet["job"] == {"namespace": namespace, "name": job}
+        assert facet["run"] == {"runId": run_uuid}
+        assert e["run"]["facets"]["trainforge_run"]["orchestratorRunId"] == run.run_id
     assert (run.data_interval_start, run.data_interval_end) == (
         INTERVAL_START, INTERVAL_START.add(days=1))
     version = tf.version_name(INTERVAL_START, "manual", run.run_id)

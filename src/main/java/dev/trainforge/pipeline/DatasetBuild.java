@@ -21,7 +21,9 @@ import dev.trainforge.source.InputPins;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.spark.SparkWork;
 import dev.trainforge.validate.CheckResult;
 import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
@@ -109,7 +111,7 @@ public final class DatasetBuild {
   }
 
   /** The join, planned and not yet run, and the label scan it was planned from. */
-  private record Joined(LabelInput.Stats stats, Dataset<Row> rows) {}
+  private record Joined(LabelInput.Stats stats, Dataset<Row> rows, AsOfJoin join) {}
 
   /**
    * Builds and publishes {@code config}'s dataset version, recording {@code runId} (the
@@ -136,8 +138,17 @@ public final class DatasetBuild {
       phases = p;
       BuildResult result = build(config, runId, note);
       p.end();
-      lineage.complete(lineageInputs, output, result.tag());
-      return result.withPhases(p.costs());
+      List<LineageEvents.Statistics> read =
+          result.cost().sources().stream()
+              .map(c -> new LineageEvents.Statistics(c.rows(), c.bytes(), c.files()))
+              .toList();
+      lineage.complete(
+          lineageInputs,
+          output,
+          result.tag(),
+          read.size() == lineageInputs.size() ? read : List.of(),
+          result.existed() ? null : new LineageEvents.Statistics(result.rowsOut(), -1, -1));
+      return result;
     } catch (RuntimeException e) {
       lineage.fail(lineageInputs, output, e);
       throw e;
@@ -165,7 +176,8 @@ public final class DatasetBuild {
         config.dataset().name(),
         Optional.ofNullable(runId),
         Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
-        log);
+        log,
+        spark.version());
   }
 
   /** The run's lineage events and the inputs they name, while {@link #run} runs. */
@@ -213,7 +225,9 @@ public final class DatasetBuild {
     if (note != null && !note.isBlank()) {
       summary.put("note", note.strip());
     }
-    summary.put("inputs", InputPins.toJson(inputs.pins()));
+    Map<String, String> uris = uris(inputs.pins());
+    summary.put("inputs", InputPins.toJson(inputs.pins(), uris));
+    summary.put("config-locations", locations(uris, publisher));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
     StagedVersion staged =
@@ -261,14 +275,16 @@ public final class DatasetBuild {
             outcome.checks(),
             measured.profile(),
             outcome.numeric(),
-            outcome.categorical());
-    String reportLocation = reports.write(reportDir, report);
+            outcome.categorical(),
+            null);
+    String reportLocation = reports.write(reportDir, report.withCost(cost(inputs, joined)));
     log.println(report.summaryLine(reportLocation));
     if (spec.split().isPresent()) {
       log.println(Splits.describe(publisher.read(staged), spec.split().get()));
     }
     if (report.verdict() == CheckResult.Outcome.FAIL) {
       describe(null);
+      reports.write(reportDir, report.withCost(cost(inputs, joined)));
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
     String checksum = measured.contentChecksum();
@@ -280,9 +296,13 @@ public final class DatasetBuild {
       checksum = days.get().checksum();
     }
     describe("publish " + spec.tag());
+    BuildCost sofar = cost(inputs, joined);
     PublishedVersion published =
-        publisher.publish(staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base));
+        publisher.publish(
+            staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base), sofar.compact());
     describe(null);
+    BuildCost cost = cost(inputs, joined);
+    reports.write(reportDir, report.withCost(cost));
     return new BuildResult(
         spec.name(),
         spec.version(),
@@ -300,7 +320,7 @@ public final class DatasetBuild {
         false,
         System.currentTimeMillis() - start,
         days,
-        List.of());
+        cost);
   }
 
   /**
@@ -373,6 +393,7 @@ public final class DatasetBuild {
             spec.validation().auditBranchRetention());
     Map<String, String> summary = summary(config, joined.stats(), null);
     summary.put("inputs", pinsJson);
+    summary.put("config-locations", locations(uris(new ArrayList<>(pins.values())), publisher));
     summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
     StagedVersion staged = write(publisher, branch, joined.rows(), summary);
     String checksum = ContentChecksum.of(publisher.read(staged));
@@ -520,7 +541,7 @@ public final class DatasetBuild {
     if (spec.split().isPresent()) {
       rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
     }
-    return new Joined(stats, rows);
+    return new Joined(stats, rows, join);
   }
 
   private static StagedVersion write(
@@ -620,7 +641,7 @@ public final class DatasetBuild {
         Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
             .map(publisher::readText)
             .map(RollingDays::parse),
-        List.of());
+        BuildCost.NONE);
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
@@ -677,6 +698,62 @@ public final class DatasetBuild {
         : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
   }
 
+  /**
+   * What the build has cost so far, from Spark's metrics: the finished phases, each input's read
+   * (the join's) and the tasks that read it, each key group's shuffle.
+   */
+  private BuildCost cost(Inputs inputs, Joined joined) {
+    if (phases == null) {
+      return BuildCost.NONE;
+    }
+    SparkWork work = phases.work();
+    List<BuildCost.Phase> phaseCosts = phases.costs();
+    List<Dataset<?>> reads = new ArrayList<>();
+    List<Dataset<?>> sampled = new ArrayList<>();
+    List<BuildCost.KeyGroup> groups = new ArrayList<>();
+    for (AsOfJoin.GroupRun g : joined.join().runs()) {
+      reads.add(g.arranged().read());
+      sampled.addAll(g.arranged().sampled());
+      groups.add(work.shuffle(g.keys(), g.sources(), g.arranged().rows()));
+    }
+    List<BuildCost.Source> sources = new ArrayList<>();
+    for (InputPin p : inputs.pins()) {
+      sources.add(work.source(p.role(), uri(work, p), reads, sampled));
+    }
+    return new BuildCost(phaseCosts, sources, groups);
+  }
+
+  private static String uri(SparkWork work, InputPin p) {
+    return work.qualify(p.location(), p.format() == SourceFormat.ICEBERG);
+  }
+
+  /** Each input's absolute URI, by role; an Iceberg input is its table name. */
+  private Map<String, String> uris(List<InputPin> pins) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (InputPin p : pins) {
+      out.put(
+          p.role(),
+          dev.trainforge.spark.Locations.uri(
+              spark, p.location(), p.format() == SourceFormat.ICEBERG));
+    }
+    return out;
+  }
+
+  /**
+   * The absolute URIs of what the recorded config names, as JSON beside it ({@code
+   * trainforge.config} keeps the locations as written, so that its hash does not depend on the
+   * directory a build ran from): per input role its URI, and the output table's location.
+   */
+  private String locations(Map<String, String> uris, VersionPublisher publisher) {
+    Map<String, String> all = new java.util.TreeMap<>(uris);
+    all.put("output", dev.trainforge.spark.Locations.uri(spark, publisher.location(), false));
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The phase in progress, while {@link #run} runs. */
   private Phases phases;
 
@@ -711,6 +788,10 @@ public final class DatasetBuild {
       s.put("label-rows-excluded-immature", String.valueOf(stats.excludedImmature()));
     }
     s.put("code-version", CodeVersion.get());
+    s.put("code-commit", CodeVersion.commit());
+    s.put("code-dirty", CodeVersion.dirty());
+    s.put("host", CodeVersion.host());
+    s.put("user", CodeVersion.user());
     if (runId != null) {
       s.put("run-id", runId);
     }

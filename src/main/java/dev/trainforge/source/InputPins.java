@@ -310,6 +310,14 @@ public final class InputPins {
    * format, location, pin, Parquet file count, commit time, and until when retention keeps it.
    */
   public static String toJson(List<InputPin> pins) {
+    return toJson(pins, Map.of());
+  }
+
+  /**
+   * Like {@link #toJson(List)}, with each input's absolute URI ({@code uri}, from {@code uris} by
+   * role) beside its location as configured.
+   */
+  public static String toJson(List<InputPin> pins, Map<String, String> uris) {
     List<Map<String, Object>> out = new ArrayList<>();
     pins.stream()
         .sorted(Comparator.comparing(InputPin::role))
@@ -319,6 +327,9 @@ public final class InputPins {
               m.put("role", p.role());
               m.put("format", p.format().configName());
               m.put("location", p.location());
+              if (uris.containsKey(p.role())) {
+                m.put("uri", uris.get(p.role()));
+              }
               m.put("pin", p.pin());
               if (p.format() == SourceFormat.PARQUET) {
                 m.put("files", p.files().size());
