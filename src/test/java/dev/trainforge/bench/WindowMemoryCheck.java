@@ -104,7 +104,7 @@ public final class WindowMemoryCheck {
     System.out.printf(
         Locale.ROOT,
         "one key: %,d labels x %,d rows, 365-day windows, %d partitions, heap %,d MiB: %.1f s,"
-            + " peak heap %,d MiB; %,d rows out, largest count %,d, %,d labels with no row%n",
+            + " heap pools' peaks summed %,d MiB; %,d rows out, largest count %,d, %,d labels with no row%n",
         labels,
         rows,
         partitions,
