@@ -148,17 +148,15 @@ final class RollingBuild {
         days.put(from, new RollingDays.Day(rows, windowChecksum, spec.tag()));
       }
     } else {
-      Column day = to_date(Columns.named(spec.labels().timeColumn()));
-      for (Row r :
-          built
-              .groupBy(day)
-              .agg(count(lit(1)), ContentChecksum.hashSum(built.columns()))
-              .collectAsList()) {
-        long rows = r.getLong(1);
-        days.put(
-            r.getDate(0).toLocalDate(),
-            new RollingDays.Day(rows, ContentChecksum.format(rows, r.getDecimal(2)), spec.tag()));
-      }
+      dayChecksums(built, spec.labels().timeColumn())
+          .forEach(
+              (day, checksum) ->
+                  days.put(
+                      day,
+                      new RollingDays.Day(
+                          Long.parseLong(checksum.substring(0, checksum.indexOf(':'))),
+                          checksum,
+                          spec.tag())));
     }
     RollingDays out = previous.replace(from, to, days, keepFrom);
     publisher.writeText(daysLocation(), out.toJson());
@@ -192,6 +190,47 @@ final class RollingBuild {
         days.days().size(),
         days.days().isEmpty() ? "-" : days.days().firstKey() + ".." + days.days().lastKey(),
         days.rows());
+  }
+
+  /**
+   * The {@link ContentChecksum} of each UTC day of {@code rows}, by the label time column {@code
+   * timeColumn}; days without rows are absent, rows without a time in none. One grouped
+   * aggregation.
+   */
+  static Map<LocalDate, String> dayChecksums(Dataset<Row> rows, String timeColumn) {
+    Column day = to_date(Columns.named(timeColumn));
+    Map<LocalDate, String> out = new TreeMap<>();
+    for (Row r :
+        rows.where(day.isNotNull())
+            .groupBy(day)
+            .agg(count(lit(1)), ContentChecksum.hashSum(rows.columns()))
+            .collectAsList()) {
+      out.put(r.getDate(0).toLocalDate(), ContentChecksum.format(r.getLong(1), r.getDecimal(2)));
+    }
+    return out;
+  }
+
+  /** The rows whose label time {@code timeColumn} falls on one of {@code days} (UTC). */
+  static Column onDays(String timeColumn, java.util.Collection<LocalDate> days) {
+    Column t = Columns.named(timeColumn);
+    Column any = lit(false);
+    LocalDate runStart = null;
+    LocalDate runEnd = null;
+    for (LocalDate d : new java.util.TreeSet<>(days)) {
+      if (runEnd != null && runEnd.equals(d)) {
+        runEnd = d.plusDays(1);
+        continue;
+      }
+      if (runStart != null) {
+        any = any.or(t.geq(lit(midnight(runStart))).and(t.lt(lit(midnight(runEnd)))));
+      }
+      runStart = d;
+      runEnd = d.plusDays(1);
+    }
+    if (runStart != null) {
+      any = any.or(t.geq(lit(midnight(runStart))).and(t.lt(lit(midnight(runEnd)))));
+    }
+    return any;
   }
 
   private static LocalDate utcDate(java.time.Instant i) {
