@@ -76,7 +76,10 @@ import org.apache.spark.sql.types.StructType;
  *       which drift compares exactly. Non-boolean categorical columns add one grouped pass for
  *       their top-k (the sample has none). A rolling build reads only its window's days.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
- *       rows for each day's checksum (a one-day window takes it from the profile).
+ *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
+ *       each of its days by itself to store the day's profile (a one-day window stores the
+ *       validation's). The whole version's profile is merged from the stored day profiles: one
+ *       small file read per retained day, no row.
  *   <li><b>Publishing</b>: one Iceberg metadata commit.
  * </ol>
  *
@@ -85,6 +88,9 @@ import org.apache.spark.sql.types.StructType;
  * join's (a range-partitioned join needs its boundaries before it runs).
  */
 public final class DatasetBuild {
+  /** The merged profile of a rolling version, next to its build's report.json. */
+  public static final String VERSION_PROFILE = "version-profile.json";
+
   private final SparkSession spark;
   private final PrintStream log;
 
@@ -216,6 +222,11 @@ public final class DatasetBuild {
     summary.put("inputs", InputPins.toJson(inputs.pins()));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
+    boolean mergedProfile = rolling.isPresent() && rolling.get().keptDaysHaveProfiles();
+    String versionProfile = reportDir + "/" + VERSION_PROFILE;
+    if (mergedProfile) {
+      summary.put("version-profile", versionProfile);
+    }
     StagedVersion staged =
         write(
             publisher,
@@ -235,7 +246,8 @@ public final class DatasetBuild {
     if (rolling.isPresent()) {
       built = built.where(rolling.get().window());
     }
-    Profiler.Measured measured = new Profiler(spec, baseline.profile()).profile(built);
+    Profiler.Measured measured =
+        new Profiler(spec, baseline.profile(), rolling.isPresent()).profile(built);
     String whyEmpty =
         measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =
@@ -275,9 +287,30 @@ public final class DatasetBuild {
     Optional<RollingDays> days = Optional.empty();
     if (rolling.isPresent()) {
       describe("record the days of " + spec.name() + " " + spec.tag());
-      days = Optional.of(rolling.get().record(built, measured.contentChecksum()));
+      days =
+          Optional.of(
+              rolling
+                  .get()
+                  .record(
+                      built, measured.contentChecksum(), measured, new Profiler(spec, null, true)));
       log.println(rolling.get().describe(days.get()));
       checksum = days.get().checksum();
+      if (mergedProfile && !days.get().days().isEmpty()) {
+        // The whole version's profile, from the days' stored profiles: no kept row is read.
+        org.apache.iceberg.io.FileIO io = publisher.io();
+        dev.trainforge.validate.MergeableProfile whole =
+            RollingBuild.versionProfile(days.get(), io, spec.validation().topK());
+        publisher.writeText(versionProfile, whole.toJson());
+        log.printf(
+            "Version %s profile: %d rows over %d label days, merged from their stored profiles:"
+                + " %s%n",
+            spec.tag(), whole.profile().rows(), days.get().days().size(), versionProfile);
+      } else if (!mergedProfile) {
+        log.printf(
+            "Version %s profile: not merged, some kept days were built before day profiles were"
+                + " stored%n",
+            spec.tag());
+      }
     }
     describe("publish " + spec.tag());
     PublishedVersion published =
