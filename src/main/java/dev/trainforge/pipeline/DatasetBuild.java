@@ -78,7 +78,10 @@ import org.apache.spark.sql.types.StructType;
  *       which drift compares exactly. Non-boolean categorical columns add one grouped pass for
  *       their top-k (the sample has none). A rolling build reads only its window's days.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
- *       rows for each day's checksum (a one-day window takes it from the profile).
+ *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
+ *       each of its days by itself to store the day's profile (a one-day window stores the
+ *       validation's). The whole version's profile is merged from the stored day profiles: one
+ *       small file read per retained day, no row.
  *   <li><b>Publishing</b>: one Iceberg metadata commit.
  * </ol>
  *
@@ -87,6 +90,9 @@ import org.apache.spark.sql.types.StructType;
  * join's (a range-partitioned join needs its boundaries before it runs).
  */
 public final class DatasetBuild {
+  /** The merged profile of a rolling version, next to its build's report.json. */
+  public static final String VERSION_PROFILE = "version-profile.json";
+
   private final SparkSession spark;
   private final PrintStream log;
 
@@ -230,6 +236,11 @@ public final class DatasetBuild {
     summary.put("config-locations", locations(uris, publisher));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
+    boolean mergedProfile = rolling.isPresent() && rolling.get().keptDaysHaveProfiles();
+    String versionProfile = reportDir + "/" + VERSION_PROFILE;
+    if (mergedProfile) {
+      summary.put("version-profile", versionProfile);
+    }
     StagedVersion staged =
         write(
             publisher,
@@ -249,7 +260,8 @@ public final class DatasetBuild {
     if (rolling.isPresent()) {
       built = built.where(rolling.get().window());
     }
-    Profiler.Measured measured = new Profiler(spec, baseline.profile()).profile(built);
+    Profiler.Measured measured =
+        new Profiler(spec, baseline.profile(), rolling.isPresent()).profile(built);
     String whyEmpty =
         measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =
@@ -291,9 +303,30 @@ public final class DatasetBuild {
     Optional<RollingDays> days = Optional.empty();
     if (rolling.isPresent()) {
       describe("record the days of " + spec.name() + " " + spec.tag());
-      days = Optional.of(rolling.get().record(built, measured.contentChecksum()));
+      days =
+          Optional.of(
+              rolling
+                  .get()
+                  .record(
+                      built, measured.contentChecksum(), measured, new Profiler(spec, null, true)));
       log.println(rolling.get().describe(days.get()));
       checksum = days.get().checksum();
+      if (mergedProfile && !days.get().days().isEmpty()) {
+        // The whole version's profile, from the days' stored profiles: no kept row is read.
+        org.apache.iceberg.io.FileIO io = publisher.io();
+        dev.trainforge.validate.MergeableProfile whole =
+            RollingBuild.versionProfile(days.get(), io, spec.validation().topK());
+        publisher.writeText(versionProfile, whole.toJson());
+        log.printf(
+            "Version %s profile: %d rows over %d label days, merged from their stored profiles:"
+                + " %s%n",
+            spec.tag(), whole.profile().rows(), days.get().days().size(), versionProfile);
+      } else if (!mergedProfile) {
+        log.printf(
+            "Version %s profile: not merged, some kept days were built before day profiles were"
+                + " stored%n",
+            spec.tag());
+      }
     }
     describe("publish " + spec.tag());
     BuildCost sofar = cost(inputs, joined);
@@ -335,6 +368,24 @@ public final class DatasetBuild {
    * @throws dev.trainforge.InputMissingException when retention removed pinned data
    */
   public RebuildResult rebuild(BuildConfig config) {
+    return rebuild(config, false);
+  }
+
+  /**
+   * Like {@link #rebuild(BuildConfig)}; with {@code currentInputs}, from the inputs as they are now
+   * instead of the recorded pins: what a build of the same rows today would give. Only the pins are
+   * replaced: the config, and for a rolling version each day's config, are the recorded ones.
+   *
+   * <p>A rolling version ({@code dataset.retention}) is rebuilt day by day: the days that one
+   * version's build computed (its list of days says which) are rebuilt together from that version's
+   * recorded config and pins, all of them written to one side branch; each day's checksum is
+   * compared with the one recorded for it, and the version's with the sum of the days'. Costs one
+   * build per version that computed a retained day, plus one grouped aggregation.
+   *
+   * @throws VersionStateException when a version that computed a retained day is gone, or records
+   *     no config or pins
+   */
+  public RebuildResult rebuild(BuildConfig config, boolean currentInputs) {
     long start = System.currentTimeMillis();
     DatasetSpec spec = config.dataset();
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
@@ -361,17 +412,10 @@ public final class DatasetBuild {
               + " summary as trainforge.config)");
     }
     if (recorded.containsKey(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)) {
-      throw new VersionStateException(
-          String.format(
-              "Cannot rebuild '%s' %s: it is a rolling version, whose days were computed by"
-                  + " several builds (listed in %s); rebuilding it day by day is not supported yet"
-                  + " (verify checks its content against the recorded checksum)",
-              spec.name(),
-              spec.tag(),
-              recorded.get(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)));
+      return rebuildRolling(config, publisher, snapshot, currentInputs, start);
     }
     String pinsJson = recorded.get(VersionPublisher.PREFIX + "inputs");
-    if (pinsJson == null) {
+    if (pinsJson == null && !currentInputs) {
       throw new VersionStateException(
           "Cannot rebuild '"
               + spec.name()
@@ -380,7 +424,8 @@ public final class DatasetBuild {
               + ": the version records no input pins (it was built before pins were recorded;"
               + " only versions with trainforge.inputs can be rebuilt)");
     }
-    Map<String, InputPin> pins = withFileLists(publisher, InputPins.fromJson(pinsJson));
+    Map<String, InputPin> pins =
+        currentInputs ? Map.of() : withFileLists(publisher, InputPins.fromJson(pinsJson));
     Inputs inputs = open(spec, pins);
     Joined joined = join(config, inputs);
 
@@ -392,8 +437,9 @@ public final class DatasetBuild {
             spec.tag(),
             spec.validation().auditBranchRetention());
     Map<String, String> summary = summary(config, joined.stats(), null);
-    summary.put("inputs", pinsJson);
-    summary.put("config-locations", locations(uris(new ArrayList<>(pins.values())), publisher));
+    List<InputPin> used = currentInputs ? inputs.pins() : new ArrayList<>(pins.values());
+    summary.put("inputs", currentInputs ? InputPins.toJson(inputs.pins()) : pinsJson);
+    summary.put("config-locations", locations(uris(used), publisher));
     summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
     StagedVersion staged = write(publisher, branch, joined.rows(), summary);
     String checksum = ContentChecksum.of(publisher.read(staged));
@@ -415,7 +461,186 @@ public final class DatasetBuild {
         checksum,
         !identical,
         spec.validation().auditBranchRetention(),
-        System.currentTimeMillis() - start);
+        System.currentTimeMillis() - start,
+        currentInputs,
+        List.of());
+  }
+
+  /** {@link #rebuild(BuildConfig, boolean)} of a rolling version, day by day. */
+  private RebuildResult rebuildRolling(
+      BuildConfig config,
+      VersionPublisher publisher,
+      Snapshot snapshot,
+      boolean currentInputs,
+      long start) {
+    DatasetSpec spec = config.dataset();
+    String location = snapshot.summary().get(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY);
+    String text = publisher.readText(location);
+    if (text == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: its list of days %s is missing, so which version built"
+                  + " which day is unknown (restore the file; verify still checks the rows"
+                  + " against the recorded checksum)",
+              spec.name(), spec.tag(), location));
+    }
+    RollingDays days = RollingDays.parse(text);
+    if (days.days().isEmpty()) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: it holds no label days (%s), so there is nothing to"
+                  + " rebuild",
+              spec.name(), spec.tag(), location));
+    }
+    Map<String, List<java.time.LocalDate>> byBuilder = new LinkedHashMap<>();
+    days.days()
+        .forEach(
+            (day, d) -> byBuilder.computeIfAbsent(d.builtBy(), b -> new ArrayList<>()).add(day));
+    String time = spec.labels().timeColumn();
+    Dataset<Row> all = null;
+    LabelInput.Stats stats = null;
+    for (Map.Entry<String, List<java.time.LocalDate>> e : byBuilder.entrySet()) {
+      String builder = e.getKey();
+      List<java.time.LocalDate> itsDays = e.getValue();
+      String which =
+          String.format(
+              "%d days (%s..%s)", itsDays.size(), itsDays.get(0), itsDays.get(itsDays.size() - 1));
+      Snapshot built =
+          builder.equals(spec.tag())
+              ? snapshot
+              : publisher
+                  .tagged(builder)
+                  .orElseThrow(
+                      () ->
+                          new VersionStateException(
+                              String.format(
+                                  "Cannot rebuild '%s' %s: its %s were built by version %s,"
+                                      + " whose tag is gone from %s (verify still checks the rows"
+                                      + " against the recorded checksum)",
+                                  spec.name(),
+                                  spec.tag(),
+                                  which,
+                                  builder,
+                                  spec.output().qualifiedName())));
+      BuildConfig builderConfig =
+          built == snapshot ? config : recordedConfig(config, built, builder, which);
+      Map<String, InputPin> pins = Map.of();
+      if (!currentInputs) {
+        String pinsJson = built.summary().get(VersionPublisher.PREFIX + "inputs");
+        if (pinsJson == null) {
+          throw new VersionStateException(
+              String.format(
+                  "Cannot rebuild '%s' %s: version %s, which built its %s, records no input pins",
+                  spec.name(), spec.tag(), builder, which));
+        }
+        pins = withFileLists(publisher, InputPins.fromJson(pinsJson));
+      }
+      log.printf(
+          "Rebuilding %s of %s as %s built them, from %s%n",
+          which,
+          spec.tag(),
+          builder,
+          currentInputs ? "the inputs as they are now" : "its pinned inputs");
+      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins));
+      stats = joined.stats();
+      Dataset<Row> rows = joined.rows().where(RollingBuild.onDays(time, itsDays));
+      all = all == null ? rows : all.unionByName(rows, true);
+    }
+
+    describe("rebuild " + spec.name() + " " + spec.tag() + " into a side branch");
+    AuditBranch branch =
+        publisher.openBranch(
+            all.schema(), "rebuild_", spec.tag(), spec.validation().auditBranchRetention());
+    Map<String, String> summary = summary(config, stats, null);
+    summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
+    summary.put(RollingBuild.SUMMARY_KEY + "-rebuilt", location);
+    StagedVersion staged = write(publisher, branch, all, summary);
+    Map<java.time.LocalDate, String> rebuilt =
+        RollingBuild.dayChecksums(publisher.read(staged), time);
+    List<RebuildResult.Day> checked = new ArrayList<>();
+    days.days()
+        .forEach(
+            (day, d) ->
+                checked.add(
+                    new RebuildResult.Day(
+                        day,
+                        d.builtBy(),
+                        d.checksum(),
+                        rebuilt.getOrDefault(day, ContentChecksum.format(0, null)))));
+    String checksum =
+        ContentChecksum.combine(checked.stream().map(RebuildResult.Day::rebuilt).toList());
+    String expected = publisher.recordedChecksum(spec.tag()).orElse("");
+    boolean identical =
+        checksum.equals(expected) && checked.stream().allMatch(RebuildResult.Day::identical);
+    if (identical) {
+      publisher.removeBranch(staged.branch());
+    }
+    describe(null);
+    return new RebuildResult(
+        spec.name(),
+        spec.version(),
+        staged.table(),
+        spec.tag(),
+        snapshot.snapshotId(),
+        staged.branch(),
+        staged.snapshotId(),
+        expected,
+        checksum,
+        !identical,
+        spec.validation().auditBranchRetention(),
+        System.currentTimeMillis() - start,
+        currentInputs,
+        checked);
+  }
+
+  /**
+   * The config that version {@code tag} ({@code snapshot}) was built from, as it recorded it, in
+   * {@code config}'s table and with its settings; its row definition hashes as recorded.
+   */
+  private static BuildConfig recordedConfig(
+      BuildConfig config, Snapshot snapshot, String tag, String which) {
+    DatasetSpec spec = config.dataset();
+    Map<String, String> summary = snapshot.summary();
+    String json = summary.get(VersionPublisher.PREFIX + "config");
+    if (json == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: version %s, which built its %s, records no config",
+              spec.name(), spec.tag(), tag, which));
+    }
+    BuildConfig loaded;
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("trainforge-recorded-", ".conf");
+      try {
+        java.nio.file.Files.writeString(
+            file, dev.trainforge.config.RecordedConfig.toDatasetFile(json));
+        loaded =
+            dev.trainforge.config.ConfigLoader.load(
+                file,
+                List.of(
+                    "dataset.output.catalog=" + spec.output().catalog(),
+                    "dataset.output.namespace=" + spec.output().namespace(),
+                    "dataset.output.table=" + spec.output().table()));
+      } finally {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write the recorded config of " + tag, e);
+    }
+    String hash = summary.get(VersionPublisher.PREFIX + "config-sha256");
+    if (!loaded.configHash().equals(hash)) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: the config recorded by version %s, which built its %s,"
+                  + " loads back as config-sha256 %s, not the recorded %s",
+              spec.name(), spec.tag(), tag, which, loaded.configHash(), hash));
+    }
+    return new BuildConfig(
+        loaded.dataset(),
+        config.settings(),
+        loaded.origin(),
+        loaded.canonicalJson(),
+        loaded.configHash());
   }
 
   /** The file lists of recorded Parquet pins, from their manifests beside the table. */
