@@ -36,7 +36,7 @@ final class MainRefCommands {
     }
   }
 
-  private static void print(CommandLine cli, VersionCatalog.Moved moved) {
+  private static void print(CommandLine cli, dev.trainforge.version.VersionTable.Moved moved) {
     PrintWriter out = cli.getOut();
     if (moved.from() != null) {
       out.printf(
