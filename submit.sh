@@ -17,7 +17,7 @@
 #   JAVA_OPTS           extra JVM options of a local run
 # The jar is built first if target/trainforge.jar is missing. The exit code is the job's.
 #
-# Commands that read metadata only (list, show, diff) start no Spark: locally they run on a light
+# Commands that work on metadata only (list, show, diff, promote, rollback, retract) start no Spark: locally they run on a light
 # JVM (C1 compiler only, serial GC, warnings through SLF4J to stderr instead of Log4j) with a
 # class-data archive of their classes, target/metadata.jsa, which their first run after a build
 # records (that run takes a second longer). A local generate first checks on that light JVM whether
@@ -133,7 +133,7 @@ if [[ -z "$master" || "$master" == local* ]]; then
   classpath="$local_jar:$(cat "$classpath_file" 2>/dev/null || true)"
   if ! $dry_run && [[ "${TRAINFORGE_LIGHT_JVM:-1}" != 0 ]]; then
     case "${1:-}" in
-      list|show|diff)
+      list|show|diff|promote|rollback|retract)
         light "$@"
         exit $? ;;
       generate)
