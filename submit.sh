@@ -86,18 +86,17 @@ light() {
     tmp="$archive.$$.tmp"
     cds=(-XX:ArchiveClassesAtExit="$tmp")
   fi
-  set +e
+  code=0
   # shellcheck disable=SC2086
-  java -Xmx"$heap" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${cds[@]}" \
+  java -Xmx"$heap" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${cds[@]+"${cds[@]}"} \
     -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr \
     -Dslf4j.provider=dev.trainforge.cli.WarningsToStderr -Dslf4j.internal.verbosity=WARN \
-    -Dtrainforge.light-jvm=true ${JAVA_OPTS:-} "${props[@]}" -cp "$classpath" "$main_class" "$@"
-  code=$?
-  set -e
+    -Dtrainforge.light-jvm=true ${JAVA_OPTS:-} "${props[@]}" -cp "$classpath" "$main_class" "$@" ||
+    code=$?
   if [[ -n "$tmp" ]]; then
-    # Only a run that did its work (99: a generate that found a build is needed) has loaded what
-    # the next ones need.
-    if [[ ($code -eq 0 || $code -eq 99) && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
+    # Only a run that did its work has loaded what the next ones need (not an error, nor a
+    # generate that stopped at a version to build).
+    if [[ $code -eq 0 && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
   fi
   return $code
 }
@@ -134,14 +133,13 @@ if [[ -z "$master" || "$master" == local* ]]; then
   if ! $dry_run && [[ "${TRAINFORGE_LIGHT_JVM:-1}" != 0 ]]; then
     case "${1:-}" in
       list|show|diff|promote|rollback|retract)
-        light "$@"
-        exit $? ;;
+        code=0
+        light "$@" || code=$?
+        exit $code ;;
       generate)
         # Exit 99: not published as asked, a build is needed (nothing was printed).
-        set +e
-        light "$@"
-        code=$?
-        set -e
+        code=0
+        light "$@" || code=$?
         [[ $code -eq 99 ]] || exit $code ;;
     esac
   fi

@@ -37,7 +37,11 @@ public final class PinRecords {
 
   /**
    * The data files under {@code dir} (or {@code dir} itself when it is a file), sorted by path, as
-   * Spark's file index would read them: path relative to {@code dir}, length, modification time.
+   * Spark's file index would read them: path relative to {@code dir}, length, modification time. An
+   * object store is listed flat ({@code listFiles}, one paginated listing); a local directory is
+   * walked with {@code listStatus}, whose statuses load no permissions (a {@code LocatedFileStatus}
+   * of the local file system asks for them, which forks a process per file where Hadoop has no
+   * native library), skipping hidden directories, whose files are not data.
    */
   static List<InputPin.FileEntry> list(String dir, Configuration conf) {
     Path root = new Path(dir);
@@ -45,14 +49,12 @@ public final class PinRecords {
     try {
       FileSystem fs = root.getFileSystem(conf);
       String base = fs.makeQualified(root).toUri().getPath();
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-      while (it.hasNext()) {
-        FileStatus f = it.next();
-        String full = f.getPath().toUri().getPath();
-        // A source that is one file lists as itself, with an empty relative path.
-        String relative = full.substring(base.length()).replaceFirst("^/+", "");
-        if (isDataFile(relative)) {
-          files.add(new InputPin.FileEntry(relative, f.getLen(), f.getModificationTime()));
+      if ("file".equals(fs.getScheme())) {
+        walk(fs, root, base, files);
+      } else {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+        while (it.hasNext()) {
+          add(it.next(), base, files);
         }
       }
     } catch (IOException e) {
@@ -60,6 +62,26 @@ public final class PinRecords {
     }
     files.sort(Comparator.comparing(InputPin.FileEntry::path));
     return files;
+  }
+
+  private static void walk(FileSystem fs, Path path, String base, List<InputPin.FileEntry> files)
+      throws IOException {
+    for (FileStatus f : fs.listStatus(path)) {
+      if (!f.isDirectory()) {
+        add(f, base, files);
+      } else if (isDataFile(f.getPath().getName())) {
+        walk(fs, f.getPath(), base, files);
+      }
+    }
+  }
+
+  private static void add(FileStatus f, String base, List<InputPin.FileEntry> files) {
+    String full = f.getPath().toUri().getPath();
+    // A source that is one file lists as itself, with an empty relative path.
+    String relative = full.substring(base.length()).replaceFirst("^/+", "");
+    if (isDataFile(relative)) {
+      files.add(new InputPin.FileEntry(relative, f.getLen(), f.getModificationTime()));
+    }
   }
 
   /** As Spark's file index: no hidden files, no metadata files, no hidden directories. */
