@@ -147,28 +147,7 @@ public final class DatasetBuild {
 
   /** The build's OpenLineage events, as configured; the parent run from OPENLINEAGE_PARENT_ID. */
   private LineageEvents lineage(BuildConfig config, String runId) {
-    return lineage(config, runId, log);
-  }
-
-  /** The OpenLineage events of a build of {@code config}, logging to {@code log}. */
-  static LineageEvents lineage(BuildConfig config, String runId, PrintStream log) {
-    var s = config.settings().lineage();
-    LineageEvents.Transport transport =
-        switch (s.transport()) {
-          case "http" ->
-              new LineageEvents.Transport.Http(
-                  java.net.URI.create(s.url().orElseThrow()), java.time.Duration.ofSeconds(10));
-          case "file" ->
-              new LineageEvents.Transport.File(java.nio.file.Path.of(s.file().orElseThrow()));
-          default -> new LineageEvents.Transport.None();
-        };
-    return new LineageEvents(
-        transport,
-        s.namespace(),
-        config.dataset().name(),
-        Optional.ofNullable(runId),
-        Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
-        log);
+    return ExistingVersion.lineage(config, runId, log);
   }
 
   /** The run's lineage events and the inputs they name, while {@link #run} runs. */

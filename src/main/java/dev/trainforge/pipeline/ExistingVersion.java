@@ -4,6 +4,7 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigDiff;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.join.MatchStatus;
+import dev.trainforge.lineage.LineageEvents;
 import dev.trainforge.source.InputPin;
 import dev.trainforge.source.PinRecords;
 import dev.trainforge.validate.Profile;
@@ -131,5 +132,30 @@ final class ExistingVersion {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot read " + location, e);
     }
+  }
+
+  /**
+   * The OpenLineage events of a build of {@code config}, logging to {@code log}. Here, not in
+   * {@link DatasetBuild}, whose catch clauses name Spark's exceptions: verifying that class loads
+   * them, which a no-op build without Spark must not.
+   */
+  static LineageEvents lineage(BuildConfig config, String runId, PrintStream log) {
+    var s = config.settings().lineage();
+    LineageEvents.Transport transport =
+        switch (s.transport()) {
+          case "http" ->
+              new LineageEvents.Transport.Http(
+                  java.net.URI.create(s.url().orElseThrow()), java.time.Duration.ofSeconds(10));
+          case "file" ->
+              new LineageEvents.Transport.File(java.nio.file.Path.of(s.file().orElseThrow()));
+          default -> new LineageEvents.Transport.None();
+        };
+    return new LineageEvents(
+        transport,
+        s.namespace(),
+        config.dataset().name(),
+        Optional.ofNullable(runId),
+        Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
+        log);
   }
 }

@@ -66,7 +66,7 @@ public final class NoOpGenerate {
               .map(p -> LineageEvents.input(p.location(), p.pin(), p.format().configName()))
               .toList();
       log.printf("[%6.1f s] %s%n", 0.0, PHASE);
-      LineageEvents lineage = DatasetBuild.lineage(config, runId, log);
+      LineageEvents lineage = ExistingVersion.lineage(config, runId, log);
       lineage.start(inputs, output);
       try {
         ExistingVersion.logSame(log, spec);
