@@ -45,6 +45,12 @@ submit.sh. With the apache-airflow-providers-openlineage package installed, the 
 lineage_parent_id(task_instance), the run id the provider's own events carry; without it, the same
 form with a UUID derived from the task try (stable across renders of one try).
 
+Moving main (what readers of "current" get): each dataset also has a DAG ``trainforge_<name>_main``,
+triggered by hand, that runs ``submit.sh promote|rollback|retract`` (params ``action``, ``version``,
+``reason``) and then emits an event on the same Asset for the version main points at now, its
+extra saying what moved it (``moved``, ``reason``). Training DAGs scheduled on the Asset thus run
+again after a rollback as after a build, and ``trainforge_client.load()`` of "current" reads it.
+
 Backfill with Airflow's backfill (the scheduler runs it, one interval at a time):
   airflow backfill create --dag-id trainforge_card_fraud --from-date 2026-01-05 --to-date 2026-01-11
 """
@@ -479,8 +485,131 @@ def make_dag(config: Path, name: str) -> DAG:
     return dag
 
 
+# --------------------------------------------------------------------------------------------
+# Moving main: promote, rollback, retract
+# --------------------------------------------------------------------------------------------
+
+MOVES = ("promote", "rollback", "retract")
+
+
+def move_args(params) -> list[str]:
+    """The ``submit.sh`` command and arguments of a move, from the params ``action``, ``version``
+    (promote and retract; not rollback) and ``reason`` (required)."""
+    params = params or {}
+    action = (params.get("action") or "").strip()
+    version = str(params.get("version") or "").strip()
+    reason = (params.get("reason") or "").strip()
+    if action not in MOVES:
+        raise AirflowFailException(f"param action: {action!r} is not one of {', '.join(MOVES)}")
+    if not reason:
+        raise AirflowFailException("param reason: say why main moves (it is recorded with it)")
+    if action == "rollback":
+        if version:
+            raise AirflowFailException(
+                "param version: rollback takes none (it goes back to the newest older version"
+                " that is not retracted); promote names one")
+        return [action, "--reason", reason]
+    if not version:
+        raise AirflowFailException(f"param version: {action} needs the version, e.g. 20260105")
+    return [action, version, "--reason", reason]
+
+
+class TrainforgeMoveOperator(BaseOperator):
+    """Runs ``submit.sh promote|rollback|retract`` for a dataset file, then publishes the version
+    ``main`` points at (``submit.sh list --json``) as an event on the dataset's Asset."""
+
+    ui_color = "#f2e6d9"
+
+    def __init__(
+        self, *, repo: str, config: str, dataset: str, submit_options: list[str], asset: Asset,
+        **kwargs,
+    ) -> None:
+        super().__init__(outlets=[asset], **kwargs)
+        self.repo = repo
+        self.config = config
+        self.dataset = dataset
+        self.submit_options = submit_options
+        self.asset = asset
+
+    def command(self, params=None) -> list[str]:
+        return ["./submit.sh", *self.submit_options, *move_args(params),
+                "--config", self.config]
+
+    def _submit(self, command: list[str]) -> str:
+        self.log.info("Running in %s: %s", self.repo, shlex.join(command))
+        done = subprocess.run(command, cwd=self.repo, capture_output=True, text=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            self.log.info("%s", line)
+        raise_for_exit_code(done.returncode)
+        return done.stdout
+
+    def execute(self, context):
+        params = context["params"]
+        self._submit(self.command(params))
+        listing = json.loads(self._submit(
+            ["./submit.sh", *self.submit_options, "list", "--json", "--config", self.config]))
+        current = [v for v in listing if v["main"]]
+        if not current:
+            raise AirflowFailException(
+                f"after {params.get('action')}, main of {self.dataset!r} points at no version")
+        event = moved_event_extra(self.dataset, current[-1], params)
+        context["outlet_events"][self.asset].extra = event
+        self.log.info("Main of %s: %s", self.dataset, event)
+        return event
+
+
+def moved_event_extra(dataset: str, current: dict, params) -> dict:
+    """The Asset event's extra after a move: the version main points at (as a build's event names
+    it) and what moved it."""
+    return {
+        "dataset": dataset,
+        "version": current["version"],
+        "tag": current["tag"],
+        "snapshot-id": current["snapshot-id"],
+        "verdict": current.get("validation"),
+        "report": current.get("report"),
+        "rows": current.get("rows"),
+        "existed": True,
+        "moved": params.get("action"),
+        "reason": (params.get("reason") or "").strip(),
+    }
+
+
+def make_move_dag(config: Path, name: str) -> DAG:
+    """The DAG that moves main of a dataset, triggered by hand with its params."""
+    relative = config.resolve().relative_to(Path(REPO).resolve()).as_posix()
+    with DAG(
+        dag_id=f"trainforge_{name}_main",
+        description=f"Moves main of the trainforge dataset '{name}' ({relative}): promote,"
+                    " rollback or retract, then an event on its Asset",
+        schedule=None,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        # A rollback done twice goes back twice: never retried.
+        default_args={"retries": 0, "execution_timeout": timedelta(minutes=30)},
+        params={
+            "action": Param("promote", type="string", enum=list(MOVES),
+                            description="promote VERSION, rollback, or retract VERSION"),
+            "version": Param("", type="string",
+                             description="The version (e.g. 20260105) for promote and retract"),
+            "reason": Param("", type="string", description="Why: recorded with who and when"),
+        },
+        tags=["trainforge"],
+    ) as dag:
+        TrainforgeMoveOperator(
+            task_id="move_main",
+            repo=REPO,
+            config=relative,
+            dataset=name,
+            submit_options=SUBMIT_OPTIONS,
+            asset=dataset_asset(name),
+        )
+    return dag
+
+
 def make_dags(repo: str = REPO) -> dict[str, DAG]:
-    """One DAG per dataset file of the repo, by dag id. A file whose name cannot be read, or whose
+    """One DAG per dataset file of the repo (and its DAG that moves main), by dag id. A file whose name cannot be read, or whose
     dataset another file already has, gets no DAG (logged): the other datasets keep theirs."""
     dags: dict[str, DAG] = {}
     for config in sorted(Path(repo, DATASETS_DIR).glob("*.conf")):
@@ -493,6 +622,7 @@ def make_dags(repo: str = REPO) -> dict[str, DAG]:
             log.error("No DAG for %s: dataset %r has a DAG already", config, name)
             continue
         dags[f"trainforge_{name}"] = make_dag(config, name)
+        dags[f"trainforge_{name}_main"] = make_move_dag(config, name)
     return dags
 
 

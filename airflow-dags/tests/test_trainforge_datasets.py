@@ -1,8 +1,9 @@
 """The dataset DAGs against real Airflow 3: one DAG per dataset file, the folder imports (tests/
 ignored), their graph, policies and params, version names, the command they render for an
 interval and the OpenLineage parent run it passes, and runs end to end (dag.test()) that build
-versions with local Spark: a day of card_fraud (with its OpenLineage events' parent), the retry of that run, three days of the rolling card_fraud_daily and a backfill of
-its middle day."""
+versions with local Spark: a day of card_fraud (with its OpenLineage events' parent), the retry of
+that run, a promote of it by the DAG that moves main (an Asset event), three days of the rolling
+card_fraud_daily and a backfill of its middle day."""
 
 import copy
 import json
@@ -49,7 +50,8 @@ def rolling_dag():
 
 def test_dag_folder_has_one_dag_per_dataset_file_and_ignores_tests(dagbag):
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == [DAG_ID, ROLLING_DAG_ID]
+    assert sorted(dagbag.dag_ids) == sorted(
+        [DAG_ID, DAG_ID + "_main", ROLLING_DAG_ID, ROLLING_DAG_ID + "_main"])
     parsed = {Path(f).name for f in dagbag.file_last_changed}
     assert parsed == {"trainforge_datasets.py"}  # .airflowignore: tests/ is not parsed
 
@@ -295,6 +297,43 @@ def test_retry_of_a_run_returns_the_version_it_published(dag):
     assert result["existed"] is True
     assert result["version"] == tf.version_name(INTERVAL_START, "manual", run.run_id)
     assert result["snapshot-id"] == _published_snapshot(result["tag"])["snapshot-id"]
+
+
+def test_move_dag_runs_submit_with_the_params_and_checks_them(dagbag):
+    move = dagbag.get_dag(DAG_ID + "_main")
+    task = move.get_task("move_main")
+    assert [o.uri for o in task.outlets] == ["trainforge://datasets/card_fraud"]
+    assert type(move.timetable).__name__ == "NullTimetable" and task.retries == 0
+    assert task.command({"action": "promote", "version": "20260105", "reason": " ok "}) == [
+        "./submit.sh", "promote", "20260105", "--reason", "ok",
+        "--config", "conf/datasets/card_fraud.conf"]
+    assert task.command({"action": "rollback", "version": "", "reason": "drift"}) == [
+        "./submit.sh", "rollback", "--reason", "drift", "--config", "conf/datasets/card_fraud.conf"]
+    for bad, match in (({"action": "drop", "reason": "x"}, "param action"),
+                       ({"action": "promote", "version": "1", "reason": " "}, "param reason"),
+                       ({"action": "retract", "version": "", "reason": "x"}, "param version"),
+                       ({"action": "rollback", "version": "3", "reason": "x"}, "param version")):
+        with pytest.raises(AirflowFailException, match=match):
+            task.command(bad)
+
+
+def test_a_promote_emits_an_asset_event_of_the_version_main_points_at(dagbag):
+    # After the builds above, main points at the day built by test_dag_test_...: promote it again,
+    # with a reason, through the DAG that moves main.
+    metadata = _metadata("card_fraud")
+    main_id = metadata["refs"]["main"]["snapshot-id"]
+    tag = next(t for t, r in metadata["refs"].items() if r["type"] == "tag" and r["snapshot-id"] == main_id)
+    move = dagbag.get_dag(DAG_ID + "_main")
+    before = len(_asset_events())
+    run = move.test(run_conf={"action": "promote", "version": tag[1:], "reason": "checked by hand"})
+    assert run.state == "success"
+    events = _asset_events()
+    assert len(events) == before + 1
+    event = events[-1]
+    assert (event["tag"], event["version"], event["snapshot-id"]) == (tag, tag[1:], main_id)
+    assert (event["moved"], event["reason"], event["dataset"]) == ("promote", "checked by hand", "card_fraud")
+    moved = json.loads(_metadata("card_fraud")["properties"]["trainforge.main-moved"])
+    assert (moved["action"], moved["tag"], moved["reason"]) == ("promote", tag, "checked by hand")
 
 
 ROLLING_DAYS = ["2026-01-13", "2026-01-14", "2026-01-15"]

@@ -12,7 +12,6 @@ import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinPartitioning;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
-import dev.trainforge.join.MatchStatus;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.lineage.LineageEvents;
 import dev.trainforge.source.FeatureInput;
@@ -41,7 +40,6 @@ import dev.trainforge.version.VersionPublisher.AuditBranch;
 import dev.trainforge.version.VersionStateException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,24 +164,7 @@ public final class DatasetBuild {
 
   /** The build's OpenLineage events, as configured; the parent run from OPENLINEAGE_PARENT_ID. */
   private LineageEvents lineage(BuildConfig config, String runId) {
-    var s = config.settings().lineage();
-    LineageEvents.Transport transport =
-        switch (s.transport()) {
-          case "http" ->
-              new LineageEvents.Transport.Http(
-                  java.net.URI.create(s.url().orElseThrow()), java.time.Duration.ofSeconds(10));
-          case "file" ->
-              new LineageEvents.Transport.File(java.nio.file.Path.of(s.file().orElseThrow()));
-          default -> new LineageEvents.Transport.None();
-        };
-    return new LineageEvents(
-        transport,
-        s.namespace(),
-        config.dataset().name(),
-        Optional.ofNullable(runId),
-        Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
-        log,
-        spark.version());
+    return ExistingVersion.lineage(config, runId, log, spark.version());
   }
 
   /** The run's lineage events and the inputs they name, while {@link #run} runs. */
@@ -801,29 +782,7 @@ public final class DatasetBuild {
       List<InputPin> pins,
       long start) {
     DatasetSpec spec = config.dataset();
-    Map<String, String> summary = snapshot.summary();
-    String p = VersionPublisher.PREFIX;
-    List<String> differences = new ArrayList<>();
-    String oldHash = summary.get(p + "config-sha256");
-    if (!config.configHash().equals(oldHash)) {
-      List<String> changed =
-          dev.trainforge.config.ConfigDiff.between(
-              summary.get(p + "config"), config.canonicalJson());
-      changed.removeIf(line -> line.startsWith("version ") || line.startsWith("name "));
-      differences.add(
-          (changed.isEmpty() ? "" : "config " + String.join(", ", changed) + " (")
-              + "config-sha256 "
-              + oldHash
-              + " -> "
-              + config.configHash()
-              + (changed.isEmpty() ? "" : ")"));
-    }
-    String recorded = summary.get(p + "inputs");
-    if (recorded == null) {
-      differences.add("the version records no input pins");
-    } else {
-      differences.addAll(InputPins.differences(InputPins.fromJson(recorded), pins));
-    }
+    List<String> differences = ExistingVersion.differences(config, snapshot.summary(), pins);
     if (!differences.isEmpty()) {
       throw new VersionExistsException(
           "Cannot build '"
@@ -838,35 +797,13 @@ public final class DatasetBuild {
               + String.join("; ", differences)
               + " (versions are immutable: set dataset.version to a new version)");
     }
-    log.printf(
-        "Version %s of '%s' already exists with the same config and input pins; nothing was"
-            + " recomputed%n",
-        spec.tag(), spec.name());
-    String reportLocation = summary.getOrDefault(p + "report", "");
-    ValidationReport report =
-        reportLocation.isEmpty() ? null : new ReportStore(publisher.io()).read(reportLocation);
-    long labelRows = Long.parseLong(summary.getOrDefault(p + "label-rows", "0"));
-    long dropped = Long.parseLong(summary.getOrDefault(p + "label-rows-dropped", "0"));
-    return new BuildResult(
-        spec.name(),
-        spec.version(),
-        spec.output().qualifiedName(),
-        spec.tag(),
-        snapshot.snapshotId(),
-        oldHash,
-        labelRows + dropped,
-        dropped,
-        Long.parseLong(summary.getOrDefault("total-records", "0")),
-        report == null ? List.of() : sourceCounts(report.profile()),
-        report == null ? "UNKNOWN" : report.verdict().name(),
-        reportLocation,
+    ExistingVersion.logSame(log, spec);
+    return ExistingVersion.result(
+        config,
+        snapshot,
+        publisher.io(),
         publisher.recordedChecksum(spec.tag()).orElse(""),
-        true,
-        System.currentTimeMillis() - start,
-        Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
-            .map(publisher::readText)
-            .map(RollingDays::parse),
-        BuildCost.NONE);
+        System.currentTimeMillis() - start);
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
@@ -892,21 +829,7 @@ public final class DatasetBuild {
   }
 
   private static List<SourceCounts> sourceCounts(Profile profile) {
-    List<SourceCounts> out = new ArrayList<>();
-    for (Profile.SourceProfile s : profile.sources()) {
-      Map<MatchStatus, Long> byStatus = new EnumMap<>(MatchStatus.class);
-      s.statuses().forEach((status, n) -> byStatus.merge(statusOf(status), n, Long::sum));
-      out.add(new SourceCounts(s.source(), byStatus, s.hashTies()));
-    }
-    return out;
-  }
-
-  /**
-   * A status recorded in a report. Versions published before the contract dropped {@code EXPIRED}
-   * keep their rows; their counts show it as what it is now, no candidate within the max age.
-   */
-  private static MatchStatus statusOf(String recorded) {
-    return "EXPIRED".equals(recorded) ? MatchStatus.NO_MATCH : MatchStatus.valueOf(recorded);
+    return ExistingVersion.sourceCounts(profile);
   }
 
   private static JoinPartitioning partitioning(BuildConfig config) {
