@@ -50,8 +50,11 @@ def rolling_dag():
 
 def test_dag_folder_has_one_dag_per_dataset_file_and_ignores_tests(dagbag):
     assert dagbag.import_errors == {}
+    # one build DAG and one DAG that moves main per file in conf/datasets/
+    datasets = sorted(c.stem for c in (DAGS.parent / "conf/datasets").glob("*.conf"))
+    assert datasets == ["card_fraud", "card_fraud_daily", "card_fraud_windows"]
     assert sorted(dagbag.dag_ids) == sorted(
-        [DAG_ID, DAG_ID + "_main", ROLLING_DAG_ID, ROLLING_DAG_ID + "_main"])
+        [f"trainforge_{d}{suffix}" for d in datasets for suffix in ("", "_main")])
     parsed = {Path(f).name for f in dagbag.file_last_changed}
     assert parsed == {"trainforge_datasets.py"}  # .airflowignore: tests/ is not parsed
 
