@@ -16,6 +16,13 @@
 #   TRAINFORGE_DRIVER_MEMORY  heap of a local run (default 4g; --conf spark.driver.memory=... wins)
 #   JAVA_OPTS           extra JVM options of a local run
 # The jar is built first if target/trainforge.jar is missing. The exit code is the job's.
+#
+# Commands that work on metadata only (list, show, diff, promote, rollback, retract) start no Spark: locally they run on a light
+# JVM (C1 compiler only, serial GC, warnings through SLF4J to stderr instead of Log4j) with a
+# class-data archive of their classes, target/metadata.jsa, which their first run after a build
+# records (that run takes a second longer). A local generate first checks on that light JVM whether
+# its version is already published as asked (then it prints it, as a build would, and exits 0);
+# only otherwise does it start the JVM that runs Spark. TRAINFORGE_LIGHT_JVM=0 turns both off.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,6 +74,41 @@ run() {
   exec "$@"
 }
 
+# Runs a command that needs no Spark on a light JVM (see the top); with the class-data archive
+# when it is newer than the jar and the classpath, else recording it (when every classpath entry
+# is a file, as the JDK requires) for the next runs. JVM warnings go to stderr: stdout is the
+# command's. Uses $heap, $props and $classpath of a local run.
+light() {
+  local archive="$here/target/metadata.jsa" cds=() tmp="" code
+  if [[ -f "$archive" && "$archive" -nt "$local_jar" && "$archive" -nt "$classpath_file" ]]; then
+    cds=(-XX:SharedArchiveFile="$archive")
+  elif all_files "$classpath"; then
+    tmp="$archive.$$.tmp"
+    cds=(-XX:ArchiveClassesAtExit="$tmp")
+  fi
+  code=0
+  # shellcheck disable=SC2086
+  java -Xmx"$heap" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${cds[@]+"${cds[@]}"} \
+    -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr \
+    -Dslf4j.provider=dev.trainforge.cli.WarningsToStderr -Dslf4j.internal.verbosity=WARN \
+    -Dtrainforge.light-jvm=true ${JAVA_OPTS:-} "${props[@]}" -cp "$classpath" "$main_class" "$@" ||
+    code=$?
+  if [[ -n "$tmp" ]]; then
+    # Only a run that did its work has loaded what the next ones need (not an error, nor a
+    # generate that stopped at a version to build).
+    if [[ $code -eq 0 && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
+  fi
+  return $code
+}
+
+all_files() {
+  local entry
+  local IFS=:
+  for entry in $1; do
+    [[ -f "$entry" ]] || return 1
+  done
+}
+
 if [[ -z "$master" || "$master" == local* ]]; then
   # Embedded Spark: the driver is this JVM, so memory is set on java itself.
   jvm_flags=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
@@ -87,9 +129,23 @@ if [[ -z "$master" || "$master" == local* ]]; then
     [[ "${c%%=*}" == spark.driver.memory ]] && heap="${c#*=}"
   done
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  classpath="$local_jar:$(cat "$classpath_file" 2>/dev/null || true)"
+  if ! $dry_run && [[ "${TRAINFORGE_LIGHT_JVM:-1}" != 0 ]]; then
+    case "${1:-}" in
+      list|show|diff|promote|rollback|retract)
+        code=0
+        light "$@" || code=$?
+        exit $code ;;
+      generate)
+        # Exit 99: not published as asked, a build is needed (nothing was printed).
+        code=0
+        light "$@" || code=$?
+        [[ $code -eq 99 ]] || exit $code ;;
+    esac
+  fi
   # shellcheck disable=SC2086
   run java -Xmx"$heap" "${jvm_flags[@]}" ${JAVA_OPTS:-} "${props[@]}" \
-    -cp "$local_jar:$(cat "$classpath_file" 2>/dev/null || true)" "$main_class" "$@"
+    -cp "$classpath" "$main_class" "$@"
 fi
 
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then

@@ -33,7 +33,23 @@ Settings (environment of the Airflow DAG processor and workers, read when this f
   TRAINFORGE_START_DATE       the first interval (2026-01-01, the sample data's first day)
   TRAINFORGE_POOL             the Airflow pool of the builds (trainforge_spark; create it:
                               airflow pools set trainforge_spark 2 "trainforge Spark builds")
+  OPENLINEAGE_NAMESPACE       the OpenLineage namespace of the Airflow jobs ("default"), as the
+                              Airflow OpenLineage provider reads it
 and whatever submit.sh and the job read (TRAINFORGE_HOME, TRAINFORGE_S3_ENDPOINT, AWS_*...).
+
+OpenLineage: the build's own run events (trainforge.lineage.*, README.md) name the Airflow task's
+OpenLineage run as their parent, so that Marquez and the like join the two: the DAG passes
+OPENLINEAGE_PARENT_ID=<namespace>/<dag_id>.<task_id>/<run UUID> (and the three parts as
+OPENLINEAGE_PARENT_JOB_NAMESPACE, OPENLINEAGE_PARENT_JOB_NAME, OPENLINEAGE_PARENT_RUN_ID) to
+submit.sh. With the apache-airflow-providers-openlineage package installed, the value is its macro
+lineage_parent_id(task_instance), the run id the provider's own events carry; without it, the same
+form with a UUID derived from the task try (stable across renders of one try).
+
+Moving main (what readers of "current" get): each dataset also has a DAG ``trainforge_<name>_main``,
+triggered by hand, that runs ``submit.sh promote|rollback|retract`` (params ``action``, ``version``,
+``reason``) and then emits an event on the same Asset for the version main points at now, its
+extra saying what moved it (``moved``, ``reason``). Training DAGs scheduled on the Asset thus run
+again after a rollback as after a build, and ``trainforge_client.load()`` of "current" reads it.
 
 Backfill with Airflow's backfill (the scheduler runs it, one interval at a time):
   airflow backfill create --dag-id trainforge_card_fraud --from-date 2026-01-05 --to-date 2026-01-11
@@ -48,6 +64,7 @@ import os
 import re
 import shlex
 import subprocess
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,16 +287,52 @@ def extra_sets(sets) -> list[str]:
     return args
 
 
+def lineage_parent_id(task_instance) -> str:
+    """``<namespace>/<job>/<run id>`` of this task try's OpenLineage run: the Airflow OpenLineage
+    provider's macro when the provider is installed, else the same form computed here (namespace
+    from OPENLINEAGE_NAMESPACE or "default", job ``<dag_id>.<task_id>``, a UUID derived from the
+    dag, task, run, try and map index)."""
+    try:
+        from airflow.providers.openlineage.plugins.macros import (
+            lineage_parent_id as provided,
+        )
+    except ImportError:
+        provided = None
+    if provided is not None:
+        return provided(task_instance)
+    namespace = os.environ.get("OPENLINEAGE_NAMESPACE", "default")
+    job = f"{task_instance.dag_id}.{task_instance.task_id}"
+    try_key = (f"{namespace}/{job}/{task_instance.run_id}/{task_instance.try_number}"
+               f"/{getattr(task_instance, 'map_index', -1)}")
+    run = uuid.uuid5(uuid.NAMESPACE_URL, "airflow-task-try:" + try_key)
+    return f"{namespace}/{job}/{run}"
+
+
+def lineage_environment(parent: str) -> dict[str, str]:
+    """The environment that passes the parent run to the build: OPENLINEAGE_PARENT_ID, which
+    trainforge reads, and its parts as the OpenLineage integrations name them."""
+    if not parent:
+        return {}
+    namespace, job, run = parent.split("/", 2)
+    return {
+        "OPENLINEAGE_PARENT_ID": parent,
+        "OPENLINEAGE_PARENT_JOB_NAMESPACE": namespace,
+        "OPENLINEAGE_PARENT_JOB_NAME": job,
+        "OPENLINEAGE_PARENT_RUN_ID": run,
+    }
+
+
 class TrainforgeBuildOperator(BaseOperator):
     """Runs ``submit.sh generate`` for a dataset file and publishes its result as an Asset event."""
 
-    template_fields = ("version", "window_start", "window_end", "run_id_arg", "result_file")
+    template_fields = (
+        "version", "window_start", "window_end", "run_id_arg", "result_file", "lineage_parent")
     ui_color = "#d9ecf2"
 
     def __init__(
         self, *, repo: str, config: str, dataset: str, submit_options: list[str], version: str,
         window_start: str, window_end: str, run_id_arg: str, result_file: str, asset: Asset,
-        **kwargs,
+        lineage_parent: str = "", **kwargs,
     ) -> None:
         super().__init__(outlets=[asset], **kwargs)
         self.repo = repo
@@ -292,7 +345,12 @@ class TrainforgeBuildOperator(BaseOperator):
         self.run_id_arg = run_id_arg
         self.result_file = result_file
         self.asset = asset
+        self.lineage_parent = lineage_parent
         self._process: subprocess.Popen | None = None
+
+    def environment(self) -> dict[str, str]:
+        """What the build's process gets on top of the worker's environment (after rendering)."""
+        return lineage_environment(self.lineage_parent)
 
     def command(self, params=None) -> list[str]:
         """The full submit.sh command (after rendering), with the run's params."""
@@ -313,9 +371,13 @@ class TrainforgeBuildOperator(BaseOperator):
         result = Path(self.result_file)
         result.parent.mkdir(parents=True, exist_ok=True)
         result.unlink(missing_ok=True)
+        extra = self.environment()
         self.log.info("Running in %s: %s", self.repo, shlex.join(command))
+        if extra:
+            self.log.info("OpenLineage parent run: %s", extra["OPENLINEAGE_PARENT_ID"])
         self._process = subprocess.Popen(
-            command, cwd=self.repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            command, cwd=self.repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, **extra})
         for line in self._process.stdout:
             self.log.info("%s", line.rstrip())
         raise_for_exit_code(self._process.wait())
@@ -399,7 +461,10 @@ def make_dag(config: Path, name: str) -> DAG:
                 "", type="string",
                 description="Extra submit.sh options, e.g. --conf spark.executor.memory=8g"),
         },
-        user_defined_macros={"trainforge_version": version_name},
+        user_defined_macros={
+            "trainforge_version": version_name,
+            "trainforge_lineage_parent_id": lineage_parent_id,
+        },
         tags=["trainforge"],
     ) as dag:
         TrainforgeBuildOperator(
@@ -413,14 +478,138 @@ def make_dag(config: Path, name: str) -> DAG:
             window_end=WINDOW_END,
             run_id_arg="{{ run_id }}",
             result_file=RESULT_DIR + "/{{ dag.dag_id }}/{{ run_id }}.json",
+            lineage_parent="{{ trainforge_lineage_parent_id(task_instance) }}",
             asset=dataset_asset(name),
             pool=POOL,
         )
     return dag
 
 
+# --------------------------------------------------------------------------------------------
+# Moving main: promote, rollback, retract
+# --------------------------------------------------------------------------------------------
+
+MOVES = ("promote", "rollback", "retract")
+
+
+def move_args(params) -> list[str]:
+    """The ``submit.sh`` command and arguments of a move, from the params ``action``, ``version``
+    (promote and retract; not rollback) and ``reason`` (required)."""
+    params = params or {}
+    action = (params.get("action") or "").strip()
+    version = str(params.get("version") or "").strip()
+    reason = (params.get("reason") or "").strip()
+    if action not in MOVES:
+        raise AirflowFailException(f"param action: {action!r} is not one of {', '.join(MOVES)}")
+    if not reason:
+        raise AirflowFailException("param reason: say why main moves (it is recorded with it)")
+    if action == "rollback":
+        if version:
+            raise AirflowFailException(
+                "param version: rollback takes none (it goes back to the newest older version"
+                " that is not retracted); promote names one")
+        return [action, "--reason", reason]
+    if not version:
+        raise AirflowFailException(f"param version: {action} needs the version, e.g. 20260105")
+    return [action, version, "--reason", reason]
+
+
+class TrainforgeMoveOperator(BaseOperator):
+    """Runs ``submit.sh promote|rollback|retract`` for a dataset file, then publishes the version
+    ``main`` points at (``submit.sh list --json``) as an event on the dataset's Asset."""
+
+    ui_color = "#f2e6d9"
+
+    def __init__(
+        self, *, repo: str, config: str, dataset: str, submit_options: list[str], asset: Asset,
+        **kwargs,
+    ) -> None:
+        super().__init__(outlets=[asset], **kwargs)
+        self.repo = repo
+        self.config = config
+        self.dataset = dataset
+        self.submit_options = submit_options
+        self.asset = asset
+
+    def command(self, params=None) -> list[str]:
+        return ["./submit.sh", *self.submit_options, *move_args(params),
+                "--config", self.config]
+
+    def _submit(self, command: list[str]) -> str:
+        self.log.info("Running in %s: %s", self.repo, shlex.join(command))
+        done = subprocess.run(command, cwd=self.repo, capture_output=True, text=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            self.log.info("%s", line)
+        raise_for_exit_code(done.returncode)
+        return done.stdout
+
+    def execute(self, context):
+        params = context["params"]
+        self._submit(self.command(params))
+        listing = json.loads(self._submit(
+            ["./submit.sh", *self.submit_options, "list", "--json", "--config", self.config]))
+        current = [v for v in listing if v["main"]]
+        if not current:
+            raise AirflowFailException(
+                f"after {params.get('action')}, main of {self.dataset!r} points at no version")
+        event = moved_event_extra(self.dataset, current[-1], params)
+        context["outlet_events"][self.asset].extra = event
+        self.log.info("Main of %s: %s", self.dataset, event)
+        return event
+
+
+def moved_event_extra(dataset: str, current: dict, params) -> dict:
+    """The Asset event's extra after a move: the version main points at (as a build's event names
+    it) and what moved it."""
+    return {
+        "dataset": dataset,
+        "version": current["version"],
+        "tag": current["tag"],
+        "snapshot-id": current["snapshot-id"],
+        "verdict": current.get("validation"),
+        "report": current.get("report"),
+        "rows": current.get("rows"),
+        "existed": True,
+        "moved": params.get("action"),
+        "reason": (params.get("reason") or "").strip(),
+    }
+
+
+def make_move_dag(config: Path, name: str) -> DAG:
+    """The DAG that moves main of a dataset, triggered by hand with its params."""
+    relative = config.resolve().relative_to(Path(REPO).resolve()).as_posix()
+    with DAG(
+        dag_id=f"trainforge_{name}_main",
+        description=f"Moves main of the trainforge dataset '{name}' ({relative}): promote,"
+                    " rollback or retract, then an event on its Asset",
+        schedule=None,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        # A rollback done twice goes back twice: never retried.
+        default_args={"retries": 0, "execution_timeout": timedelta(minutes=30)},
+        params={
+            "action": Param("promote", type="string", enum=list(MOVES),
+                            description="promote VERSION, rollback, or retract VERSION"),
+            "version": Param("", type="string",
+                             description="The version (e.g. 20260105) for promote and retract"),
+            "reason": Param("", type="string", description="Why: recorded with who and when"),
+        },
+        tags=["trainforge"],
+    ) as dag:
+        TrainforgeMoveOperator(
+            task_id="move_main",
+            repo=REPO,
+            config=relative,
+            dataset=name,
+            submit_options=SUBMIT_OPTIONS,
+            asset=dataset_asset(name),
+        )
+    return dag
+
+
 def make_dags(repo: str = REPO) -> dict[str, DAG]:
-    """One DAG per dataset file of the repo, by dag id. A file whose name cannot be read, or whose
+    """One DAG per dataset file of the repo (and its DAG that moves main), by dag id. A file whose name cannot be read, or whose
     dataset another file already has, gets no DAG (logged): the other datasets keep theirs."""
     dags: dict[str, DAG] = {}
     for config in sorted(Path(repo, DATASETS_DIR).glob("*.conf")):
@@ -433,6 +622,7 @@ def make_dags(repo: str = REPO) -> dict[str, DAG]:
             log.error("No DAG for %s: dataset %r has a DAG already", config, name)
             continue
         dags[f"trainforge_{name}"] = make_dag(config, name)
+        dags[f"trainforge_{name}_main"] = make_move_dag(config, name)
     return dags
 
 

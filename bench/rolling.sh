@@ -5,9 +5,11 @@
 #
 #   bench/rolling.sh                                   # 10,000 labels a day, retentions 7,30,180
 #   bench/rolling.sh --labels-per-day 66000            # about 1/30 of the join benchmark's S a day
+#   bench/rolling.sh --labels-per-day 66000 --sparse-seed true   # feature rows only where the
+#                                                      # measured builds read: cheap seed builds
 #
 # Options: --labels-per-day N  --retentions 7,30,180  --days N (daily builds timed per retention)
-#          --dir DIR (default target/bench-rolling)
+#          --dir DIR (default target/bench-rolling)  --sparse-seed true|false (default false)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -Dspotless.check.skip=true -DskipTests test-compile

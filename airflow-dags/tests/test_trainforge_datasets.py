@@ -1,12 +1,14 @@
 """The dataset DAGs against real Airflow 3: one DAG per dataset file, the folder imports (tests/
 ignored), their graph, policies and params, version names, the command they render for an
-interval, and runs end to end (dag.test()) that build versions with local Spark: a day of
-card_fraud, the retry of that run, three days of the rolling card_fraud_daily and a backfill of
-its middle day."""
+interval and the OpenLineage parent run it passes, and runs end to end (dag.test()) that build
+versions with local Spark: a day of card_fraud (with its OpenLineage events' parent), the retry of
+that run, a promote of it by the DAG that moves main (an Asset event), three days of the rolling
+card_fraud_daily and a backfill of its middle day."""
 
 import copy
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -48,7 +50,11 @@ def rolling_dag():
 
 def test_dag_folder_has_one_dag_per_dataset_file_and_ignores_tests(dagbag):
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == [DAG_ID, ROLLING_DAG_ID]
+    # one build DAG and one DAG that moves main per file in conf/datasets/
+    datasets = sorted(c.stem for c in (DAGS.parent / "conf/datasets").glob("*.conf"))
+    assert datasets == ["card_fraud", "card_fraud_daily", "card_fraud_windows"]
+    assert sorted(dagbag.dag_ids) == sorted(
+        [f"trainforge_{d}{suffix}" for d in datasets for suffix in ("", "_main")])
     parsed = {Path(f).name for f in dagbag.file_last_changed}
     assert parsed == {"trainforge_datasets.py"}  # .airflowignore: tests/ is not parsed
 
@@ -98,14 +104,48 @@ def test_timetable_gives_a_one_day_interval(dag):
     assert (interval.start, interval.end) == (INTERVAL_START, INTERVAL_START.add(days=1))
 
 
-def _render(dag, run_type, run_id, params):
+def _rendered(dag, run_type, run_id, params, try_number=1):
     task = copy.copy(dag.get_task("build_version"))  # rendering replaces the templates
     task.render_template_fields({
         "dag": dag, "task": task, "run_id": run_id, "params": params,
         "dag_run": SimpleNamespace(run_type=run_type, run_id=run_id),
+        "task_instance": _task_instance(run_id, try_number),
         "data_interval_start": INTERVAL_START, "data_interval_end": INTERVAL_START.add(days=1),
     })
-    return task.command(params)
+    return task
+
+
+def _task_instance(run_id, try_number):
+    return SimpleNamespace(dag_id=DAG_ID, task_id="build_version", run_id=run_id,
+                           try_number=try_number, map_index=-1)
+
+
+def _render(dag, run_type, run_id, params):
+    return _rendered(dag, run_type, run_id, params).command(params)
+
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def test_the_build_gets_the_tasks_openlineage_run_as_its_parent(dag, monkeypatch):
+    run_id = "scheduled__2026-01-13T00:00:00+00:00"
+    env = _rendered(dag, "scheduled", run_id, NO_PARAMS).environment()
+    job = f"{DAG_ID}.build_version"
+    assert set(env) == {"OPENLINEAGE_PARENT_ID", "OPENLINEAGE_PARENT_JOB_NAMESPACE",
+                        "OPENLINEAGE_PARENT_JOB_NAME", "OPENLINEAGE_PARENT_RUN_ID"}
+    assert re.fullmatch(f"default/{re.escape(job)}/{UUID}", env["OPENLINEAGE_PARENT_ID"])
+    assert env["OPENLINEAGE_PARENT_ID"] == "/".join(
+        [env["OPENLINEAGE_PARENT_JOB_NAMESPACE"], env["OPENLINEAGE_PARENT_JOB_NAME"],
+         env["OPENLINEAGE_PARENT_RUN_ID"]])
+    assert env["OPENLINEAGE_PARENT_JOB_NAME"] == job
+    # One OpenLineage run per task try: the same try renders the same run, a retry another.
+    again = _rendered(dag, "scheduled", run_id, NO_PARAMS).environment()
+    retry = _rendered(dag, "scheduled", run_id, NO_PARAMS, try_number=2).environment()
+    assert again == env
+    assert retry["OPENLINEAGE_PARENT_RUN_ID"] != env["OPENLINEAGE_PARENT_RUN_ID"]
+    # The namespace Airflow's OpenLineage integration is configured with.
+    monkeypatch.setenv("OPENLINEAGE_NAMESPACE", "airflow-prod")
+    assert tf.lineage_parent_id(_task_instance(run_id, 1)).startswith(f"airflow-prod/{job}/")
 
 
 def test_rendered_command_of_a_scheduled_run_and_with_params(dag):
@@ -210,8 +250,21 @@ def _result(dag_id, run):
 def test_dag_test_builds_the_intervals_version(dag):
     # A manual run (dag.test() makes one) covers the last complete interval before its logical
     # date: the run at 2026-01-13T00:00 builds the day of 2026-01-12, as a version of its own.
-    run = _run(dag, INTERVAL_START.add(days=1))
+    # Its OpenLineage events go to a file, to show the parent run the DAG passed.
+    events = Path(os.environ["TRAINFORGE_RESULT_DIR"]) / "openlineage-events.jsonl"
+    lineage = ["trainforge.lineage.transport = file", f'trainforge.lineage.file = "{events}"']
+    run = _run(dag, INTERVAL_START.add(days=1), run_conf={"set": lineage})
     assert run.state == "success"
+    sent = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [e["eventType"] for e in sent] == ["START", "COMPLETE"]
+    ti = run.get_task_instance("build_version")
+    parent = tf.lineage_parent_id(_task_instance(run.run_id, ti.try_number))
+    namespace, job, run_uuid = parent.split("/", 2)
+    for e in sent:
+        facet = e["run"]["facets"]["parent"]
+        assert facet["job"] == {"namespace": namespace, "name": job}
+        assert facet["run"] == {"runId": run_uuid}
+        assert e["run"]["facets"]["trainforge_run"]["orchestratorRunId"] == run.run_id
     assert (run.data_interval_start, run.data_interval_end) == (
         INTERVAL_START, INTERVAL_START.add(days=1))
     version = tf.version_name(INTERVAL_START, "manual", run.run_id)
@@ -247,6 +300,43 @@ def test_retry_of_a_run_returns_the_version_it_published(dag):
     assert result["existed"] is True
     assert result["version"] == tf.version_name(INTERVAL_START, "manual", run.run_id)
     assert result["snapshot-id"] == _published_snapshot(result["tag"])["snapshot-id"]
+
+
+def test_move_dag_runs_submit_with_the_params_and_checks_them(dagbag):
+    move = dagbag.get_dag(DAG_ID + "_main")
+    task = move.get_task("move_main")
+    assert [o.uri for o in task.outlets] == ["trainforge://datasets/card_fraud"]
+    assert type(move.timetable).__name__ == "NullTimetable" and task.retries == 0
+    assert task.command({"action": "promote", "version": "20260105", "reason": " ok "}) == [
+        "./submit.sh", "promote", "20260105", "--reason", "ok",
+        "--config", "conf/datasets/card_fraud.conf"]
+    assert task.command({"action": "rollback", "version": "", "reason": "drift"}) == [
+        "./submit.sh", "rollback", "--reason", "drift", "--config", "conf/datasets/card_fraud.conf"]
+    for bad, match in (({"action": "drop", "reason": "x"}, "param action"),
+                       ({"action": "promote", "version": "1", "reason": " "}, "param reason"),
+                       ({"action": "retract", "version": "", "reason": "x"}, "param version"),
+                       ({"action": "rollback", "version": "3", "reason": "x"}, "param version")):
+        with pytest.raises(AirflowFailException, match=match):
+            task.command(bad)
+
+
+def test_a_promote_emits_an_asset_event_of_the_version_main_points_at(dagbag):
+    # After the builds above, main points at the day built by test_dag_test_...: promote it again,
+    # with a reason, through the DAG that moves main.
+    metadata = _metadata("card_fraud")
+    main_id = metadata["refs"]["main"]["snapshot-id"]
+    tag = next(t for t, r in metadata["refs"].items() if r["type"] == "tag" and r["snapshot-id"] == main_id)
+    move = dagbag.get_dag(DAG_ID + "_main")
+    before = len(_asset_events())
+    run = move.test(run_conf={"action": "promote", "version": tag[1:], "reason": "checked by hand"})
+    assert run.state == "success"
+    events = _asset_events()
+    assert len(events) == before + 1
+    event = events[-1]
+    assert (event["tag"], event["version"], event["snapshot-id"]) == (tag, tag[1:], main_id)
+    assert (event["moved"], event["reason"], event["dataset"]) == ("promote", "checked by hand", "card_fraud")
+    moved = json.loads(_metadata("card_fraud")["properties"]["trainforge.main-moved"])
+    assert (moved["action"], moved["tag"], moved["reason"]) == ("promote", tag, "checked by hand")
 
 
 ROLLING_DAYS = ["2026-01-13", "2026-01-14", "2026-01-15"]

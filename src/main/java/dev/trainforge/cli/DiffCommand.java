@@ -1,9 +1,9 @@
 package dev.trainforge.cli;
 
 import dev.trainforge.validate.ValidationReport;
-import dev.trainforge.version.VersionCatalog;
 import dev.trainforge.version.VersionDiff;
 import dev.trainforge.version.VersionInfo;
+import dev.trainforge.version.VersionTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,21 +31,23 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    VersionCatalog catalog = table.open();
-    VersionInfo a = catalog.get(from, "diff");
-    VersionInfo b = catalog.get(to, "diff");
-    VersionDiff diff =
-        VersionDiff.of(
-            catalog.tableName(),
-            a,
-            catalog.rows(a).schema(),
-            catalog.report(a).map(ValidationReport::profile).orElse(null),
-            b,
-            catalog.rows(b).schema(),
-            catalog.report(b).map(ValidationReport::profile).orElse(null));
-    var out = spec.commandLine().getOut();
-    out.print(diff.render());
-    out.flush();
+    try (TableOptions.Versions versions = table.versions()) {
+      VersionTable catalog = versions.table();
+      VersionInfo a = catalog.get(from, "diff");
+      VersionInfo b = catalog.get(to, "diff");
+      VersionDiff diff =
+          VersionDiff.of(
+              catalog.tableName(),
+              a,
+              catalog.fields(a),
+              catalog.report(a).map(ValidationReport::profile).orElse(null),
+              b,
+              catalog.fields(b),
+              catalog.report(b).map(ValidationReport::profile).orElse(null));
+      var out = spec.commandLine().getOut();
+      out.print(diff.render());
+      out.flush();
+    }
     return 0;
   }
 }

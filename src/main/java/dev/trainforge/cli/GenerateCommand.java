@@ -4,6 +4,7 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.pipeline.BuildResult;
 import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.pipeline.NoOpGenerate;
 import dev.trainforge.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,14 +61,32 @@ final class GenerateCommand implements Callable<Integer> {
           "Also write the result as JSON to FILE (dataset, version, tag, snapshot-id, counts).")
   Path resultFile;
 
+  /**
+   * System property set by {@code submit.sh} on the light JVM it checks a generate on first: that
+   * JVM must not start Spark. When the version is not published as asked, the command then exits
+   * with {@link #BUILD_NEEDED}, having printed nothing, and submit.sh starts the JVM that builds.
+   */
+  static final String LIGHT_JVM = "trainforge.light-jvm";
+
+  /** The exit code of a generate on the light JVM that needs a build; never a job's exit code. */
+  static final int BUILD_NEEDED = 99;
+
   @Override
   public Integer call() throws IOException {
     if (resultFile != null) {
       checkWritable(resultFile);
     }
     BuildConfig build = ConfigLoader.load(config, overrides);
-    SparkSession spark = SparkSessions.forBuild(build.settings());
-    BuildResult result = new DatasetBuild(spark, System.err).run(build, runId, note);
+    // A version already published with this config from the same inputs is found without Spark;
+    // anything else (a new version, a difference to refuse, an input only Spark can pin) builds.
+    BuildResult result = NoOpGenerate.check(build, runId, System.err).orElse(null);
+    if (result == null) {
+      if (Boolean.getBoolean(LIGHT_JVM)) {
+        return BUILD_NEEDED;
+      }
+      SparkSession spark = SparkSessions.forBuild(build.settings());
+      result = new DatasetBuild(spark, System.err).run(build, runId, note);
+    }
     if (resultFile != null) {
       Path parent = resultFile.toAbsolutePath().getParent();
       if (parent != null) {

@@ -1,7 +1,7 @@
 package dev.trainforge.cli;
 
-import dev.trainforge.version.VersionCatalog;
 import dev.trainforge.version.VersionInfo;
+import dev.trainforge.version.VersionTable;
 import dev.trainforge.version.VersionViews;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     description = {
       "Lists the versions (tags) of a dataset, oldest first: creation time, rows, config hash,"
           + " validation verdict and which one main points at. Reads table metadata and each"
-          + " version's report.json, no rows."
+          + " version's report.json through Iceberg's API, no rows and no Spark."
     })
 final class ListCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -29,17 +29,19 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    VersionCatalog catalog = table.open();
-    List<VersionViews.Entry> entries = new ArrayList<>();
-    for (VersionInfo v : catalog.list()) {
-      entries.add(new VersionViews.Entry(v, catalog.report(v)));
+    try (TableOptions.Versions versions = table.versions()) {
+      VersionTable catalog = versions.table();
+      List<VersionViews.Entry> entries = new ArrayList<>();
+      for (VersionInfo v : catalog.list()) {
+        entries.add(new VersionViews.Entry(v, catalog.report(v)));
+      }
+      var out = spec.commandLine().getOut();
+      out.print(
+          json
+              ? VersionViews.listJson(entries)
+              : VersionViews.listText(entries, catalog.mainMoved()));
+      out.flush();
     }
-    var out = spec.commandLine().getOut();
-    out.print(
-        json
-            ? VersionViews.listJson(entries)
-            : VersionViews.listText(entries, catalog.mainMoved()));
-    out.flush();
     return 0;
   }
 }

@@ -215,7 +215,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"trainforge " + CodeVersion.get()};
+      return new String[] {"trainforge " + CodeVersion.describe()};
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.trainforge.cli;
 
 import dev.trainforge.config.ConfigException;
-import dev.trainforge.version.VersionCatalog;
+import dev.trainforge.version.VersionTable;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The commands that move what consumers of {@code main} read: {@code promote}, {@code rollback},
  * {@code retract}. Each is one metadata commit with a required reason, recorded with who and when;
- * no row is read or written.
+ * no row is read or written, and no Spark session starts: the commit goes through Iceberg's API (a
+ * Spark session of the same JVM that cached the table sees the move after {@code REFRESH TABLE}).
  */
 final class MainRefCommands {
   private MainRefCommands() {}
@@ -36,7 +37,7 @@ final class MainRefCommands {
     }
   }
 
-  private static void print(CommandLine cli, VersionCatalog.Moved moved) {
+  private static void print(CommandLine cli, VersionTable.Moved moved) {
     PrintWriter out = cli.getOut();
     if (moved.from() != null) {
       out.printf(
@@ -65,8 +66,10 @@ final class MainRefCommands {
 
     @Override
     public Integer call() {
-      VersionCatalog catalog = table.open();
-      print(spec.commandLine(), catalog.promote(catalog.get(version, "promote"), reason.text()));
+      try (TableOptions.Versions versions = table.versions()) {
+        VersionTable catalog = versions.table();
+        print(spec.commandLine(), catalog.promote(catalog.get(version, "promote"), reason.text()));
+      }
       return 0;
     }
   }
@@ -84,8 +87,9 @@ final class MainRefCommands {
 
     @Override
     public Integer call() {
-      VersionCatalog catalog = table.open();
-      print(spec.commandLine(), catalog.rollback(reason.text()));
+      try (TableOptions.Versions versions = table.versions()) {
+        print(spec.commandLine(), versions.table().rollback(reason.text()));
+      }
       return 0;
     }
   }
@@ -108,8 +112,10 @@ final class MainRefCommands {
 
     @Override
     public Integer call() {
-      VersionCatalog catalog = table.open();
-      print(spec.commandLine(), catalog.retract(catalog.get(version, "retract"), reason.text()));
+      try (TableOptions.Versions versions = table.versions()) {
+        VersionTable catalog = versions.table();
+        print(spec.commandLine(), catalog.retract(catalog.get(version, "retract"), reason.text()));
+      }
       return 0;
     }
   }

@@ -1,7 +1,7 @@
 package dev.trainforge.cli;
 
-import dev.trainforge.version.VersionCatalog;
 import dev.trainforge.version.VersionInfo;
+import dev.trainforge.version.VersionTable;
 import dev.trainforge.version.VersionViews;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,17 +27,19 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    VersionCatalog catalog = table.open();
-    VersionInfo v = catalog.get(version, "show");
-    var out = spec.commandLine().getOut();
-    var c = table.settings.catalog();
-    out.print(
-        VersionViews.show(
-            catalog.tableName(),
-            new VersionViews.Entry(v, catalog.report(v)),
-            VersionViews.pythonSnippet(
-                catalog.tableName(), v.tag(), c.type(), c.uri(), c.warehouse())));
-    out.flush();
+    try (TableOptions.Versions versions = table.versions()) {
+      VersionTable catalog = versions.table();
+      VersionInfo v = catalog.get(version, "show");
+      var out = spec.commandLine().getOut();
+      var c = table.settings.catalog();
+      out.print(
+          VersionViews.show(
+              catalog.tableName(),
+              new VersionViews.Entry(v, catalog.report(v)),
+              VersionViews.pythonSnippet(
+                  catalog.tableName(), v.tag(), c.type(), c.uri(), c.warehouse())));
+      out.flush();
+    }
     return 0;
   }
 }

@@ -5,10 +5,14 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigException;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.spark.SparkSessions;
+import dev.trainforge.version.IcebergCatalogs;
 import dev.trainforge.version.VersionCatalog;
+import dev.trainforge.version.VersionTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.iceberg.catalog.Catalog;
 import picocli.CommandLine.Option;
 
 /** Which dataset table a read-side command reads: by its config file, or by name. */
@@ -35,6 +39,35 @@ final class TableOptions {
 
   /** The settings {@link #open()} used; null before. */
   AppSettings settings;
+
+  /**
+   * The table's versions, read through Iceberg's own API when the settings define its catalog (no
+   * Spark session starts); else, for a catalog only Spark knows, through Spark. Close it when done.
+   */
+  Versions versions() {
+    String name = resolve();
+    String catalogName = name.substring(0, name.indexOf('.'));
+    Optional<Catalog> catalog = IcebergCatalogs.open(settings, catalogName);
+    if (catalog.isEmpty()) {
+      return new Versions(open().metadata(), null);
+    }
+    try {
+      return new Versions(VersionTable.open(catalog.get(), name), catalog.get());
+    } catch (RuntimeException e) {
+      IcebergCatalogs.close(catalog.get());
+      throw e;
+    }
+  }
+
+  /** A table's versions, and the catalog opened for them (null when Spark's). */
+  record Versions(VersionTable table, Catalog catalog) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (catalog != null) {
+        IcebergCatalogs.close(catalog);
+      }
+    }
+  }
 
   /** Starts (or joins) the Spark session with the catalog configured and opens the table. */
   VersionCatalog open() {

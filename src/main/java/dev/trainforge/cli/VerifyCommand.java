@@ -27,6 +27,11 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The version is looked up in table metadata first, without Spark: an unknown version fails
+    // at once. Only the checksum of its rows needs a Spark session.
+    try (TableOptions.Versions versions = table.versions()) {
+      versions.table().get(version, "verify");
+    }
     VersionCatalog catalog = table.open();
     Verification v = catalog.verify(catalog.get(version, "verify"));
     spec.commandLine().getOut().print(v.summary());

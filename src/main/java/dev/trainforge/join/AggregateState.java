@@ -18,7 +18,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  *   <li>running totals per window ({@link WindowTotals}): a row adds when it enters, and subtracts
  *       when it leaves, from a heap of this partition's rows ordered by exit, or from an exit event
  *       shipped from the partition where the row entered;
- *   <li>per min or max, a heap of (value, exit), whose expired tops are dropped when read;
+ *   <li>per min or max, a {@link Front} of the rows that can still be the window's extreme;
  *   <li>the k greatest rows for last-k ({@link TopRows}), of which a label keeps those in its
  *       window;
  *   <li>the newest available time in the longest window, for the leakage audit.
@@ -35,8 +35,8 @@ final class AggregateState {
   private final AggregatePlan plan;
   private final WindowTotals[] totals;
   private final List<PriorityQueue<Exit>> exits = new ArrayList<>();
-  private final List<PriorityQueue<long[]>> extremes = new ArrayList<>();
-  private final PriorityQueue<long[]> newestAvailable;
+  private final List<Front<Void>> extremes = new ArrayList<>();
+  private final Front<Void> newestAvailable;
   private final TopRows top;
   private long sequence;
 
@@ -51,15 +51,9 @@ final class AggregateState {
     for (Aggregation a : plan.aggregations) {
       boolean max = a.function() == Aggregation.Function.MAX;
       boolean min = a.function() == Aggregation.Function.MIN;
-      extremes.add(
-          max
-              ? new PriorityQueue<>((x, y) -> Long.compare(y[1], x[1]))
-              : min ? new PriorityQueue<>((x, y) -> Long.compare(x[1], y[1])) : null);
+      extremes.add(max || min ? new Front<>(max) : null);
     }
-    this.newestAvailable =
-        plan.source.available() >= 0
-            ? new PriorityQueue<>((x, y) -> Long.compare(y[1], x[1]))
-            : null;
+    this.newestAvailable = plan.source.available() >= 0 ? new Front<>(true) : null;
     this.top = plan.lastK > 0 ? new TopRows(plan, contentHash, plan.lastK) : null;
   }
 
@@ -70,9 +64,9 @@ final class AggregateState {
         exits.get(w).clear();
       }
     }
-    for (PriorityQueue<long[]> q : extremes) {
-      if (q != null) {
-        q.clear();
+    for (Front<Void> f : extremes) {
+      if (f != null) {
+        f.clear();
       }
     }
     if (newestAvailable != null) {
@@ -110,14 +104,14 @@ final class AggregateState {
    */
   void seen(InternalRow row) {
     for (int i = 0; i < extremes.size(); i++) {
-      PriorityQueue<long[]> q = extremes.get(i);
-      if (q != null && !row.isNullAt(plan.fields[i])) {
+      Front<Void> f = extremes.get(i);
+      if (f != null && !row.isNullAt(plan.fields[i])) {
         long exit = plan.exit(row, plan.aggregations.get(i).windowMicros());
-        q.add(new long[] {exit, plan.orderBits(row, i)});
+        f.offer(exit, plan.orderBits(row, i), null);
       }
     }
     if (newestAvailable != null) {
-      newestAvailable.add(new long[] {plan.exit(row, plan.longestWindow), plan.availableTime(row)});
+      newestAvailable.offer(plan.exit(row, plan.longestWindow), plan.availableTime(row), null);
     }
     if (top != null) {
       top.offer(row, sequence++);
@@ -183,11 +177,8 @@ final class AggregateState {
   }
 
   private Object extreme(int i, long t) {
-    PriorityQueue<long[]> q = extremes.get(i);
-    while (!q.isEmpty() && q.peek()[0] <= t) {
-      q.poll();
-    }
-    return q.isEmpty() ? null : plan.fromOrderBits(i, q.peek()[1]);
+    Long best = extremes.get(i).best(t);
+    return best == null ? null : plan.fromOrderBits(i, best);
   }
 
   private Object lastK(int i, long t) {
@@ -210,9 +201,6 @@ final class AggregateState {
     if (newestAvailable == null) {
       return newestEvent + (plan.availableShift == null ? 0 : plan.availableShift);
     }
-    while (!newestAvailable.isEmpty() && newestAvailable.peek()[0] <= t) {
-      newestAvailable.poll();
-    }
-    return newestAvailable.isEmpty() ? null : newestAvailable.peek()[1];
+    return newestAvailable.best(t);
   }
 }

@@ -94,6 +94,25 @@ public final class AsOfJoin {
     return current.drop(LABEL_SALT);
   }
 
+  /**
+   * One key group as the join ran it: its keys, its sources, and the queries and rows of its
+   * shuffle, for what they cost.
+   */
+  public record GroupRun(
+      List<String> keys, List<String> sources, JoinPartitioning.Arranged arranged) {
+    public GroupRun {
+      keys = List.copyOf(keys);
+      sources = List.copyOf(sources);
+    }
+  }
+
+  private final List<GroupRun> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The key groups of the joins this planned, in order. */
+  public List<GroupRun> runs() {
+    return List.copyOf(runs);
+  }
+
   static Map<List<String>, List<JoinSource>> groupByKey(List<JoinSource> sources) {
     Map<List<String>, List<JoinSource>> groups = new LinkedHashMap<>();
     for (JoinSource s : sources) {
@@ -193,8 +212,11 @@ public final class AsOfJoin {
     Events events = events(labels, group);
     EventLayout layout = events.layout();
     Dataset<Row> sortFields = sortFields(labels == original ? events : events(original, group));
-    JavaRDD<InternalRow> arranged =
+    JoinPartitioning.Arranged routed =
         partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
+    runs.add(
+        new GroupRun(layout.keyColumns, group.stream().map(JoinSource::name).toList(), routed));
+    JavaRDD<InternalRow> arranged = routed.rows();
     long[] maxAges = group.stream().mapToLong(JoinSource::maxAgeMicros).toArray();
     JavaRDD<InternalRow> merged =
         arranged.mapPartitions(new MergeFunction(layout, maxAges, sortMemoryBytes));

@@ -28,10 +28,17 @@ final class Boundaries implements Serializable {
   private final boolean[] nullTimes;
   private final int[] orders;
   private final long[] salts;
+  // the latest label time of all events: a window's exit after it can change no label's row
+  private final long latestLabel;
 
   private Boundaries(EventLayout layout, InternalRow[] bounds) {
+    this(layout, bounds, Long.MAX_VALUE);
+  }
+
+  private Boundaries(EventLayout layout, InternalRow[] bounds, long latestLabel) {
     this.layout = layout;
     this.bounds = bounds;
+    this.latestLabel = latestLabel;
     int n = bounds.length;
     this.hashes = new long[n];
     this.times = new long[n];
@@ -73,10 +80,21 @@ final class Boundaries implements Serializable {
                 (index, rows) -> reservoir(layout, rows, perPartition, index).iterator(), false)
             .collect();
     List<Sample> samples = new ArrayList<>();
+    long latest = Long.MIN_VALUE;
     for (Tuple2<InternalRow, Double> t : collected) {
-      samples.add(new Sample(t._1(), t._2()));
+      if (t._2() < 0) {
+        latest = Math.max(latest, t._1().getLong(0));
+      } else {
+        samples.add(new Sample(t._1(), t._2()));
+      }
     }
-    return choose(layout, samples, partitions);
+    Boundaries chosen = choose(layout, samples, partitions);
+    return new Boundaries(layout, chosen.bounds, latest);
+  }
+
+  /** The latest label time among the events sampled (all of them are scanned). */
+  long latestLabel() {
+    return latestLabel;
   }
 
   /** A sampled event's sort fields and the weight (rows) it stands for. */
@@ -88,10 +106,14 @@ final class Boundaries implements Serializable {
     Random random = new Random(seed);
     InternalRow[] kept = new InternalRow[size];
     long seen = 0;
+    long latestLabel = Long.MIN_VALUE;
     double w = Math.exp(Math.log(random.nextDouble()) / size);
     long next = size + skip(random, w) + 1;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
+      if (layout.isLabel(row) && !row.isNullAt(layout.timeIndex())) {
+        latestLabel = Math.max(latestLabel, row.getLong(layout.timeIndex()));
+      }
       if (row.isNullAt(layout.keyHashIndex())) {
         continue; // null keys are spread by salt, not by range
       }
@@ -105,10 +127,12 @@ final class Boundaries implements Serializable {
       }
     }
     int n = (int) Math.min(seen, size);
-    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n);
+    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
     for (int i = 0; i < n; i++) {
       out.add(new Tuple2<>(kept[i], (double) seen / n));
     }
+    // the partition's latest label time, told apart by a negative weight
+    out.add(new Tuple2<>(new GenericInternalRow(new Object[] {latestLabel}), -1.0));
     return out;
   }
 

@@ -22,6 +22,23 @@ public interface JoinPartitioning extends Serializable {
    * @param sortFields the same events' sort fields (the layout's first fields), computed more
    *     cheaply where possible, for sampling
    */
-  JavaRDD<InternalRow> arrange(
+  Arranged arrange(
       EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions);
+
+  /**
+   * The routed rows, and the queries that ran to make them: the one that read every input once
+   * (whose scans' metrics tell what was read), and the sampling ones, if any.
+   *
+   * @param rows the events as unsafe rows, routed
+   * @param read the query whose plan the rows come from
+   * @param sampled queries run for sampling
+   */
+  record Arranged(
+      JavaRDD<InternalRow> rows, Dataset<Row> read, java.util.List<Dataset<Row>> sampled) {
+    public Arranged {
+      java.util.Objects.requireNonNull(rows, "rows is null");
+      java.util.Objects.requireNonNull(read, "read is null");
+      sampled = java.util.List.copyOf(sampled);
+    }
+  }
 }

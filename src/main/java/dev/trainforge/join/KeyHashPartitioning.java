@@ -17,12 +17,12 @@ public final class KeyHashPartitioning implements JoinPartitioning {
   private static final long serialVersionUID = 1L;
 
   @Override
-  public JavaRDD<InternalRow> arrange(
+  public Arranged arrange(
       EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
-    return events
-        .repartition(numPartitions, coalesce(named(EventLayout.KEY_HASH), named(EventLayout.SALT)))
-        .queryExecution()
-        .toRdd()
-        .toJavaRDD();
+    Dataset<Row> routed =
+        events.repartition(
+            numPartitions, coalesce(named(EventLayout.KEY_HASH), named(EventLayout.SALT)));
+    JavaRDD<InternalRow> rows = routed.queryExecution().toRdd().toJavaRDD();
+    return new Arranged(rows, routed, java.util.List.of());
   }
 }

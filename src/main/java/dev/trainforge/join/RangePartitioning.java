@@ -41,7 +41,7 @@ public final class RangePartitioning implements JoinPartitioning {
    * carry-in rows with one shuffle of unsafe rows: no partition id column is shipped or sorted.
    */
   @Override
-  public JavaRDD<InternalRow> arrange(
+  public Arranged arrange(
       EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
     Boundaries bounds =
         Boundaries.sample(layout, sortFields.queryExecution().toRdd().toJavaRDD(), numPartitions);
@@ -51,7 +51,7 @@ public final class RangePartitioning implements JoinPartitioning {
     ShuffledRDD<Integer, InternalRow, InternalRow> shuffled =
         new ShuffledRDD<>(routed, new ById(numPartitions), tag(), tag(), tag());
     shuffled.setSerializer(new UnsafeRowSerializer(events.schema().size(), null));
-    return shuffled.toJavaRDD().map(Tuple2::_2);
+    return new Arranged(shuffled.toJavaRDD().map(Tuple2::_2), events, List.of(sortFields));
   }
 
   @SuppressWarnings("unchecked")
@@ -186,8 +186,15 @@ public final class RangePartitioning implements JoinPartitioning {
           if (!plan.tracked[w]) {
             continue;
           }
+          long at = plan.exit(event, plan.windows[w]);
+          if (at > bounds.latestLabel()) {
+            // no label is at or after the exit: the row never leaves, in this build
+            shipped |= 1L << w;
+            totals(p, j, plan)[w].add(event, 1);
+            continue;
+          }
           UnsafeRow exit = ((UnsafeRow) event).copy();
-          exit.setLong(layout.timeIndex(), plan.exit(event, plan.windows[w]));
+          exit.setLong(layout.timeIndex(), at);
           exit.setLong(layout.saltIndex(), EventLayout.exitSalt(w));
           int q = bounds.partitionOf(exit);
           if (q == p) {

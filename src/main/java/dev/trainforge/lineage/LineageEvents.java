@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainforge.version.CodeVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,6 +64,7 @@ public final class LineageEvents {
   private final Optional<String> orchestratorRunId;
   private final Optional<String> parent;
   private final java.io.PrintStream log;
+  private final String engineVersion;
 
   /**
    * @param parent {@code namespace/job/runId} of the orchestrator's run (Airflow's OpenLineage
@@ -75,6 +77,22 @@ public final class LineageEvents {
       Optional<String> orchestratorRunId,
       Optional<String> parent,
       java.io.PrintStream log) {
+    this(transport, namespace, job, orchestratorRunId, parent, log, "unknown");
+  }
+
+  /**
+   * @param parent {@code namespace/job/runId} of the orchestrator's run, if known
+   * @param engineVersion the version of Spark that runs the build
+   */
+  public LineageEvents(
+      Transport transport,
+      String namespace,
+      String job,
+      Optional<String> orchestratorRunId,
+      Optional<String> parent,
+      java.io.PrintStream log,
+      String engineVersion) {
+    this.engineVersion = requireNonNull(engineVersion, "engineVersion is null");
     this.transport = requireNonNull(transport, "transport is null");
     this.namespace = requireNonNull(namespace, "namespace is null");
     this.job = requireNonNull(job, "job is null");
@@ -92,7 +110,49 @@ public final class LineageEvents {
   }
 
   public void complete(List<Input> inputs, String output, String version) {
-    emit("COMPLETE", inputs, output, version, null);
+    complete(inputs, output, version, List.of(), null);
+  }
+
+  /**
+   * What a dataset of a run held or read: rows, bytes on storage and files ({@code
+   * inputStatistics}, {@code outputStatistics}); a negative figure is left out.
+   */
+  public record Statistics(long rows, long bytes, long files) {}
+
+  /**
+   * COMPLETE, with what the run read of each input ({@code statistics}, in the order of {@code
+   * inputs}, or empty) and wrote ({@code written}, or null).
+   */
+  public void complete(
+      List<Input> inputs,
+      String output,
+      String version,
+      List<Statistics> statistics,
+      Statistics written) {
+    this.statistics = statistics;
+    this.written = written;
+    try {
+      emit("COMPLETE", inputs, output, version, null);
+    } finally {
+      this.statistics = List.of();
+      this.written = null;
+    }
+  }
+
+  private List<Statistics> statistics = List.of();
+  private Statistics written;
+
+  private static void statistics(ObjectNode facets, String name, Statistics s) {
+    ObjectNode f = facet(facets, name);
+    if (s.rows() >= 0) {
+      f.put("rowCount", s.rows());
+    }
+    if (s.bytes() >= 0) {
+      f.put("size", s.bytes());
+    }
+    if (s.files() >= 0) {
+      f.put("fileCount", s.files());
+    }
   }
 
   public void fail(List<Input> inputs, String output, Throwable error) {
@@ -127,6 +187,16 @@ public final class LineageEvents {
     orchestratorRunId.ifPresent(
         id -> facet(runFacets, "trainforge_run").put("orchestratorRunId", id));
     parent.ifPresent(p -> parentFacet(runFacets, p));
+    ObjectNode engine = facet(runFacets, "processing_engine");
+    engine.put("version", engineVersion);
+    engine.put("name", "spark");
+    engine.put("openlineageAdapterVersion", CodeVersion.get());
+    ObjectNode build = facet(runFacets, "trainforge_build");
+    build.put("codeVersion", CodeVersion.get());
+    build.put("commit", CodeVersion.commit());
+    build.put("dirty", CodeVersion.dirty());
+    build.put("host", CodeVersion.host());
+    build.put("user", CodeVersion.user());
     if (error != null) {
       ObjectNode f = facet(runFacets, "errorMessage");
       f.put("message", String.valueOf(error.getMessage()));
@@ -140,13 +210,17 @@ public final class LineageEvents {
     jobType.put("integration", "TRAINFORGE");
     jobType.put("jobType", "JOB");
     ArrayNode in = e.putArray("inputs");
-    for (Input i : inputs) {
+    for (int k = 0; k < inputs.size(); k++) {
+      Input i = inputs.get(k);
       ObjectNode d = in.addObject();
       d.put("namespace", i.namespace());
       d.put("name", i.name());
       ObjectNode facets = d.putObject("facets");
       if (i.version() != null) {
         facet(facets, "version").put("datasetVersion", i.version());
+      }
+      if (k < statistics.size()) {
+        statistics(d.putObject("inputFacets"), "inputStatistics", statistics.get(k));
       }
     }
     ArrayNode out = e.putArray("outputs");
@@ -157,20 +231,38 @@ public final class LineageEvents {
     if (version != null) {
       facet(outFacets, "version").put("datasetVersion", version);
     }
+    if (written != null) {
+      statistics(o.putObject("outputFacets"), "outputStatistics", written);
+    }
     e.put("producer", PRODUCER);
     e.put("schemaURL", SCHEMA);
     send(e.toString());
   }
 
-  /** The schema of each facet this writes: the spec's own, and this project's for its run facet. */
+  /** This project's custom facets: a JSON schema in the repository. */
+  static final String CUSTOM_FACETS =
+      PRODUCER + "/blob/main/docs/openlineage/trainforge-facets.json";
+
+  /**
+   * The schema of each facet this writes: the spec's own, at the versions openlineage-python 1.54
+   * carries (the tests check every event with it), and this project's for its run facets.
+   */
   private static final java.util.Map<String, String> FACET_SCHEMAS =
       java.util.Map.of(
-          "errorMessage", "https://openlineage.io/spec/facets/1-0-0/ErrorMessageRunFacet.json",
-          "parent", "https://openlineage.io/spec/facets/1-0-0/ParentRunFacet.json",
-          "version", "https://openlineage.io/spec/facets/1-0-0/DatasetVersionDatasetFacet.json",
-          "jobType", "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json",
-          "trainforge_run",
-              PRODUCER + "/blob/main/README.md#what-a-build-reports-while-it-runs-and-lineage");
+          "errorMessage", spec("1-0-1/ErrorMessageRunFacet"),
+          "parent", spec("1-2-0/ParentRunFacet"),
+          "version", spec("1-0-1/DatasetVersionDatasetFacet"),
+          "jobType", spec("2-0-4/JobTypeJobFacet"),
+          "processing_engine", spec("1-1-1/ProcessingEngineRunFacet"),
+          "inputStatistics", spec("1-0-0/InputStatisticsInputDatasetFacet"),
+          "outputStatistics", spec("1-0-2/OutputStatisticsOutputDatasetFacet"),
+          "trainforge_run", CUSTOM_FACETS + "#/$defs/TrainforgeRunFacet",
+          "trainforge_build", CUSTOM_FACETS + "#/$defs/TrainforgeBuildRunFacet");
+
+  private static String spec(String versionAndName) {
+    String name = versionAndName.substring(versionAndName.indexOf('/') + 1);
+    return "https://openlineage.io/spec/facets/" + versionAndName + ".json#/$defs/" + name;
+  }
 
   private static ObjectNode facet(ObjectNode facets, String name) {
     ObjectNode f = facets.putObject(name);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.validate.Numbers;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.Map;
  *     and nothing was recomputed
  * @param millis wall time of the build
  * @param days the label days a rolling version holds ({@code dataset.retention}), if it is one
- * @param phases what each phase of the build cost, in order
+ * @param cost what the build cost: per phase, per input and per key group of the join
  */
 public record BuildResult(
     String dataset,
@@ -49,7 +50,7 @@ public record BuildResult(
     boolean existed,
     long millis,
     java.util.Optional<RollingDays> days,
-    List<PhaseCost> phases) {
+    BuildCost cost) {
   public BuildResult {
     requireNonNull(dataset, "dataset is null");
     requireNonNull(version, "version is null");
@@ -61,11 +62,11 @@ public record BuildResult(
     requireNonNull(report, "report is null");
     requireNonNull(contentChecksum, "contentChecksum is null");
     requireNonNull(days, "days is null");
-    phases = List.copyOf(phases);
+    requireNonNull(cost, "cost is null");
   }
 
-  /** This result with the costs of the phases that made it. */
-  public BuildResult withPhases(List<PhaseCost> costs) {
+  /** This result with what the build that made it cost. */
+  public BuildResult withCost(BuildCost costs) {
     return new BuildResult(
         dataset,
         version,
@@ -114,15 +115,7 @@ public record BuildResult(
     root.put("content-checksum", contentChecksum);
     root.put("existed", existed);
     root.put("millis", millis);
-    List<Map<String, Object>> costs = new java.util.ArrayList<>();
-    for (PhaseCost c : phases) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("phase", c.phase());
-      m.put("wall-seconds", c.wallMillis() / 1000.0);
-      m.put("task-seconds", c.taskMillis() / 1000.0);
-      costs.add(m);
-    }
-    root.put("phases", costs);
+    root.put("cost", cost.toMap());
     days.ifPresent(
         d -> {
           Map<String, Object> held = new LinkedHashMap<>();
@@ -185,6 +178,27 @@ public record BuildResult(
                     d.days().size(),
                     d.days().isEmpty() ? "-" : d.days().firstKey() + ".." + d.days().lastKey(),
                     d.rows())));
+    for (BuildCost.Source s : cost.sources()) {
+      sb.append(
+          String.format(
+              "  read       %-24s %d files, %d bytes, %d rows, task %.1f s%n",
+              s.role(), s.files(), s.bytes(), s.rows(), s.taskMillis() / 1000.0));
+    }
+    for (BuildCost.KeyGroup g : cost.keyGroups()) {
+      sb.append(
+          String.format(
+              "  shuffle    %-24s %d bytes written, %d read%n",
+              String.join(",", g.keys()) + " " + g.sources(),
+              g.shuffleBytesWritten(),
+              g.shuffleBytesRead()));
+    }
+    if (!cost.phases().isEmpty()) {
+      sb.append(
+          String.format(
+              "  cost       %.1f s wall, %.1f s task time%n",
+              cost.phases().stream().mapToLong(BuildCost.Phase::wallMillis).sum() / 1000.0,
+              cost.taskMillis() / 1000.0));
+    }
     sb.append(String.format("  validation %s, report %s%n", verdict, report));
     sb.append(
         String.format(

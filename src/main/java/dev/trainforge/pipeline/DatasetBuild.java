@@ -12,7 +12,6 @@ import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinPartitioning;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
-import dev.trainforge.join.MatchStatus;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.lineage.LineageEvents;
 import dev.trainforge.source.FeatureInput;
@@ -21,7 +20,9 @@ import dev.trainforge.source.InputPins;
 import dev.trainforge.source.LabelInput;
 import dev.trainforge.source.PartitionPlan;
 import dev.trainforge.source.SourceReader;
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.spark.SparkWork;
 import dev.trainforge.validate.CheckResult;
 import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
@@ -39,7 +40,6 @@ import dev.trainforge.version.VersionPublisher.AuditBranch;
 import dev.trainforge.version.VersionStateException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,10 @@ import org.apache.spark.sql.types.StructType;
  *       which drift compares exactly. Non-boolean categorical columns add one grouped pass for
  *       their top-k (the sample has none). A rolling build reads only its window's days.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
- *       rows for each day's checksum (a one-day window takes it from the profile).
+ *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
+ *       each of its days by itself to store the day's profile (a one-day window stores the
+ *       validation's). The whole version's profile is merged from the stored day profiles: one
+ *       small file read per retained day, no row.
  *   <li><b>Publishing</b>: one Iceberg metadata commit.
  * </ol>
  *
@@ -85,6 +88,9 @@ import org.apache.spark.sql.types.StructType;
  * join's (a range-partitioned join needs its boundaries before it runs).
  */
 public final class DatasetBuild {
+  /** The merged profile of a rolling version, next to its build's report.json. */
+  public static final String VERSION_PROFILE = "version-profile.json";
+
   private final SparkSession spark;
   private final PrintStream log;
 
@@ -109,7 +115,7 @@ public final class DatasetBuild {
   }
 
   /** The join, planned and not yet run, and the label scan it was planned from. */
-  private record Joined(LabelInput.Stats stats, Dataset<Row> rows) {}
+  private record Joined(LabelInput.Stats stats, Dataset<Row> rows, AsOfJoin join) {}
 
   /**
    * Builds and publishes {@code config}'s dataset version, recording {@code runId} (the
@@ -136,8 +142,17 @@ public final class DatasetBuild {
       phases = p;
       BuildResult result = build(config, runId, note);
       p.end();
-      lineage.complete(lineageInputs, output, result.tag());
-      return result.withPhases(p.costs());
+      List<LineageEvents.Statistics> read =
+          result.cost().sources().stream()
+              .map(c -> new LineageEvents.Statistics(c.rows(), c.bytes(), c.files()))
+              .toList();
+      lineage.complete(
+          lineageInputs,
+          output,
+          result.tag(),
+          read.size() == lineageInputs.size() ? read : List.of(),
+          result.existed() ? null : new LineageEvents.Statistics(result.rowsOut(), -1, -1));
+      return result;
     } catch (RuntimeException e) {
       lineage.fail(lineageInputs, output, e);
       throw e;
@@ -149,23 +164,7 @@ public final class DatasetBuild {
 
   /** The build's OpenLineage events, as configured; the parent run from OPENLINEAGE_PARENT_ID. */
   private LineageEvents lineage(BuildConfig config, String runId) {
-    var s = config.settings().lineage();
-    LineageEvents.Transport transport =
-        switch (s.transport()) {
-          case "http" ->
-              new LineageEvents.Transport.Http(
-                  java.net.URI.create(s.url().orElseThrow()), java.time.Duration.ofSeconds(10));
-          case "file" ->
-              new LineageEvents.Transport.File(java.nio.file.Path.of(s.file().orElseThrow()));
-          default -> new LineageEvents.Transport.None();
-        };
-    return new LineageEvents(
-        transport,
-        s.namespace(),
-        config.dataset().name(),
-        Optional.ofNullable(runId),
-        Optional.ofNullable(System.getenv("OPENLINEAGE_PARENT_ID")),
-        log);
+    return ExistingVersion.lineage(config, runId, log, spark.version());
   }
 
   /** The run's lineage events and the inputs they name, while {@link #run} runs. */
@@ -213,9 +212,16 @@ public final class DatasetBuild {
     if (note != null && !note.isBlank()) {
       summary.put("note", note.strip());
     }
-    summary.put("inputs", InputPins.toJson(inputs.pins()));
+    Map<String, String> uris = uris(inputs.pins());
+    summary.put("inputs", InputPins.toJson(inputs.pins(), uris));
+    summary.put("config-locations", locations(uris, publisher));
     summary.put("report", reportDir + "/" + ReportStore.JSON);
     rolling.ifPresent(r -> summary.put(RollingBuild.SUMMARY_KEY, r.daysLocation()));
+    boolean mergedProfile = rolling.isPresent() && rolling.get().keptDaysHaveProfiles();
+    String versionProfile = reportDir + "/" + VERSION_PROFILE;
+    if (mergedProfile) {
+      summary.put("version-profile", versionProfile);
+    }
     StagedVersion staged =
         write(
             publisher,
@@ -235,7 +241,8 @@ public final class DatasetBuild {
     if (rolling.isPresent()) {
       built = built.where(rolling.get().window());
     }
-    Profiler.Measured measured = new Profiler(spec, baseline.profile()).profile(built);
+    Profiler.Measured measured =
+        new Profiler(spec, baseline.profile(), rolling.isPresent()).profile(built);
     String whyEmpty =
         measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =
@@ -261,28 +268,55 @@ public final class DatasetBuild {
             outcome.checks(),
             measured.profile(),
             outcome.numeric(),
-            outcome.categorical());
-    String reportLocation = reports.write(reportDir, report);
+            outcome.categorical(),
+            null);
+    String reportLocation = reports.write(reportDir, report.withCost(cost(inputs, joined)));
     log.println(report.summaryLine(reportLocation));
     if (spec.split().isPresent()) {
       log.println(Splits.describe(publisher.read(staged), spec.split().get()));
     }
     if (report.verdict() == CheckResult.Outcome.FAIL) {
       describe(null);
+      reports.write(reportDir, report.withCost(cost(inputs, joined)));
       throw new ValidationFailedException(failureMessage(spec, report, reportLocation));
     }
     String checksum = measured.contentChecksum();
     Optional<RollingDays> days = Optional.empty();
     if (rolling.isPresent()) {
       describe("record the days of " + spec.name() + " " + spec.tag());
-      days = Optional.of(rolling.get().record(built, measured.contentChecksum()));
+      days =
+          Optional.of(
+              rolling
+                  .get()
+                  .record(
+                      built, measured.contentChecksum(), measured, new Profiler(spec, null, true)));
       log.println(rolling.get().describe(days.get()));
       checksum = days.get().checksum();
+      if (mergedProfile && !days.get().days().isEmpty()) {
+        // The whole version's profile, from the days' stored profiles: no kept row is read.
+        org.apache.iceberg.io.FileIO io = publisher.io();
+        dev.trainforge.validate.MergeableProfile whole =
+            RollingBuild.versionProfile(days.get(), io, spec.validation().topK());
+        publisher.writeText(versionProfile, whole.toJson());
+        log.printf(
+            "Version %s profile: %d rows over %d label days, merged from their stored profiles:"
+                + " %s%n",
+            spec.tag(), whole.profile().rows(), days.get().days().size(), versionProfile);
+      } else if (!mergedProfile) {
+        log.printf(
+            "Version %s profile: not merged, some kept days were built before day profiles were"
+                + " stored%n",
+            spec.tag());
+      }
     }
     describe("publish " + spec.tag());
+    BuildCost sofar = cost(inputs, joined);
     PublishedVersion published =
-        publisher.publish(staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base));
+        publisher.publish(
+            staged, spec.tag(), checksum, rolling.flatMap(RollingBuild::base), sofar.compact());
     describe(null);
+    BuildCost cost = cost(inputs, joined);
+    reports.write(reportDir, report.withCost(cost));
     return new BuildResult(
         spec.name(),
         spec.version(),
@@ -300,7 +334,7 @@ public final class DatasetBuild {
         false,
         System.currentTimeMillis() - start,
         days,
-        List.of());
+        cost);
   }
 
   /**
@@ -315,6 +349,24 @@ public final class DatasetBuild {
    * @throws dev.trainforge.InputMissingException when retention removed pinned data
    */
   public RebuildResult rebuild(BuildConfig config) {
+    return rebuild(config, false);
+  }
+
+  /**
+   * Like {@link #rebuild(BuildConfig)}; with {@code currentInputs}, from the inputs as they are now
+   * instead of the recorded pins: what a build of the same rows today would give. Only the pins are
+   * replaced: the config, and for a rolling version each day's config, are the recorded ones.
+   *
+   * <p>A rolling version ({@code dataset.retention}) is rebuilt day by day: the days that one
+   * version's build computed (its list of days says which) are rebuilt together from that version's
+   * recorded config and pins, all of them written to one side branch; each day's checksum is
+   * compared with the one recorded for it, and the version's with the sum of the days'. Costs one
+   * build per version that computed a retained day, plus one grouped aggregation.
+   *
+   * @throws VersionStateException when a version that computed a retained day is gone, or records
+   *     no config or pins
+   */
+  public RebuildResult rebuild(BuildConfig config, boolean currentInputs) {
     long start = System.currentTimeMillis();
     DatasetSpec spec = config.dataset();
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
@@ -341,17 +393,10 @@ public final class DatasetBuild {
               + " summary as trainforge.config)");
     }
     if (recorded.containsKey(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)) {
-      throw new VersionStateException(
-          String.format(
-              "Cannot rebuild '%s' %s: it is a rolling version, whose days were computed by"
-                  + " several builds (listed in %s); rebuilding it day by day is not supported yet"
-                  + " (verify checks its content against the recorded checksum)",
-              spec.name(),
-              spec.tag(),
-              recorded.get(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY)));
+      return rebuildRolling(config, publisher, snapshot, currentInputs, start);
     }
     String pinsJson = recorded.get(VersionPublisher.PREFIX + "inputs");
-    if (pinsJson == null) {
+    if (pinsJson == null && !currentInputs) {
       throw new VersionStateException(
           "Cannot rebuild '"
               + spec.name()
@@ -360,7 +405,8 @@ public final class DatasetBuild {
               + ": the version records no input pins (it was built before pins were recorded;"
               + " only versions with trainforge.inputs can be rebuilt)");
     }
-    Map<String, InputPin> pins = withFileLists(publisher, InputPins.fromJson(pinsJson));
+    Map<String, InputPin> pins =
+        currentInputs ? Map.of() : withFileLists(publisher, InputPins.fromJson(pinsJson));
     Inputs inputs = open(spec, pins);
     Joined joined = join(config, inputs);
 
@@ -372,7 +418,9 @@ public final class DatasetBuild {
             spec.tag(),
             spec.validation().auditBranchRetention());
     Map<String, String> summary = summary(config, joined.stats(), null);
-    summary.put("inputs", pinsJson);
+    List<InputPin> used = currentInputs ? inputs.pins() : new ArrayList<>(pins.values());
+    summary.put("inputs", currentInputs ? InputPins.toJson(inputs.pins()) : pinsJson);
+    summary.put("config-locations", locations(uris(used), publisher));
     summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
     StagedVersion staged = write(publisher, branch, joined.rows(), summary);
     String checksum = ContentChecksum.of(publisher.read(staged));
@@ -394,7 +442,186 @@ public final class DatasetBuild {
         checksum,
         !identical,
         spec.validation().auditBranchRetention(),
-        System.currentTimeMillis() - start);
+        System.currentTimeMillis() - start,
+        currentInputs,
+        List.of());
+  }
+
+  /** {@link #rebuild(BuildConfig, boolean)} of a rolling version, day by day. */
+  private RebuildResult rebuildRolling(
+      BuildConfig config,
+      VersionPublisher publisher,
+      Snapshot snapshot,
+      boolean currentInputs,
+      long start) {
+    DatasetSpec spec = config.dataset();
+    String location = snapshot.summary().get(VersionPublisher.PREFIX + RollingBuild.SUMMARY_KEY);
+    String text = publisher.readText(location);
+    if (text == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: its list of days %s is missing, so which version built"
+                  + " which day is unknown (restore the file; verify still checks the rows"
+                  + " against the recorded checksum)",
+              spec.name(), spec.tag(), location));
+    }
+    RollingDays days = RollingDays.parse(text);
+    if (days.days().isEmpty()) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: it holds no label days (%s), so there is nothing to"
+                  + " rebuild",
+              spec.name(), spec.tag(), location));
+    }
+    Map<String, List<java.time.LocalDate>> byBuilder = new LinkedHashMap<>();
+    days.days()
+        .forEach(
+            (day, d) -> byBuilder.computeIfAbsent(d.builtBy(), b -> new ArrayList<>()).add(day));
+    String time = spec.labels().timeColumn();
+    Dataset<Row> all = null;
+    LabelInput.Stats stats = null;
+    for (Map.Entry<String, List<java.time.LocalDate>> e : byBuilder.entrySet()) {
+      String builder = e.getKey();
+      List<java.time.LocalDate> itsDays = e.getValue();
+      String which =
+          String.format(
+              "%d days (%s..%s)", itsDays.size(), itsDays.get(0), itsDays.get(itsDays.size() - 1));
+      Snapshot built =
+          builder.equals(spec.tag())
+              ? snapshot
+              : publisher
+                  .tagged(builder)
+                  .orElseThrow(
+                      () ->
+                          new VersionStateException(
+                              String.format(
+                                  "Cannot rebuild '%s' %s: its %s were built by version %s,"
+                                      + " whose tag is gone from %s (verify still checks the rows"
+                                      + " against the recorded checksum)",
+                                  spec.name(),
+                                  spec.tag(),
+                                  which,
+                                  builder,
+                                  spec.output().qualifiedName())));
+      BuildConfig builderConfig =
+          built == snapshot ? config : recordedConfig(config, built, builder, which);
+      Map<String, InputPin> pins = Map.of();
+      if (!currentInputs) {
+        String pinsJson = built.summary().get(VersionPublisher.PREFIX + "inputs");
+        if (pinsJson == null) {
+          throw new VersionStateException(
+              String.format(
+                  "Cannot rebuild '%s' %s: version %s, which built its %s, records no input pins",
+                  spec.name(), spec.tag(), builder, which));
+        }
+        pins = withFileLists(publisher, InputPins.fromJson(pinsJson));
+      }
+      log.printf(
+          "Rebuilding %s of %s as %s built them, from %s%n",
+          which,
+          spec.tag(),
+          builder,
+          currentInputs ? "the inputs as they are now" : "its pinned inputs");
+      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins));
+      stats = joined.stats();
+      Dataset<Row> rows = joined.rows().where(RollingBuild.onDays(time, itsDays));
+      all = all == null ? rows : all.unionByName(rows, true);
+    }
+
+    describe("rebuild " + spec.name() + " " + spec.tag() + " into a side branch");
+    AuditBranch branch =
+        publisher.openBranch(
+            all.schema(), "rebuild_", spec.tag(), spec.validation().auditBranchRetention());
+    Map<String, String> summary = summary(config, stats, null);
+    summary.put("rebuild-of", String.valueOf(snapshot.snapshotId()));
+    summary.put(RollingBuild.SUMMARY_KEY + "-rebuilt", location);
+    StagedVersion staged = write(publisher, branch, all, summary);
+    Map<java.time.LocalDate, String> rebuilt =
+        RollingBuild.dayChecksums(publisher.read(staged), time);
+    List<RebuildResult.Day> checked = new ArrayList<>();
+    days.days()
+        .forEach(
+            (day, d) ->
+                checked.add(
+                    new RebuildResult.Day(
+                        day,
+                        d.builtBy(),
+                        d.checksum(),
+                        rebuilt.getOrDefault(day, ContentChecksum.format(0, null)))));
+    String checksum =
+        ContentChecksum.combine(checked.stream().map(RebuildResult.Day::rebuilt).toList());
+    String expected = publisher.recordedChecksum(spec.tag()).orElse("");
+    boolean identical =
+        checksum.equals(expected) && checked.stream().allMatch(RebuildResult.Day::identical);
+    if (identical) {
+      publisher.removeBranch(staged.branch());
+    }
+    describe(null);
+    return new RebuildResult(
+        spec.name(),
+        spec.version(),
+        staged.table(),
+        spec.tag(),
+        snapshot.snapshotId(),
+        staged.branch(),
+        staged.snapshotId(),
+        expected,
+        checksum,
+        !identical,
+        spec.validation().auditBranchRetention(),
+        System.currentTimeMillis() - start,
+        currentInputs,
+        checked);
+  }
+
+  /**
+   * The config that version {@code tag} ({@code snapshot}) was built from, as it recorded it, in
+   * {@code config}'s table and with its settings; its row definition hashes as recorded.
+   */
+  private static BuildConfig recordedConfig(
+      BuildConfig config, Snapshot snapshot, String tag, String which) {
+    DatasetSpec spec = config.dataset();
+    Map<String, String> summary = snapshot.summary();
+    String json = summary.get(VersionPublisher.PREFIX + "config");
+    if (json == null) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: version %s, which built its %s, records no config",
+              spec.name(), spec.tag(), tag, which));
+    }
+    BuildConfig loaded;
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("trainforge-recorded-", ".conf");
+      try {
+        java.nio.file.Files.writeString(
+            file, dev.trainforge.config.RecordedConfig.toDatasetFile(json));
+        loaded =
+            dev.trainforge.config.ConfigLoader.load(
+                file,
+                List.of(
+                    "dataset.output.catalog=" + spec.output().catalog(),
+                    "dataset.output.namespace=" + spec.output().namespace(),
+                    "dataset.output.table=" + spec.output().table()));
+      } finally {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write the recorded config of " + tag, e);
+    }
+    String hash = summary.get(VersionPublisher.PREFIX + "config-sha256");
+    if (!loaded.configHash().equals(hash)) {
+      throw new VersionStateException(
+          String.format(
+              "Cannot rebuild '%s' %s: the config recorded by version %s, which built its %s,"
+                  + " loads back as config-sha256 %s, not the recorded %s",
+              spec.name(), spec.tag(), tag, which, loaded.configHash(), hash));
+    }
+    return new BuildConfig(
+        loaded.dataset(),
+        config.settings(),
+        loaded.origin(),
+        loaded.canonicalJson(),
+        loaded.configHash());
   }
 
   /** The file lists of recorded Parquet pins, from their manifests beside the table. */
@@ -520,7 +747,7 @@ public final class DatasetBuild {
     if (spec.split().isPresent()) {
       rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
     }
-    return new Joined(stats, rows);
+    return new Joined(stats, rows, join);
   }
 
   private static StagedVersion write(
@@ -555,29 +782,7 @@ public final class DatasetBuild {
       List<InputPin> pins,
       long start) {
     DatasetSpec spec = config.dataset();
-    Map<String, String> summary = snapshot.summary();
-    String p = VersionPublisher.PREFIX;
-    List<String> differences = new ArrayList<>();
-    String oldHash = summary.get(p + "config-sha256");
-    if (!config.configHash().equals(oldHash)) {
-      List<String> changed =
-          dev.trainforge.config.ConfigDiff.between(
-              summary.get(p + "config"), config.canonicalJson());
-      changed.removeIf(line -> line.startsWith("version ") || line.startsWith("name "));
-      differences.add(
-          (changed.isEmpty() ? "" : "config " + String.join(", ", changed) + " (")
-              + "config-sha256 "
-              + oldHash
-              + " -> "
-              + config.configHash()
-              + (changed.isEmpty() ? "" : ")"));
-    }
-    String recorded = summary.get(p + "inputs");
-    if (recorded == null) {
-      differences.add("the version records no input pins");
-    } else {
-      differences.addAll(InputPins.differences(InputPins.fromJson(recorded), pins));
-    }
+    List<String> differences = ExistingVersion.differences(config, snapshot.summary(), pins);
     if (!differences.isEmpty()) {
       throw new VersionExistsException(
           "Cannot build '"
@@ -592,35 +797,13 @@ public final class DatasetBuild {
               + String.join("; ", differences)
               + " (versions are immutable: set dataset.version to a new version)");
     }
-    log.printf(
-        "Version %s of '%s' already exists with the same config and input pins; nothing was"
-            + " recomputed%n",
-        spec.tag(), spec.name());
-    String reportLocation = summary.getOrDefault(p + "report", "");
-    ValidationReport report =
-        reportLocation.isEmpty() ? null : new ReportStore(publisher.io()).read(reportLocation);
-    long labelRows = Long.parseLong(summary.getOrDefault(p + "label-rows", "0"));
-    long dropped = Long.parseLong(summary.getOrDefault(p + "label-rows-dropped", "0"));
-    return new BuildResult(
-        spec.name(),
-        spec.version(),
-        spec.output().qualifiedName(),
-        spec.tag(),
-        snapshot.snapshotId(),
-        oldHash,
-        labelRows + dropped,
-        dropped,
-        Long.parseLong(summary.getOrDefault("total-records", "0")),
-        report == null ? List.of() : sourceCounts(report.profile()),
-        report == null ? "UNKNOWN" : report.verdict().name(),
-        reportLocation,
+    ExistingVersion.logSame(log, spec);
+    return ExistingVersion.result(
+        config,
+        snapshot,
+        publisher.io(),
         publisher.recordedChecksum(spec.tag()).orElse(""),
-        true,
-        System.currentTimeMillis() - start,
-        Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
-            .map(publisher::readText)
-            .map(RollingDays::parse),
-        List.of());
+        System.currentTimeMillis() - start);
   }
 
   private static String failureMessage(DatasetSpec spec, ValidationReport report, String location) {
@@ -646,21 +829,7 @@ public final class DatasetBuild {
   }
 
   private static List<SourceCounts> sourceCounts(Profile profile) {
-    List<SourceCounts> out = new ArrayList<>();
-    for (Profile.SourceProfile s : profile.sources()) {
-      Map<MatchStatus, Long> byStatus = new EnumMap<>(MatchStatus.class);
-      s.statuses().forEach((status, n) -> byStatus.merge(statusOf(status), n, Long::sum));
-      out.add(new SourceCounts(s.source(), byStatus, s.hashTies()));
-    }
-    return out;
-  }
-
-  /**
-   * A status recorded in a report. Versions published before the contract dropped {@code EXPIRED}
-   * keep their rows; their counts show it as what it is now, no candidate within the max age.
-   */
-  private static MatchStatus statusOf(String recorded) {
-    return "EXPIRED".equals(recorded) ? MatchStatus.NO_MATCH : MatchStatus.valueOf(recorded);
+    return ExistingVersion.sourceCounts(profile);
   }
 
   private static JoinPartitioning partitioning(BuildConfig config) {
@@ -675,6 +844,62 @@ public final class DatasetBuild {
     return configured > 0
         ? configured
         : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  }
+
+  /**
+   * What the build has cost so far, from Spark's metrics: the finished phases, each input's read
+   * (the join's) and the tasks that read it, each key group's shuffle.
+   */
+  private BuildCost cost(Inputs inputs, Joined joined) {
+    if (phases == null) {
+      return BuildCost.NONE;
+    }
+    SparkWork work = phases.work();
+    List<BuildCost.Phase> phaseCosts = phases.costs();
+    List<Dataset<?>> reads = new ArrayList<>();
+    List<Dataset<?>> sampled = new ArrayList<>();
+    List<BuildCost.KeyGroup> groups = new ArrayList<>();
+    for (AsOfJoin.GroupRun g : joined.join().runs()) {
+      reads.add(g.arranged().read());
+      sampled.addAll(g.arranged().sampled());
+      groups.add(work.shuffle(g.keys(), g.sources(), g.arranged().rows()));
+    }
+    List<BuildCost.Source> sources = new ArrayList<>();
+    for (InputPin p : inputs.pins()) {
+      sources.add(work.source(p.role(), uri(work, p), reads, sampled));
+    }
+    return new BuildCost(phaseCosts, sources, groups);
+  }
+
+  private static String uri(SparkWork work, InputPin p) {
+    return work.qualify(p.location(), p.format() == SourceFormat.ICEBERG);
+  }
+
+  /** Each input's absolute URI, by role; an Iceberg input is its table name. */
+  private Map<String, String> uris(List<InputPin> pins) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (InputPin p : pins) {
+      out.put(
+          p.role(),
+          dev.trainforge.spark.Locations.uri(
+              spark, p.location(), p.format() == SourceFormat.ICEBERG));
+    }
+    return out;
+  }
+
+  /**
+   * The absolute URIs of what the recorded config names, as JSON beside it ({@code
+   * trainforge.config} keeps the locations as written, so that its hash does not depend on the
+   * directory a build ran from): per input role its URI, and the output table's location.
+   */
+  private String locations(Map<String, String> uris, VersionPublisher publisher) {
+    Map<String, String> all = new java.util.TreeMap<>(uris);
+    all.put("output", dev.trainforge.spark.Locations.uri(spark, publisher.location(), false));
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The phase in progress, while {@link #run} runs. */
@@ -711,6 +936,10 @@ public final class DatasetBuild {
       s.put("label-rows-excluded-immature", String.valueOf(stats.excludedImmature()));
     }
     s.put("code-version", CodeVersion.get());
+    s.put("code-commit", CodeVersion.commit());
+    s.put("code-dirty", CodeVersion.dirty());
+    s.put("host", CodeVersion.host());
+    s.put("user", CodeVersion.user());
     if (runId != null) {
       s.put("run-id", runId);
     }

@@ -2,6 +2,7 @@ package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.spark.SparkWork;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,7 +27,7 @@ final class Phases implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final long started = System.nanoTime();
   private final long intervalNanos;
-  private final List<PhaseCost> done = new ArrayList<>();
+  private final List<BuildCost.Phase> done = new ArrayList<>();
   private String current;
   private long currentStart;
   private long currentTasks;
@@ -34,7 +35,7 @@ final class Phases implements AutoCloseable {
   Phases(SparkSession spark, PrintStream log, Duration interval) {
     this.spark = requireNonNull(spark, "spark is null");
     this.log = requireNonNull(log, "log is null");
-    this.work = new SparkWork(spark.sparkContext());
+    this.work = new SparkWork(spark);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -50,11 +51,11 @@ final class Phases implements AutoCloseable {
   /** Ends the current phase, if any, and begins {@code name}. */
   synchronized void begin(String name) {
     long now = System.nanoTime();
-    PhaseCost ended = endCurrent(now);
+    BuildCost.Phase ended = endCurrent(now);
     current = name;
     currentStart = now;
     currentTasks = work.taskMillis();
-    spark.sparkContext().setJobDescription("trainforge: " + name);
+    spark.sparkContext().setJobDescription(DESCRIPTION_PREFIX + name);
     log.printf(
         "[%6.1f s] %s%s%n",
         seconds(now - started), name, ended == null ? "" : " (" + describe(ended) + ")");
@@ -62,24 +63,41 @@ final class Phases implements AutoCloseable {
 
   /** Ends the current phase; the build is done with Spark. */
   synchronized void end() {
-    PhaseCost ended = endCurrent(System.nanoTime());
+    BuildCost.Phase ended = endCurrent(System.nanoTime());
     spark.sparkContext().setJobDescription(null);
     if (ended != null) {
       log.printf("[%6.1f s] done (%s)%n", seconds(System.nanoTime() - started), describe(ended));
     }
   }
 
-  /** What each finished phase cost, in order. */
-  synchronized List<PhaseCost> costs() {
-    return List.copyOf(done);
+  /**
+   * What each finished phase cost, in order: its wall time, and the run time of the tasks of the
+   * jobs it labelled (counted once Spark has delivered their ends).
+   */
+  synchronized List<BuildCost.Phase> costs() {
+    work.settle();
+    List<BuildCost.Phase> out = new ArrayList<>();
+    for (BuildCost.Phase c : done) {
+      out.add(
+          new BuildCost.Phase(
+              c.phase(), c.wallMillis(), work.taskMillis(DESCRIPTION_PREFIX + c.phase())));
+    }
+    return out;
   }
 
-  private PhaseCost endCurrent(long now) {
+  /** What Spark did for this build. */
+  SparkWork work() {
+    return work;
+  }
+
+  private static final String DESCRIPTION_PREFIX = "trainforge: ";
+
+  private BuildCost.Phase endCurrent(long now) {
     if (current == null) {
       return null;
     }
-    PhaseCost c =
-        new PhaseCost(
+    BuildCost.Phase c =
+        new BuildCost.Phase(
             current,
             TimeUnit.NANOSECONDS.toMillis(now - currentStart),
             work.taskMillis() - currentTasks);
@@ -88,7 +106,7 @@ final class Phases implements AutoCloseable {
     return c;
   }
 
-  private static String describe(PhaseCost c) {
+  private static String describe(BuildCost.Phase c) {
     return String.format(
         "%s: %.1f s, task time %.1f s",
         c.phase(), c.wallMillis() / 1000.0, c.taskMillis() / 1000.0);

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.validate.Numbers;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
 
 /**
  * What a rebuild of a published version found.
@@ -20,6 +22,8 @@ import java.time.Duration;
  * @param branchKept true when the branch was kept (a different rebuild, for inspection)
  * @param retention how long a kept branch stays before snapshot expiry removes it
  * @param millis wall time
+ * @param currentInputs true when rebuilt from the inputs as they are now, not from the pins
+ * @param days a rolling version's days, each rebuilt by itself; empty for another version
  */
 public record RebuildResult(
     String dataset,
@@ -33,7 +37,9 @@ public record RebuildResult(
     String rebuiltChecksum,
     boolean branchKept,
     Duration retention,
-    long millis) {
+    long millis,
+    boolean currentInputs,
+    List<Day> days) {
   public RebuildResult {
     requireNonNull(dataset, "dataset is null");
     requireNonNull(version, "version is null");
@@ -43,31 +49,84 @@ public record RebuildResult(
     requireNonNull(recordedChecksum, "recordedChecksum is null");
     requireNonNull(rebuiltChecksum, "rebuiltChecksum is null");
     requireNonNull(retention, "retention is null");
+    days = List.copyOf(days);
+  }
+
+  /**
+   * One day of a rolling version, rebuilt from the pins (or, with current inputs, the config) of
+   * the version whose build computed it.
+   *
+   * @param day the UTC label day
+   * @param builtBy the tag of the version that computed it
+   * @param recorded its checksum in the version's list of days
+   * @param rebuilt the rebuilt rows' checksum ({@code 0:0} when the rebuild has none)
+   */
+  public record Day(LocalDate day, String builtBy, String recorded, String rebuilt) {
+    public Day {
+      requireNonNull(day, "day is null");
+      requireNonNull(builtBy, "builtBy is null");
+      requireNonNull(recorded, "recorded is null");
+      requireNonNull(rebuilt, "rebuilt is null");
+    }
+
+    public boolean identical() {
+      return recorded.equals(rebuilt);
+    }
+  }
+
+  /** The days whose rebuilt rows differ from the recorded ones, in order. */
+  public List<Day> differentDays() {
+    return days.stream().filter(d -> !d.identical()).toList();
   }
 
   /** True when the rebuilt rows equal the published ones. */
   public boolean identical() {
-    return rebuiltChecksum.equals(recordedChecksum);
+    return rebuiltChecksum.equals(recordedChecksum) && differentDays().isEmpty();
   }
 
   /** A short, human-readable summary. */
   public String summary() {
-    return String.format(
-        "Rebuilt '%s' %s from its pinned inputs in %s: %s%n"
-            + "  table      %s (snapshot %d)%n"
-            + "  recorded   %s%n"
-            + "  rebuilt    %s%n"
-            + "  branch     %s (snapshot %d) %s%n",
-        dataset,
-        tag,
-        Numbers.millis(millis),
-        identical() ? "identical" : "DIFFERENT",
-        table,
-        snapshotId,
-        recordedChecksum.isEmpty() ? "(none recorded)" : recordedChecksum,
-        rebuiltChecksum,
-        branch,
-        rebuiltSnapshotId,
-        branchKept ? "kept for " + retention.toDays() + " days for inspection" : "removed");
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                "Rebuilt '%s' %s from %s in %s: %s%n"
+                    + "  table      %s (snapshot %d)%n"
+                    + "  recorded   %s%n"
+                    + "  rebuilt    %s%n",
+                dataset,
+                tag,
+                currentInputs ? "the inputs as they are now" : "its pinned inputs",
+                Numbers.millis(millis),
+                identical() ? "identical" : "DIFFERENT",
+                table,
+                snapshotId,
+                recordedChecksum.isEmpty() ? "(none recorded)" : recordedChecksum,
+                rebuiltChecksum));
+    if (!days.isEmpty()) {
+      List<Day> different = differentDays();
+      out.append(
+          String.format(
+              "  days       %d (%s..%s), each from %s of the version that built it (%d versions):"
+                  + " %s%n",
+              days.size(),
+              days.get(0).day(),
+              days.get(days.size() - 1).day(),
+              currentInputs ? "the config" : "the pins and config",
+              days.stream().map(Day::builtBy).distinct().count(),
+              different.isEmpty() ? "all identical" : different.size() + " differ"));
+      for (Day d : different) {
+        out.append(
+            String.format(
+                "    %s built by %s: recorded %s, rebuilt %s%n",
+                d.day(), d.builtBy(), d.recorded(), d.rebuilt()));
+      }
+    }
+    out.append(
+        String.format(
+            "  branch     %s (snapshot %d) %s%n",
+            branch,
+            rebuiltSnapshotId,
+            branchKept ? "kept for " + retention.toDays() + " days for inspection" : "removed"));
+    return out.toString();
   }
 }

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.to_date;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.spark.Columns;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.validate.MergeableProfile;
+import dev.trainforge.validate.Profiler;
 import dev.trainforge.version.VersionPublisher;
 import dev.trainforge.version.VersionPublisher.AuditBranch;
 import dev.trainforge.version.VersionStateException;
@@ -137,32 +139,84 @@ final class RollingBuild {
 
   /**
    * Records the days of the new version: the window's days as {@code built} holds them, whose
-   * checksum is {@code windowChecksum}, and the kept days of the head. Writes the list beside the
-   * table and returns it.
+   * checksum is {@code windowChecksum}, and the kept days of the head. Stores each new day's
+   * profile beside the table (a one-day window's is {@code measured}; a longer window's days are
+   * profiled one by one with {@code dayProfiler}, each pass reading its own day). Writes the list
+   * beside the table and returns it.
    */
-  RollingDays record(Dataset<Row> built, String windowChecksum) {
+  RollingDays record(
+      Dataset<Row> built, String windowChecksum, Profiler.Measured measured, Profiler dayProfiler) {
     Map<LocalDate, RollingDays.Day> days = new TreeMap<>();
     if (to.equals(from.plusDays(1))) {
       long rows = Long.parseLong(windowChecksum.substring(0, windowChecksum.indexOf(':')));
       if (rows > 0) {
-        days.put(from, new RollingDays.Day(rows, windowChecksum, spec.tag()));
+        days.put(
+            from,
+            new RollingDays.Day(rows, windowChecksum, spec.tag(), storeProfile(from, measured)));
       }
     } else {
-      Column day = to_date(Columns.named(spec.labels().timeColumn()));
-      for (Row r :
-          built
-              .groupBy(day)
-              .agg(count(lit(1)), ContentChecksum.hashSum(built.columns()))
-              .collectAsList()) {
-        long rows = r.getLong(1);
+      String time = spec.labels().timeColumn();
+      for (Map.Entry<LocalDate, String> e : dayChecksums(built, time).entrySet()) {
+        String checksum = e.getValue();
+        Profiler.Measured day =
+            dayProfiler.profile(built.where(onDays(time, java.util.List.of(e.getKey()))));
         days.put(
-            r.getDate(0).toLocalDate(),
-            new RollingDays.Day(rows, ContentChecksum.format(rows, r.getDecimal(2)), spec.tag()));
+            e.getKey(),
+            new RollingDays.Day(
+                Long.parseLong(checksum.substring(0, checksum.indexOf(':'))),
+                checksum,
+                spec.tag(),
+                storeProfile(e.getKey(), day)));
       }
     }
     RollingDays out = previous.replace(from, to, days, keepFrom);
     publisher.writeText(daysLocation(), out.toJson());
     return out;
+  }
+
+  private String storeProfile(LocalDate day, Profiler.Measured measured) {
+    String location =
+        audit.location() + "/trainforge-days/" + audit.branch() + "/" + day + ".profile.json";
+    publisher.writeText(location, measured.mergeable().toJson());
+    return location;
+  }
+
+  /**
+   * True when every day of the head that this version keeps has a stored profile (days built before
+   * day profiles were stored have none), so that the version's profile can be merged.
+   */
+  boolean keptDaysHaveProfiles() {
+    return previous.days().entrySet().stream()
+        .filter(e -> !e.getKey().isBefore(keepFrom))
+        .filter(e -> e.getKey().isBefore(from) || !e.getKey().isBefore(to))
+        .allMatch(e -> e.getValue().profile() != null);
+  }
+
+  /**
+   * The profile of the whole version, merged from the stored profiles of its {@code days}: one
+   * small file read per day (through one {@code io}), no row read.
+   */
+  static MergeableProfile versionProfile(
+      RollingDays days, org.apache.iceberg.io.FileIO io, int topK) {
+    java.util.List<MergeableProfile> parts = new java.util.ArrayList<>();
+    for (Map.Entry<LocalDate, RollingDays.Day> e : days.days().entrySet()) {
+      String location = e.getValue().profile();
+      var in = location == null ? null : io.newInputFile(location);
+      if (in == null || !in.exists()) {
+        throw new VersionStateException(
+            String.format(
+                "The profile of label day %s (built by %s) is missing at %s",
+                e.getKey(), e.getValue().builtBy(), location));
+      }
+      try (var stream = in.newStream()) {
+        parts.add(
+            MergeableProfile.fromJson(
+                new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+      } catch (java.io.IOException x) {
+        throw new java.io.UncheckedIOException("Cannot read " + location, x);
+      }
+    }
+    return MergeableProfile.merge(parts, topK);
   }
 
   /** One line for the build log, before the join. */
@@ -192,6 +246,47 @@ final class RollingBuild {
         days.days().size(),
         days.days().isEmpty() ? "-" : days.days().firstKey() + ".." + days.days().lastKey(),
         days.rows());
+  }
+
+  /**
+   * The {@link ContentChecksum} of each UTC day of {@code rows}, by the label time column {@code
+   * timeColumn}; days without rows are absent, rows without a time in none. One grouped
+   * aggregation.
+   */
+  static Map<LocalDate, String> dayChecksums(Dataset<Row> rows, String timeColumn) {
+    Column day = to_date(Columns.named(timeColumn));
+    Map<LocalDate, String> out = new TreeMap<>();
+    for (Row r :
+        rows.where(day.isNotNull())
+            .groupBy(day)
+            .agg(count(lit(1)), ContentChecksum.hashSum(rows.columns()))
+            .collectAsList()) {
+      out.put(r.getDate(0).toLocalDate(), ContentChecksum.format(r.getLong(1), r.getDecimal(2)));
+    }
+    return out;
+  }
+
+  /** The rows whose label time {@code timeColumn} falls on one of {@code days} (UTC). */
+  static Column onDays(String timeColumn, java.util.Collection<LocalDate> days) {
+    Column t = Columns.named(timeColumn);
+    Column any = lit(false);
+    LocalDate runStart = null;
+    LocalDate runEnd = null;
+    for (LocalDate d : new java.util.TreeSet<>(days)) {
+      if (runEnd != null && runEnd.equals(d)) {
+        runEnd = d.plusDays(1);
+        continue;
+      }
+      if (runStart != null) {
+        any = any.or(t.geq(lit(midnight(runStart))).and(t.lt(lit(midnight(runEnd)))));
+      }
+      runStart = d;
+      runEnd = d.plusDays(1);
+    }
+    if (runStart != null) {
+      any = any.or(t.geq(lit(midnight(runStart))).and(t.lt(lit(midnight(runEnd)))));
+    }
+    return any;
   }
 
   private static LocalDate utcDate(java.time.Instant i) {

@@ -29,8 +29,10 @@ public record RollingDays(SortedMap<LocalDate, Day> days) {
    * @param rows rows of the day
    * @param checksum their {@link ContentChecksum}
    * @param builtBy the tag of the version whose build computed them
+   * @param profile where their profile ({@link dev.trainforge.validate.MergeableProfile}) is
+   *     stored; null for days built before day profiles were stored
    */
-  public record Day(long rows, String checksum, String builtBy) {
+  public record Day(long rows, String checksum, String builtBy, String profile) {
     public Day {
       requireNonNull(checksum, "checksum is null");
       requireNonNull(builtBy, "builtBy is null");
@@ -59,7 +61,8 @@ public record RollingDays(SortedMap<LocalDate, Day> days) {
                   new Day(
                       ((Number) d.get("rows")).longValue(),
                       (String) d.get("checksum"),
-                      (String) d.get("built-by"))));
+                      (String) d.get("built-by"),
+                      (String) d.get("profile"))));
       return new RollingDays(days);
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalStateException("Unreadable list of rolling days: " + e.getMessage(), e);
@@ -74,6 +77,9 @@ public record RollingDays(SortedMap<LocalDate, Day> days) {
           Map<String, Object> m = new TreeMap<>();
           m.put("built-by", d.builtBy());
           m.put("checksum", d.checksum());
+          if (d.profile() != null) {
+            m.put("profile", d.profile());
+          }
           m.put("rows", d.rows());
           out.put(day.toString(), m);
         });

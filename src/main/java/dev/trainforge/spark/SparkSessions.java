@@ -1,7 +1,6 @@
 package dev.trainforge.spark;
 
 import dev.trainforge.config.AppSettings;
-import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -100,22 +99,7 @@ public final class SparkSessions {
     // The join plans are wide; keep their string form whole in the UI, without a warning.
     spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
     AppSettings.CatalogSettings catalog = settings.catalog();
-    catalog.uri().ifPresent(SparkSessions::createSqliteDirectory);
-    // A REST server's warehouse is the server's business (it may be a name, not a path).
-    if (!catalog.type().equals(AppSettings.CatalogSettings.REST)
-        && !catalog.warehouse().contains(":")) {
-      new File(catalog.warehouse()).mkdirs();
-    }
+    dev.trainforge.version.IcebergCatalogs.prepareLocal(catalog);
     catalog.sparkProperties().forEach((k, v) -> spark.conf().set(k, v));
-  }
-
-  private static void createSqliteDirectory(String uri) {
-    String prefix = "jdbc:sqlite:";
-    if (uri.startsWith(prefix) && !uri.startsWith(prefix + ":")) {
-      File parent = new File(uri.substring(prefix.length())).getAbsoluteFile().getParentFile();
-      if (parent != null) {
-        parent.mkdirs();
-      }
-    }
   }
 }

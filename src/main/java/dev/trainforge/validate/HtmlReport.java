@@ -68,9 +68,67 @@ public final class HtmlReport {
     failures(h, r);
     sources(h, r);
     columns(h, r);
+    cost(h, r);
     checks(h, r);
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /** What the build cost: per input, per key group of the join, per phase. */
+  private static void cost(StringBuilder h, ValidationReport r) {
+    dev.trainforge.spark.BuildCost c = r.cost();
+    if (c == null) {
+      return;
+    }
+    h.append("<h2>Cost</h2>\n<table><tr><th class=l>input</th><th class=l>location</th>")
+        .append("<th>files</th><th>bytes</th><th>rows</th><th>task seconds</th></tr>\n");
+    for (var s : c.sources()) {
+      h.append("<tr><td class=l>")
+          .append(esc(s.role()))
+          .append("</td><td class=l><code>")
+          .append(esc(s.uri()))
+          .append("</code></td><td>")
+          .append(s.files())
+          .append("</td><td>")
+          .append(s.bytes())
+          .append("</td><td>")
+          .append(s.rows())
+          .append("</td><td>")
+          .append(Numbers.fixed(s.taskMillis() / 1000.0, 1))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<table><tr><th class=l>key group</th><th class=l>sources</th>")
+        .append("<th>shuffle bytes written</th><th>shuffle bytes read</th>")
+        .append("<th>records written</th></tr>\n");
+    for (var g : c.keyGroups()) {
+      h.append("<tr><td class=l>")
+          .append(esc(String.join(", ", g.keys())))
+          .append("</td><td class=l>")
+          .append(esc(String.join(", ", g.sources())))
+          .append("</td><td>")
+          .append(g.shuffleBytesWritten())
+          .append("</td><td>")
+          .append(g.shuffleBytesRead())
+          .append("</td><td>")
+          .append(g.shuffleRecordsWritten())
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<table><tr><th class=l>phase</th><th>wall seconds</th>")
+        .append("<th>task seconds</th></tr>\n");
+    for (var p : c.phases()) {
+      h.append("<tr><td class=l>")
+          .append(esc(p.phase()))
+          .append("</td><td>")
+          .append(Numbers.fixed(p.wallMillis() / 1000.0, 1))
+          .append("</td><td>")
+          .append(Numbers.fixed(p.taskMillis() / 1000.0, 1))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=def>From Spark's metrics. Files, bytes and rows: what the")
+        .append(" join's scan of each input read (bytes: the files' size on storage). Task")
+        .append(" seconds: executor run time of every task that read the input (label scan,")
+        .append(" sampling, join). Shuffle: the join's, one per group of sources sharing a key.")
+        .append("</p>\n");
   }
 
   private static String baseline(ValidationReport.Baseline b) {

@@ -12,8 +12,9 @@ import org.apache.iceberg.io.InputFile;
 
 /**
  * Reads and writes reports through the table's FileIO, so that they live wherever the table lives
- * (local disk, S3) and open from there. A report is written once, into a directory named after the
- * build's audit branch, and never changed.
+ * (local disk, S3) and open from there. A report is written into a directory named after the
+ * build's audit branch when the build validates, and once more when the build ends, with what the
+ * whole build cost; then never changed.
  */
 public final class ReportStore {
   public static final String JSON = "report.json";

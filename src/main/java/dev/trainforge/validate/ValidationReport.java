@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.trainforge.spark.BuildCost;
 import dev.trainforge.validate.CheckResult.Outcome;
 import java.util.List;
 
@@ -27,6 +28,8 @@ import java.util.List;
  * @param profile this version's profile (also the next version's baseline)
  * @param numericDrift per numeric column: bins, shares, PSI and KS
  * @param categoryDrift per categorical column: categories, shares and PSI
+ * @param cost what the build cost (per phase, per input, per key group), or null for a report
+ *     written before costs were recorded
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ValidationReport(
@@ -42,8 +45,28 @@ public record ValidationReport(
     List<CheckResult> checks,
     Profile profile,
     List<NumericDrift> numericDrift,
-    List<CategoryDrift> categoryDrift) {
+    List<CategoryDrift> categoryDrift,
+    BuildCost cost) {
   public static final int FORMAT = 1;
+
+  /** This report with what the build cost. */
+  public ValidationReport withCost(BuildCost cost) {
+    return new ValidationReport(
+        format,
+        dataset,
+        version,
+        table,
+        branch,
+        snapshotId,
+        createdAt,
+        baseline,
+        verdict,
+        checks,
+        profile,
+        numericDrift,
+        categoryDrift,
+        cost);
+  }
 
   public ValidationReport {
     requireNonNull(dataset, "dataset is null");

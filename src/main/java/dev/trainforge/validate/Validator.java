@@ -166,7 +166,10 @@ public final class Validator {
               s.leaks(),
               "matched rows breaking e <= t - g"
                   + (f.exactMatches() ? "" : " (e < t - g: exact matches excluded)")
-                  + ", a <= t - g, or e >= t - M",
+                  + ", a <= t - g, or e >= t - M"
+                  + (f.aggregations().isEmpty()
+                      ? ""
+                      : "; and rows whose aggregates counted a row breaking the first two"),
               s.leakEventTime()
                   + " after t - g, "
                   + s.leakAvailableTime()

@@ -67,6 +67,21 @@ public record VersionDiff(
       VersionInfo to,
       StructType toSchema,
       Profile toProfile) {
+    return of(table, from, fields(fromSchema), fromProfile, to, fields(toSchema), toProfile);
+  }
+
+  /**
+   * Compares two versions whose columns are given as fields (name, Spark type name, nullability),
+   * as {@link VersionTable#fields} reads them from table metadata.
+   */
+  public static VersionDiff of(
+      String table,
+      VersionInfo from,
+      List<Profile.Field> fromSchema,
+      Profile fromProfile,
+      VersionInfo to,
+      List<Profile.Field> toSchema,
+      Profile toProfile) {
     List<StatLine> stats = new ArrayList<>();
     String source;
     if (fromProfile == null || toProfile == null) {
@@ -102,7 +117,7 @@ public record VersionDiff(
         }
       }
     }
-    return new VersionDiff(table, from, to, schemaChanges(fromSchema, toSchema), stats, source);
+    return new VersionDiff(table, from, to, SchemaDiff.of(fromSchema, toSchema), stats, source);
   }
 
   /** The schema changes, by {@link SchemaDiff} as the gate's schema-change check. */

@@ -493,6 +493,23 @@ public final class VersionPublisher {
    */
   public PublishedVersion publish(
       StagedVersion staged, String tag, String checksum, java.util.Optional<Long> base) {
+    return publish(staged, tag, checksum, base, null);
+  }
+
+  /** Table property holding what the build of a version cost: this prefix, then the tag. */
+  public static final String COST_PROPERTY = PREFIX + "cost.";
+
+  /**
+   * Like {@link #publish(StagedVersion, String, String, java.util.Optional)}, recording {@code
+   * cost} (a one-line summary, or null) as table property {@link #COST_PROPERTY}{@code <tag>}
+   * beside the checksum: the snapshot's summary is written before the work it would describe.
+   */
+  public PublishedVersion publish(
+      StagedVersion staged,
+      String tag,
+      String checksum,
+      java.util.Optional<Long> base,
+      String cost) {
     retrying(
         table -> {
           requireUnpublished(table, staged, tag);
@@ -505,10 +522,14 @@ public final class VersionPublisher {
             update = update.createBranch(SnapshotRef.MAIN_BRANCH, staged.snapshotId());
           }
           update.createTag(tag, staged.snapshotId()).removeBranch(staged.branch()).commit();
-          txn.updateProperties()
-              .set(CHECKSUM_PROPERTY + tag, checksum)
-              .remove(VersionCatalog.MAIN_MOVED)
-              .commit();
+          var properties =
+              txn.updateProperties()
+                  .set(CHECKSUM_PROPERTY + tag, checksum)
+                  .remove(VersionCatalog.MAIN_MOVED);
+          if (cost != null) {
+            properties = properties.set(COST_PROPERTY + tag, cost);
+          }
+          properties.commit();
           txn.commitTransaction();
         });
     return new PublishedVersion(staged.table(), tag, staged.snapshotId());

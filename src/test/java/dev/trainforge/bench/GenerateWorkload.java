@@ -13,6 +13,8 @@ import dev.trainforge.synth.AsOfWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -44,23 +46,8 @@ public final class GenerateWorkload {
               .config("spark.ui.enabled", "false")
               .getOrCreate();
       AsOfWorkload w = new AsOfWorkload(spark, shape);
-      w.labels()
-          .select(
-              col("id"),
-              col("k"),
-              timestamp_micros(col("t")).as("t"),
-              when(pmod(xxhash64(col("id"), lit(7)), lit(50)).equalTo(0), 1).otherwise(0).as("y"),
-              pmod(xxhash64(col("id"), lit(8)), lit(100_000)).divide(100.0).as("amount"))
-          .repartition(8)
-          .write()
-          .mode("overwrite")
-          .parquet(dir.resolve("labels").toString());
-      w.features(0)
-          .select(
-              col("k"),
-              timestamp_micros(col("e")).as("e"),
-              col("v"),
-              to_date(timestamp_micros(col("e"))).as("event_date"))
+      labels(w).repartition(8).write().mode("overwrite").parquet(dir.resolve("labels").toString());
+      features(w)
           .write()
           .mode("overwrite")
           .partitionBy("event_date")
@@ -99,5 +86,29 @@ public final class GenerateWorkload {
             dir,
             dir);
     Files.writeString(dir.resolve("asof_s.conf"), conf);
+  }
+
+  /** The workload's labels as {@code generate} reads them: {@code (id, k, t, y, amount)}. */
+  public static Dataset<Row> labels(AsOfWorkload w) {
+    return w.labels()
+        .select(
+            col("id"),
+            col("k"),
+            timestamp_micros(col("t")).as("t"),
+            when(pmod(xxhash64(col("id"), lit(7)), lit(50)).equalTo(0), 1).otherwise(0).as("y"),
+            pmod(xxhash64(col("id"), lit(8)), lit(100_000)).divide(100.0).as("amount"));
+  }
+
+  /**
+   * The workload's first feature source as {@code generate} reads it: {@code (k, e, v,
+   * event_date)}, to be partitioned by {@code event_date}.
+   */
+  public static Dataset<Row> features(AsOfWorkload w) {
+    return w.features(0)
+        .select(
+            col("k"),
+            timestamp_micros(col("e")).as("e"),
+            col("v"),
+            to_date(timestamp_micros(col("e"))).as("event_date"));
   }
 }

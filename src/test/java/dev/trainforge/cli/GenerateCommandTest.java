@@ -50,6 +50,23 @@ class GenerateCommandTest {
     return Cli.run(args);
   }
 
+  /** The commit of this work tree, as git tells it: the one the build was compiled from. */
+  private static String gitHead() {
+    try {
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      String out =
+          new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
+      assertThat(git.waitFor()).as(out).isZero();
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static Table table() {
     try {
       return Spark3Util.loadIcebergTable(spark, catalog + ".datasets.card_fraud");
@@ -84,6 +101,24 @@ class GenerateCommandTest {
         .containsKey("trainforge.code-version")
         .containsKey("trainforge.config")
         .containsEntry("total-records", "20000");
+
+    // The recorded config keeps the paths as written (its hash is the README's); the absolute
+    // URIs are recorded beside it and in the pins, with the commit, host and user of the build.
+    assertThat(summary.get("trainforge.config")).contains("\"sample-data/transactions\"");
+    String labelsUri = "file:" + Path.of("sample-data/transactions").toAbsolutePath().normalize();
+    assertThat(summary.get("trainforge.config-locations"))
+        .contains("\"labels\":\"" + labelsUri + "\"")
+        .contains(
+            "\"feature:user_auth\":\"file:"
+                + Path.of("sample-data/user_auth_events").toAbsolutePath().normalize()
+                + "\"")
+        .contains("\"output\":\"file:" + home.toAbsolutePath().normalize());
+    assertThat(summary.get("trainforge.inputs")).contains("\"uri\":\"" + labelsUri + "\"");
+    assertThat(summary)
+        .containsEntry("trainforge.code-commit", gitHead())
+        .containsEntry("trainforge.user", System.getProperty("user.name"))
+        .containsEntry("trainforge.host", dev.trainforge.version.CodeVersion.host());
+    assertThat(summary.get("trainforge.code-commit")).matches("[0-9a-f]{40}");
 
     Dataset<Row> v1 =
         spark.read().option("versionAsOf", "v1").table(catalog + ".datasets.card_fraud");

@@ -48,6 +48,11 @@ class LostCatalogTest {
             "trainforge.catalog.warehouse=\"" + dir.resolve("warehouse") + "\"");
     Run none = cli("list", settings);
     assertThat(none.exitCode()).isEqualTo(4);
+    // list reads metadata without Spark; the publisher below goes through the session's catalog.
+    dev.trainforge.spark.SparkSessions.configure(
+        spark,
+        dev.trainforge.config.ConfigLoader.settings(
+            List.of(settings.get(1), settings.get(3), settings.get(5))));
 
     VersionPublisher second =
         new VersionPublisher(spark, new OutputSpec(fresh, "datasets", "lost"));

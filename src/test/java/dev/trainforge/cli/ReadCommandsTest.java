@@ -244,7 +244,12 @@ class ReadCommandsTest {
         assertThat(lines).contains("  " + key + (value.isEmpty() || json ? " =" : " = " + value));
       }
     }
-    assertThat(lines).contains("  trainforge.inputs =", "      \"role\" : \"labels\"");
+    // Each pin with its absolute location (uri), after its role.
+    assertThat(lines)
+        .contains(
+            "  trainforge.inputs =",
+            "      \"role\" : \"labels\",",
+            "      \"uri\" : \"file:" + dir.resolve("labels").toAbsolutePath().normalize() + "\"");
     assertThat(lines).contains("  trainforge.config =", "      \"name\" : \"gate\",");
     assertThat(run.out()).contains("\"group-key\" : \"user\"").contains("\"seed\" : 11");
     // Last: a line of Python that reads this version (clients/python), with this catalog.

@@ -49,6 +49,6 @@ class AirflowDagIT {
     String output = Files.readString(log);
     assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
     // Every test ran: none deselected or skipped.
-    assertThat(output).containsPattern("\\b12 passed\\b").doesNotContain("skipped");
+    assertThat(output).containsPattern("\\b15 passed\\b").doesNotContain("skipped");
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The Python read path's tests ({@code clients/python/tests}, pytest, from the venv {@code
  * scripts/it-env.sh} installs) against a real build of the sample: version 1 built in this JVM,
  * whose SQLite catalog stays open in WAL mode while pytest reads it in place with pyiceberg. Run
- * here so that their failure fails {@code ./mvnw verify}.
+ * here so that their failure fails {@code ./mvnw verify}. An export of v1 is read back with pandas
+ * and DuckDB; then v2 is built, and {@code test_refs.py} moves main with {@code submit.sh}.
  */
 class PythonClientIT {
   @Test
@@ -23,13 +24,58 @@ class PythonClientIT {
     Path home = dir.resolve("trainforge-home");
     String catalog = SampleBuilds.newCatalogName();
     SampleBuilds.generate(home, catalog, "1");
+    // The export that test_export.py reads back with pandas and DuckDB.
+    Path export = dir.resolve("export-v1");
+    var exported =
+        dev.trainforge.testing.Cli.run(
+            "export",
+            "v1",
+            "--format",
+            "parquet",
+            "--to",
+            export.toString(),
+            "--config",
+            SampleBuilds.CONFIG,
+            "--set",
+            "trainforge.home=" + home,
+            "--set",
+            "trainforge.catalog.name=" + catalog);
+    assertThat(exported.exitCode()).as(exported.err()).isZero();
+    Map<String, String> env =
+        Map.of(
+            "TRAINFORGE_CLIENT_TEST_HOME", home.toString(),
+            "TRAINFORGE_CLIENT_TEST_CATALOG", catalog,
+            "TRAINFORGE_CLIENT_TEST_EXPORT", export.toString(),
+            // This checkout's package first, whatever the venv has installed.
+            "PYTHONPATH", ItEnv.repo().resolve("clients/python/src").toString());
 
-    Path log = dir.resolve("pytest.log");
-    Path report = ItEnv.repo().resolve("target/failsafe-reports/python-client-pytest.xml");
+    String output =
+        pytest(
+            dir,
+            "python-client",
+            env,
+            // S3aIT runs the S3 tests, against its server; test_refs.py moves main: below.
+            "--ignore=clients/python/tests/test_s3.py",
+            "--ignore=clients/python/tests/test_refs.py",
+            "clients/python/tests");
+    // Every test ran against the build above: none deselected or skipped.
+    assertThat(output).containsPattern("\\b11 passed\\b").doesNotContain("skipped");
+
+    // load() of "current" follows promote, rollback and retract (submit.sh, another process),
+    // over two versions: v2 built here, with another max age of one source.
+    SampleBuilds.generate(home, catalog, "2", "dataset.features.user_auth.max-age=2d");
+    String refs = pytest(dir, "python-client-refs", env, "clients/python/tests/test_refs.py");
+    assertThat(refs).containsPattern("\\b1 passed\\b").doesNotContain("skipped");
+  }
+
+  /** Runs pytest with {@code args} from the repository; fails unless it passes; its output. */
+  private static String pytest(Path dir, String name, Map<String, String> env, String... args)
+      throws Exception {
+    Path log = dir.resolve(name + ".log");
+    Path report = ItEnv.repo().resolve("target/failsafe-reports/" + name + "-pytest.xml");
     Files.createDirectories(report.getParent());
-    int code =
-        ChildProcess.run(
-            "pytest",
+    List<String> command =
+        new java.util.ArrayList<>(
             List.of(
                 ItEnv.python().toString(),
                 "-m",
@@ -37,21 +83,10 @@ class PythonClientIT {
                 "-v",
                 "-p",
                 "no:cacheprovider",
-                "--junitxml=" + report,
-                // S3aIT runs the S3 tests, against its server.
-                "--ignore=clients/python/tests/test_s3.py",
-                "clients/python/tests"),
-            ItEnv.repo(),
-            Map.of(
-                "TRAINFORGE_CLIENT_TEST_HOME", home.toString(),
-                "TRAINFORGE_CLIENT_TEST_CATALOG", catalog,
-                // This checkout's package first, whatever the venv has installed.
-                "PYTHONPATH", ItEnv.repo().resolve("clients/python/src").toString()),
-            log,
-            Duration.ofMinutes(10));
-    String output = Files.readString(log);
+                "--junitxml=" + report));
+    command.addAll(List.of(args));
+    int code = ChildProcess.run("pytest", command, ItEnv.repo(), env, log, Duration.ofMinutes(10));
     assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
-    // Every test ran against the build above: none deselected or skipped.
-    assertThat(output).containsPattern("\\b10 passed\\b").doesNotContain("skipped");
+    return Files.readString(log);
   }
 }

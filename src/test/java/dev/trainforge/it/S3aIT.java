@@ -221,6 +221,20 @@ class S3aIT {
         .contains("rows       20000 out = 20000 label rows in");
     // Nothing was written to a local warehouse.
     assertThat(home.resolve("warehouse")).doesNotExist();
+    // list reads the table's metadata and the report from S3 without Spark (submit.sh's light
+    // JVM: Iceberg's catalog API, the s3a file system with the same settings and credentials).
+    List<String> list = new ArrayList<>(List.of("./submit.sh", "list", "--json"));
+    list.addAll(command.subList(2, command.indexOf("--run-id")));
+    Path listLog = dir.resolve("list.log");
+    int listed =
+        ChildProcess.run("submit.sh list", list, ItEnv.repo(), env, listLog, Duration.ofMinutes(3));
+    assertThat(listed).as("submit.sh list: %s", ChildProcess.tail(listLog)).isZero();
+    // The log holds stderr too: the JSON array starts at its "[ {".
+    String printed = Files.readString(listLog);
+    JsonNode versions = JSON.readTree(printed.substring(printed.indexOf("[ {")));
+    assertThat(versions).hasSize(1);
+    assertThat(versions.get(0).path("tag").asText()).isEqualTo("v1");
+    assertThat(versions.get(0).path("validation").asText()).isIn("PASS", "WARN");
 
     s3aSettings().forEach(SharedSpark.session().sparkContext().hadoopConfiguration()::set);
     SampleBuilds.attachCatalog(catalog, home, warehouse);

@@ -26,6 +26,7 @@ class RangePartitioningTest {
     long partitionsOfHotKey =
         new RangePartitioning()
             .arrange(events.layout(), events.rows(), events.rows(), 16)
+            .rows()
             .mapPartitionsWithIndex(
                 (p, rows) -> {
                   boolean hot = false;

@@ -102,6 +102,11 @@ class BatchInvarianceTest {
     assertThat(whole.filter("p__status = 'NO_MATCH'").count()).as("p not matched").isPositive();
     assertThat(whole.filter("q__status = 'MATCHED'").count()).as("q matched").isPositive();
     assertThat(whole.filter("q__hash_tie").count()).as("q hash ties").isPositive();
+    assertThat(whole.filter("p_count_3d > 1").count()).as("3-day counts").isPositive();
+    assertThat(whole.filter("size(p_last3) = 3").count()).as("full last-3 lists").isPositive();
+    assertThat(whole.filter("r__status = 'MATCHED' AND r_std_1d > 0").count())
+        .as("aggregation-only source matched")
+        .isPositive();
     assertThat(whole.filter("p__status = 'NULL_KEY'").count()).as("null keys").isPositive();
     assertThat(whole.filter("ts IS NULL").count()).as("timeless rows in a window").isZero();
     assertSameRows(thirds, whole, "three sub-windows");
@@ -149,6 +154,24 @@ class BatchInvarianceTest {
             "    max-age = 2d",
             "    serving-lag = 1h",
             "    partition-column = event_date",
+            // windows longer than the max age: pruning must reach further back for them
+            "    aggregations {",
+            "      p_count_3d { function = count, window = 3d }",
+            "      p_sum_1d { function = sum, column = v, window = 1d }",
+            "      p_max_6h { function = max, column = v, window = 6h }",
+            "      p_last3 { function = last-k, column = v, k = 3, window = 3d }",
+            "    }",
+            "  }",
+            "  features.r {",
+            "    path = \"" + dir.resolve("q") + "\"",
+            "    keys { user = user }",
+            "    event-time-column = e",
+            "    exact-matches = excluded",
+            "    partition-column = event_date",
+            "    aggregations {",
+            "      r_avg_2d { function = avg, column = w, window = 2d }",
+            "      r_std_1d { function = stddev, column = w, window = 1d }",
+            "    }",
             "  }",
             "  features.q {",
             "    path = \"" + dir.resolve("q") + "\"",

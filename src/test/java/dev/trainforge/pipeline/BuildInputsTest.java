@@ -89,6 +89,79 @@ class BuildInputsTest {
   }
 
   @Test
+  void anAggregationOfAColumnItCannotTakeNamesTheSourceTheAggregationAndTheFix()
+      throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user");
+    features("SELECT 1L AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v, 'x' AS merchant");
+    assertThatThrownBy(
+            () ->
+                build(
+                    config(
+                        "",
+                        "aggregations.m_sum { function = sum, column = merchant, window = 1d }")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': feature source 'f' (parquet path '"
+                + dir.resolve("features")
+                + "'): aggregation 'm_sum' (sum) reads column 'merchant' of type string, and sum"
+                + " needs a number column (point dataset.features.f.aggregations.m_sum.column at"
+                + " another column)");
+    assertThatThrownBy(
+            () ->
+                build(
+                    config(
+                        "",
+                        "aggregations.m_max { function = max, column = merchnt, window = 1d }")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(
+            "Cannot build 'inputs': feature source 'f' (parquet path '"
+                + dir.resolve("features")
+                + "') has no column 'merchnt' (set dataset.features.f.aggregations.m_max.column;");
+  }
+
+  @Test
+  void windowedAggregationsAreAttachedAsOfEachLabel() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-02 12:00:00', 1L),"
+            + " ('b', TIMESTAMP'2026-01-03 12:00:00', 1L), ('c', TIMESTAMP'2026-01-03 12:00:00', 2L)"
+            + " AS t(id, ts, user)");
+    features(
+        "SELECT * FROM VALUES (1L, TIMESTAMP'2026-01-01 13:00:00', 5),"
+            + " (1L, TIMESTAMP'2026-01-02 11:00:00', 7), (1L, TIMESTAMP'2026-01-02 12:00:00', 100)"
+            + " AS t(user, e, v)");
+    BuildResult result =
+        build(
+            config(
+                "",
+                String.join(
+                    "\n",
+                    "aggregations {",
+                    "  n_1d { function = count, window = 1d }",
+                    "  v_sum_1d { function = sum, column = v, window = 1d }",
+                    "  v_last2 { function = last-k, column = v, k = 2, window = 2d }",
+                    "}")));
+    List<Row> rows =
+        spark
+            .read()
+            .option("versionAsOf", "v1")
+            .table(catalog + ".datasets.inputs")
+            .orderBy("id")
+            .select("id", "n_1d", "v_sum_1d", "v_last2", "f__status")
+            .collectAsList();
+    // a: all three rows are inside its day, 12:00 too (e = τ; exact matches are allowed);
+    // b: its day starts at 12:00 on the 2nd, exclusive, so none is inside, but two are in 2 days
+    List<String> described = new java.util.ArrayList<>();
+    for (Row r : rows) {
+      described.add(
+          r.getString(0) + " " + r.get(1) + " " + r.get(2) + " " + r.getList(3) + " " + r.get(4));
+    }
+    assertThat(described)
+        .containsExactly(
+            "a 3 112 [100, 7] MATCHED", "b 0 null [100, 7] MATCHED", "c 0 null [] NO_MATCH");
+    assertThat(result.rowsOut()).isEqualTo(3);
+  }
+
+  @Test
   void keyTypesThatCannotBeEqualAreRejected() throws IOException {
     labels("SELECT 'a' AS id, TIMESTAMP'2026-01-02 00:00:00' AS ts, 1L AS user");
     features("SELECT '1' AS user, TIMESTAMP'2026-01-01 00:00:00' AS e, 5 AS v");

@@ -116,7 +116,8 @@ class DriftAgreementTest {
             o.checks(),
             m.profile(),
             o.numeric(),
-            o.categorical());
+            o.categorical(),
+            null);
     return report.toJson();
   }
 

@@ -123,13 +123,28 @@ class PinnedVersionsTest {
     }
   }
 
+  /** The Parquet data files directly under an input's directory (a Delta table's too). */
+  static List<Path> dataFiles(String input) throws IOException {
+    try (var files = Files.list(dir.resolve(input))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+    }
+  }
+
+  static long bytes(List<Path> files) throws IOException {
+    long sum = 0;
+    for (Path f : files) {
+      sum += Files.size(f);
+    }
+    return sum;
+  }
+
   static Map<String, InputPin> pins(String tag) {
     return InputPins.fromJson(table().snapshot(tag).summary().get("trainforge.inputs"));
   }
 
   @Test
   @Order(1)
-  void recordsPinsForParquetDeltaAndIcebergInputs() throws IOException {
+  void recordsPinsForParquetDeltaAndIcebergInputs() throws Exception {
     Run run = cli("generate");
     assertThat(run.exitCode()).as(run.err()).isZero();
     Snapshot v1 = table().snapshot("v1");
@@ -148,6 +163,20 @@ class PinnedVersionsTest {
                 + parquetFiles("labels")
                 + ",\"format\":\"parquet\",\"location\":\""
                 + dir.resolve("labels"));
+
+    // What the join read of each input, from Spark's metrics: what is on disk, every row.
+    String cost = table().properties().get("trainforge.cost.v1");
+    Snapshot fi = Spark3Util.loadIcebergTable(spark, catalog + ".src.fi").currentSnapshot();
+    assertThat(cost)
+        .contains(
+            "feature:d=" + dataFiles("fd").size() + "f/" + bytes(dataFiles("fd")) + "B/2r/",
+            "feature:i="
+                + fi.summary().get("total-data-files")
+                + "f/"
+                + fi.summary().get("total-files-size")
+                + "B/2r/",
+            "feature:p=" + dataFiles("fp").size() + "f/" + bytes(dataFiles("fp")) + "B/2r/",
+            "labels=" + dataFiles("labels").size() + "f/" + bytes(dataFiles("labels")) + "B/3r/");
 
     InputPin delta = pins.get("feature:d");
     assertThat(delta.pin()).isEqualTo("0");
