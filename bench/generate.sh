@@ -19,20 +19,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 dir="target/bench-generate/S$scale"
-./mvnw -o -B -q -Dspotless.check.skip=true -DskipTests test-compile
-[[ -f target/test-classpath.txt ]] ||
-  ./mvnw -o -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt > /dev/null
-java -Xmx4g -XX:+IgnoreUnrecognizedVMOptions \
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true -Duser.timezone=UTC \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.trainforge.bench.GenerateWorkload "$dir" "$scale"
+source bench/jvm.sh
+bench_compile
+TRAINFORGE_BENCH_HEAP=4g bench_java 4g dev.trainforge.bench.GenerateWorkload "$dir" "$scale"
 home="$dir/home-$(date +%s)"
 TRAINFORGE_HOME="$home" /usr/bin/time -f "generate: %e s wall, %U s user, %S s sys, %M KiB max RSS" \
   ./submit.sh --master 'local[2]' "${args[@]+"${args[@]}"}" generate --config "$dir/asof_s.conf"

@@ -9,17 +9,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 labels=${1:-5000000}
 rows=${2:-20000000}
 partitions=${3:-8}
-./mvnw -B -q -Dspotless.check.skip=true -DskipTests test-compile
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt > /dev/null
-exec java -Xmx"${TRAINFORGE_BENCH_HEAP:-2g}" -XX:+IgnoreUnrecognizedVMOptions \
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED \
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
-  -Duser.timezone=UTC ${BENCH_JAVA_OPTS:-} \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.trainforge.bench.WindowMemoryCheck "$labels" "$rows" "$partitions" "target/window-memory-$labels-$rows"
+source bench/jvm.sh
+bench_compile
+bench_java 2g dev.trainforge.bench.WindowMemoryCheck "$labels" "$rows" "$partitions" "target/window-memory-$labels-$rows"
