@@ -151,14 +151,6 @@ final class AggregatePlan implements Serializable {
     return out;
   }
 
-  boolean hasMinMax() {
-    return aggregations.stream()
-        .anyMatch(
-            a ->
-                a.function() == Aggregation.Function.MIN
-                    || a.function() == Aggregation.Function.MAX);
-  }
-
   /** {@code e} of a feature event. */
   long eventTime(InternalRow row) {
     return source.event() >= 0
