@@ -23,7 +23,11 @@ import org.apache.spark.unsafe.types.UTF8String;
  *   <li>salt: for a label a hash of its columns, so that labels equal in all else can still be
  *       split by a range; 0 for a feature row. A feature row's content hash, which orders rows
  *       equal in every time, is computed from its features where two rows tie ({@link
- *       ContentHash}): 8 bytes of noise less per row, in a shuffle that compresses the rest.
+ *       ContentHash}): 8 bytes of noise less per row, in a shuffle that compresses the rest. In a
+ *       group with windowed aggregations the salt of a feature event also says what it is: a row
+ *       (with the windows whose exit was shipped apart as bits), a row's exit from a window, a
+ *       carried copy, or carried running totals (see {@link #CARRIED_BEST} and the constants after
+ *       it).
  *   <li>slots: typed value columns, shared by the kinds of rows. A label fills the slots of its
  *       payload (its columns other than keys and time); a feature row of source j those of its
  *       {@code e}, {@code a}, tie-break and features ({@link SourceFields}); every other slot is

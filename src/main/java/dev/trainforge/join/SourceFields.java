@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * Where one source's fields sit in a feature event (absolute field positions, see {@link
- * EventLayout}). The content hash is always the event's salt.
+ * EventLayout}).
  *
  * @param event position of {@code e}, or -1 when it is not shipped: then {@code e = time -
  *     eventShift}, since the visibility is {@code e} plus a constant for every row of the source
@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param available position of {@code a}, or -1: a missing {@code a} is {@code e} plus a constant
  *     and orders like {@code e}
  * @param tieBreak position of the tie-break, or -1 when the source has none (null on every row)
- * @param features positions of the feature columns, in the source's order
+ * @param features positions of the shipped value columns: the latest-value columns in the source's
+ *     order, then the columns only its aggregations read
  */
 record SourceFields(int event, long eventShift, int available, int tieBreak, int[] features)
     implements Serializable {
