@@ -3,6 +3,7 @@
 #
 #   bench_java HEAP MAIN_CLASS [ARGS...]      # HEAP e.g. 8g; TRAINFORGE_BENCH_HEAP wins if set
 #   BENCH_JAVA_OPTS                           # extra JVM options (JFR, -Dbench.stages=true, ...)
+# The JVM gets -Dbench.heap=HEAP, so that a method it runs in a child JVM can give it the same heap.
 
 bench_compile() {
   ./mvnw -B -q -Dspotless.check.skip=true -DskipTests test-compile
@@ -21,7 +22,7 @@ bench_java() {
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
     --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
     -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
-    -Duser.timezone=UTC ${BENCH_JAVA_OPTS:-} \
+    -Duser.timezone=UTC -Dbench.heap="$heap" ${BENCH_JAVA_OPTS:-} \
     -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     "$main" "$@"
 }

@@ -47,8 +47,9 @@ import org.apache.spark.sql.SparkSession;
  * the same Parquet files in one JVM, checks that they agree (content checksum of id, values and
  * event times), and prints wall time, ratio to ours, peak heap, shuffle bytes and task times.
  *
- * <p>Every method reads the Parquet inputs and writes its result as Parquet. Run it with {@code
- * bench/run.sh}; see BENCHMARKS.md.
+ * <p>Every method reads the Parquet inputs and writes its result as Parquet. Spark 4.3's native
+ * ASOF JOIN ({@code spark43-asof}) runs in a child process of its own ({@link Spark43AsOf}). Run it
+ * with {@code bench/run.sh}; see BENCHMARKS.md.
  */
 public final class JoinBenchmark {
   private final SparkSession spark;
@@ -56,6 +57,8 @@ public final class JoinBenchmark {
   private final long asofTimeoutSeconds;
   private final Metrics metrics = new Metrics();
   private final StringBuilder report = new StringBuilder();
+  // what a method run in another process said about itself, printed under the set's table
+  private final List<String> notes = new ArrayList<>();
 
   JoinBenchmark(SparkSession spark, Path root, long asofTimeoutSeconds) {
     this.spark = spark;
@@ -77,19 +80,42 @@ public final class JoinBenchmark {
       String checksum,
       String note) {}
 
-  /** Task metrics of whatever runs between {@link #reset} and now. */
+  /**
+   * Task metrics of whatever runs between {@link #reset} and now: this JVM's tasks, or those a
+   * method run in another JVM reports with {@link #otherJvm} and {@link #add}.
+   */
   static final class Metrics extends SparkListener {
     final AtomicLong shuffleBytes = new AtomicLong();
     final List<Long> taskMillis = new CopyOnWriteArrayList<>();
     // per stage: bytes of shuffle read, and task times
     final Map<Integer, AtomicLong> stageReadBytes = new ConcurrentHashMap<>();
     final Map<Integer, List<Long>> stageTaskMillis = new ConcurrentHashMap<>();
+    // set when the method runs in another JVM (this JVM's heap says nothing of it), with its wall
+    // time once it has ended
+    volatile boolean otherJvm;
+    volatile Double otherJvmSeconds;
 
     void reset() {
       shuffleBytes.set(0);
       taskMillis.clear();
       stageReadBytes.clear();
       stageTaskMillis.clear();
+      otherJvm = false;
+      otherJvmSeconds = null;
+    }
+
+    /** The method runs in another JVM; {@code seconds} is its wall time when it has ended. */
+    void otherJvm(Double seconds) {
+      otherJvm = true;
+      otherJvmSeconds = seconds;
+    }
+
+    /** Counts one task of {@code stage}. */
+    void add(int stage, long millis, long shuffleWritten, long shuffleRead) {
+      shuffleBytes.addAndGet(shuffleWritten);
+      taskMillis.add(millis);
+      stageReadBytes.computeIfAbsent(stage, k -> new AtomicLong()).addAndGet(shuffleRead);
+      stageTaskMillis.computeIfAbsent(stage, k -> new CopyOnWriteArrayList<>()).add(millis);
     }
 
     /** Task times of the stage that read the most shuffle bytes: the join's reduce side. */
@@ -118,14 +144,11 @@ public final class JoinBenchmark {
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
       if (end.taskMetrics() != null) {
-        shuffleBytes.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
-        taskMillis.add(end.taskInfo().duration());
-        stageReadBytes
-            .computeIfAbsent(end.stageId(), k -> new AtomicLong())
-            .addAndGet(end.taskMetrics().shuffleReadMetrics().totalBytesRead());
-        stageTaskMillis
-            .computeIfAbsent(end.stageId(), k -> new CopyOnWriteArrayList<>())
-            .add(end.taskInfo().duration());
+        add(
+            end.stageId(),
+            end.taskInfo().duration(),
+            end.taskMetrics().shuffleWriteMetrics().bytesWritten(),
+            end.taskMetrics().shuffleReadMetrics().totalBytesRead());
       }
     }
   }
@@ -346,13 +369,39 @@ public final class JoinBenchmark {
     }
   }
 
+  /**
+   * Spark 4.3's native ASOF JOIN in its own JVM ({@link Spark43AsOf}); its tasks are counted from
+   * that JVM's event log, and what it said of its session and query goes under the table.
+   */
+  void spark43AsOf(Path data, int sources, Path out) throws Exception {
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    metrics.otherJvm(null);
+    Spark43AsOf.Run run = Spark43AsOf.fromEnvironment().run(data, sources, partitions, out);
+    for (SparkEventLog.Task t : run.events().tasks()) {
+      metrics.add(t.stage(), t.millis(), t.shuffleWritten(), t.shuffleRead());
+    }
+    metrics.otherJvm(run.seconds());
+    notes.add(run.describe());
+  }
+
   // ---- running ------------------------------------------------------------------------------
 
   interface Body {
     void run(Path out) throws Exception;
   }
 
+  /** Runs {@code body}; checksums the columns of {@code sources} sources (id, v_j, e_j). */
   Result measure(String set, String method, int sources, long timeoutSeconds, Body body)
+      throws Exception {
+    return measure(set, method, outputColumns(sources), timeoutSeconds, body);
+  }
+
+  /**
+   * Runs {@code body} (stopped after {@code timeoutSeconds}), which writes Parquet to the path it
+   * is given; measures it and checksums {@code checksummed} of what it wrote (null: every column).
+   */
+  Result measure(
+      String set, String method, List<String> checksummed, long timeoutSeconds, Body body)
       throws Exception {
     Path out = root.resolve("out/" + set + "/" + method);
     deleteRecursively(out.toFile());
@@ -398,6 +447,12 @@ public final class JoinBenchmark {
     for (MemoryPoolMXBean pool : heap) {
       peak += pool.getPeakUsage().getUsed();
     }
+    long peakMiB = peak >> 20;
+    if (metrics.otherJvm) {
+      // the method's own process, from its start to its exit; its heap is not this JVM's (-1)
+      seconds = seconds == null ? null : metrics.otherJvmSeconds;
+      peakMiB = -1;
+    }
     List<Long> tasks = new ArrayList<>(metrics.taskMillis);
     Collections.sort(tasks);
     double max = tasks.isEmpty() ? 0 : tasks.get(tasks.size() - 1) / 1000.0;
@@ -409,18 +464,18 @@ public final class JoinBenchmark {
     long shuffle = metrics.shuffleBytes.get() >> 20;
     String checksum = "";
     if (seconds != null && !method.equals("io-floor")) {
+      Dataset<Row> written = spark.read().parquet(out.toString());
       checksum =
           ContentChecksum.of(
-              spark
-                  .read()
-                  .parquet(out.toString())
-                  .select(outputColumns(sources).stream().map(c -> col(c)).toArray(Column[]::new)));
+              checksummed == null
+                  ? written
+                  : written.select(checksummed.stream().map(c -> col(c)).toArray(Column[]::new)));
     }
     Result r =
         new Result(
             method,
             seconds,
-            peak >> 20,
+            peakMiB,
             shuffle,
             max,
             median,
@@ -440,15 +495,24 @@ public final class JoinBenchmark {
     }
     long big = 100_000;
     // Methods that may be stopped run last: a cancelled task runs on until it ends, and would
-    // share the cores with whatever came next.
+    // share the cores with whatever came next. Spark 4.3's ASOF JOIN first of them: it runs in a
+    // process of its own, which is killed at once.
     List<String> ordered = new ArrayList<>(methods);
-    ordered.sort(
-        java.util.Comparator.comparing(m -> m.equals("window-sql") || m.equals("spark-joinAsOf")));
+    ordered.sort(java.util.Comparator.comparingInt(JoinBenchmark::stopRank));
     for (String m : ordered) {
-      boolean mayStop = m.equals("window-sql") || m.equals("spark-joinAsOf");
+      boolean mayStop = stopRank(m) > 0;
       results.add(measure(set, m, sources, mayStop ? asofTimeoutSeconds : big, body(m, data, all)));
     }
     return results;
+  }
+
+  /** 0 for a method that always finishes, 1 for one in its own process, 2 for a stoppable one. */
+  private static int stopRank(String method) {
+    return switch (method) {
+      case Spark43AsOf.METHOD -> 1;
+      case "window-sql", "spark-joinAsOf" -> 2;
+      default -> 0;
+    };
   }
 
   /** What method {@code m} runs: it reads {@code data} and writes its result to {@code out}. */
@@ -460,17 +524,19 @@ public final class JoinBenchmark {
       case "window-sql" -> out -> write(windowSql(data, n), out);
       case "union-last" -> out -> write(unionLast(data, n), out);
       case "spark-joinAsOf" -> out -> write(joinAsOf(data, n), out);
+      case Spark43AsOf.METHOD -> out -> spark43AsOf(data, n, out);
       case "duckdb" -> out -> duckDb(data, n, out);
       case "io-floor" -> out -> ioFloor(data, n, out);
       default -> throw new IllegalArgumentException("unknown method " + m);
     };
   }
 
-  private static void write(Dataset<Row> rows, Path out) {
+  static void write(Dataset<Row> rows, Path out) {
     rows.write().parquet(out.toString());
   }
 
-  void table(String title, List<Result> results) {
+  /** Prints the table of {@code results} (and the notes of methods run elsewhere); returns it. */
+  String table(String title, List<Result> results) {
     Result ours = results.stream().filter(r -> r.method().equals("ours")).findFirst().orElse(null);
     String reference =
         results.stream().map(Result::checksum).filter(c -> !c.isEmpty()).findFirst().orElse("");
@@ -494,11 +560,11 @@ public final class JoinBenchmark {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %d | %d | %.1f | %.1f | %s | %s |%n",
+              "| %s | %s | %s | %s | %d | %.1f | %.1f | %s | %s |%n",
               r.method(),
               r.seconds() == null ? "DNF" : String.format(Locale.ROOT, "%.1f", r.seconds()),
               ratio,
-              r.peakHeapMiB(),
+              r.peakHeapMiB() < 0 ? "—" : String.valueOf(r.peakHeapMiB()),
               r.shuffleMiB(),
               r.maxTaskSeconds(),
               r.medianTaskSeconds(),
@@ -511,8 +577,13 @@ public final class JoinBenchmark {
                       r.medianReduceTaskSeconds()),
               same));
     }
+    for (String note : notes) {
+      sb.append("\n").append(note).append("\n");
+    }
+    notes.clear();
     System.out.print(sb);
     report.append(sb);
+    return sb.toString();
   }
 
   static void log(String format, Object... args) {
@@ -531,9 +602,14 @@ public final class JoinBenchmark {
 
   /** Runs every Spark method once on small data, so that no method pays for a cold JIT. */
   void warmUp() throws Exception {
+    warmUp(List.of("ours", "ours-hash", "union-last", "duckdb", "io-floor"));
+  }
+
+  /** Runs {@code methods} once on small data, so that none of them pays for a cold JIT. */
+  void warmUp(List<String> methods) throws Exception {
     Path data = generate("warm-up", new AsOfWorkload.Shape(9, 20_000, 200_000, 10_000, 1, 0));
     long start = System.nanoTime();
-    for (String m : List.of("ours", "ours-hash", "union-last", "duckdb", "io-floor")) {
+    for (String m : methods) {
       runSet("warm-up", data, 1, List.of(m));
     }
     log("warmed up in %.1f s", (System.nanoTime() - start) / 1e9);
@@ -553,8 +629,12 @@ public final class JoinBenchmark {
         List.of(
             opts.getOrDefault(
                     "methods",
-                    "ours,ours-hash,window-sql,union-last,spark-joinAsOf,duckdb,io-floor")
+                    "ours,ours-hash,window-sql,union-last,spark-joinAsOf,spark43-asof,duckdb,"
+                        + "io-floor")
                 .split(","));
+    if (methods.contains(Spark43AsOf.METHOD)) {
+      Spark43AsOf.fromEnvironment(); // fails now, not after an hour of other methods
+    }
     Path root = Path.of(opts.getOrDefault("dir", "target/bench")).toAbsolutePath();
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "64"));
 
