@@ -8,7 +8,7 @@
 #   bench/run.sh --sets S --methods ours,spark43-asof,duckdb,union-last,io-floor
 #   TRAINFORGE_BENCH_HEAP=2g bench/run.sh --sets single --methods ours   # one key, 2 GiB heap
 #
-# Options: --sets S,H,M,L,single  --scale F  --methods ours,ours-hash,window-sql,union-last,
+# Options: --sets S,U,H,M,L,single (U: as S with uniform keys)  --scale F  --methods ours,ours-hash,window-sql,union-last,
 #          spark-joinAsOf,spark43-asof,duckdb,io-floor  --asof-timeout SECONDS (joinAsOf, window
 #          SQL and Spark 4.3's ASOF JOIN, default 600)  --partitions N (default 64)
 #          --dir DIR (default target/bench)

@@ -156,16 +156,22 @@ public final class JoinBenchmark {
   // ---- data ---------------------------------------------------------------------------------
 
   Path generate(String name, AsOfWorkload.Shape shape) throws Exception {
+    return generate(name, shape, false);
+  }
+
+  /** Writes the workload's Parquet files under data/{@code name}, unless they exist. */
+  Path generate(String name, AsOfWorkload.Shape shape, boolean uniformKeys) throws Exception {
     Path dir = root.resolve("data/" + name);
     Path marker = dir.resolve("_SHAPE");
-    if (Files.exists(marker) && Files.readString(marker).equals(shape.toString())) {
-      log("data %s exists: %s", name, shape);
+    String described = shape + (uniformKeys ? " uniform" : "");
+    if (Files.exists(marker) && Files.readString(marker).equals(described)) {
+      log("data %s exists: %s", name, described);
       return dir;
     }
     long start = System.nanoTime();
-    new AsOfWorkload(spark, shape).writeAll(dir.toString(), 8);
-    Files.writeString(marker, shape.toString());
-    log("generated %s in %.1f s: %s", name, (System.nanoTime() - start) / 1e9, shape);
+    new AsOfWorkload(spark, shape, uniformKeys).writeAll(dir.toString(), 8);
+    Files.writeString(marker, described);
+    log("generated %s in %.1f s: %s", name, (System.nanoTime() - start) / 1e9, described);
     return dir;
   }
 
@@ -668,6 +674,18 @@ public final class JoinBenchmark {
                   n,
                   keys),
               bench.runSet("S", data, 1, methods));
+        }
+        case "U" -> {
+          // the shape of issue 13's figures: Spark 4.3's ASOF JOIN finishes on uniform keys
+          Path data = bench.generate("U", new AsOfWorkload.Shape(1, labels, n, keys, 1, 0), true);
+          bench.table(
+              String.format(
+                  Locale.ROOT,
+                  "(U) %,d labels × %,d feature rows, %,d keys, uniform",
+                  labels,
+                  n,
+                  keys),
+              bench.runSet("U", data, 1, methods));
         }
         case "H" -> {
           Path data = bench.generate("H", new AsOfWorkload.Shape(2, labels, n, keys, 1, 0.2));
