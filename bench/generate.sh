@@ -59,6 +59,7 @@ fi
 run="$PWD/target/bench-generate/runs/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run/events"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
+started_ms=$(date +%s%3N)
 TRAINFORGE_HOME="$run/home" TRAINFORGE_DRIVER_MEMORY="$heap" \
   /usr/bin/time -f "%e %U %S" -o "$run/time.txt" \
   ./submit.sh --master 'local[2]' --conf spark.eventLog.enabled=true \
@@ -73,6 +74,7 @@ rm -rf "$run/home"
 if $join; then
   TRAINFORGE_HOME="$run/home-join" bench_java "$heap" dev.trainforge.bench.GenerateBenchmark \
     --config "$config" --result "$run/result.json" --events "$run/events" --time "$run/time.txt" \
-    --title "$title" --dir "$PWD/target/bench-generate/join" --load-generate "$load_before / $load_after"
+    --title "$title" --dir "$PWD/target/bench-generate/join" --load-generate "$load_before / $load_after" \
+    --started-ms "$started_ms"
   rm -rf "$run/home-join" target/bench-generate/join/out
 fi

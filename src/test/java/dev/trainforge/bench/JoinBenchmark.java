@@ -593,7 +593,9 @@ public final class JoinBenchmark {
   }
 
   static void log(String format, Object... args) {
-    System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    // the time of day, to find each method's load average in a log of the machine's
+    String now = java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+    System.err.printf(Locale.ROOT, "[bench " + now + "] " + format + "%n", args);
   }
 
   static void deleteRecursively(File f) {

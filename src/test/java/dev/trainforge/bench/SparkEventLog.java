@@ -19,10 +19,12 @@ import java.util.stream.Stream;
  * the benchmarks that run Spark in another JVM ({@code generate}, Spark 4.3) and need its job and
  * task metrics. Reads the whole log once, line by line; keeps a few numbers per job and per task.
  *
+ * @param applicationStart when the SparkContext began to start, epoch milliseconds; -1 if not
+ *     logged
  * @param jobs every job, in the order they started
  * @param tasks every task that ended, with metrics, in the order they ended
  */
-record SparkEventLog(List<Job> jobs, List<Task> tasks) {
+record SparkEventLog(long applicationStart, List<Job> jobs, List<Task> tasks) {
   SparkEventLog {
     jobs = List.copyOf(jobs);
     tasks = List.copyOf(tasks);
@@ -92,6 +94,7 @@ record SparkEventLog(List<Job> jobs, List<Task> tasks) {
     Map<Integer, Long> ends = new LinkedHashMap<>();
     Map<String, String> executionStacks = new LinkedHashMap<>();
     List<Task> tasks = new ArrayList<>();
+    long applicationStart = -1;
     for (Path file : files) {
       try (BufferedReader in = Files.newBufferedReader(file)) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -104,6 +107,8 @@ record SparkEventLog(List<Job> jobs, List<Task> tasks) {
             ends.put(e.get("Job ID").asInt(), e.get("Completion Time").asLong());
           } else if (line.startsWith("{\"Event\":\"SparkListenerTaskEnd\"")) {
             task(json.readTree(line), tasks);
+          } else if (line.startsWith("{\"Event\":\"SparkListenerApplicationStart\"")) {
+            applicationStart = json.readTree(line).get("Timestamp").asLong();
           } else if (line.startsWith(SQL_EXECUTION_START)) {
             JsonNode e = json.readTree(line);
             executionStacks.put(e.get("executionId").asText(), e.path("details").asText());
@@ -115,7 +120,7 @@ record SparkEventLog(List<Job> jobs, List<Task> tasks) {
     }
     List<Job> jobs = new ArrayList<>();
     starts.forEach((id, e) -> jobs.add(job(id, e, ends.get(id), executionStacks)));
-    return new SparkEventLog(jobs, tasks);
+    return new SparkEventLog(applicationStart, jobs, tasks);
   }
 
   private static List<Path> files(Path path) {

@@ -52,6 +52,8 @@ class SparkEventLogTest {
         log.resolve("events_1_local-7"),
         List.of(
             "{\"Event\":\"SparkListenerLogStart\",\"Spark Version\":\"4.1.3\"}",
+            "{\"Event\":\"SparkListenerApplicationStart\",\"App Name\":\"trainforge\","
+                + "\"Timestamp\":400,\"User\":\"root\"}",
             "{\"Event\":\"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart\","
                 + "\"executionId\":4,\"details\":\"org.apache.spark.sql.Dataset.first(Dataset.scala:9)"
                 + "\\ndev.trainforge.validate.Profiler$Aggregates.run(Profiler.java:135)"
@@ -93,6 +95,7 @@ class SparkEventLogTest {
             new SparkEventLog.Task(1, 500, 499, 500_000_000L, 0, 281),
             new SparkEventLog.Task(3, 500, 499, 500_000_000L, 0, 51));
     assertThat(log.jobOfStage().get(3).id()).isEqualTo(1);
+    assertThat(log.applicationStart()).isEqualTo(400);
   }
 
   @Test
@@ -128,9 +131,12 @@ class SparkEventLogTest {
     Path log = dir.resolve("local-9");
     Files.write(log, List.of(jobStart(5, 3_000, "", null, "")));
 
-    assertThat(SparkEventLog.read(log).jobs())
+    SparkEventLog read = SparkEventLog.read(log);
+
+    assertThat(read.jobs())
         .extracting(SparkEventLog.Job::millis, SparkEventLog.Job::callSite)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, "first at X.java:1"));
+    assertThat(read.applicationStart()).isEqualTo(-1);
   }
 
   @Test
