@@ -147,16 +147,9 @@ public final class GenerateBenchmark {
     }
     double phases = sumOfPhases(result);
     out.append(
-        String.format(
-            Locale.ROOT,
-            "| **join alone** (`ours`: sample, join, write Parquet; same inputs, same heap) |"
-                + " %s | | | |%n",
-            seconds(ours.seconds())));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "| **I/O floor** (`io-floor`: read the same inputs, write the labels) | %s | | | |%n%n",
-            seconds(floor.seconds())));
+        row("**join alone** (`ours`: sample, join, write Parquet; same inputs, same heap)", ours));
+    out.append(row("**I/O floor** (`io-floor`: read the same inputs, write the labels)", floor));
+    out.append("\n");
     out.append(
         String.format(
             Locale.ROOT,
@@ -340,6 +333,17 @@ public final class GenerateBenchmark {
       sum += p.path("wall-seconds").asDouble();
     }
     return sum;
+  }
+
+  /** A row of the phase table for a method of the join benchmark. */
+  private static String row(String step, JoinBenchmark.Result r) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %.1f | %.1f | |%n",
+        step,
+        seconds(r.seconds()),
+        r.taskSeconds(),
+        r.taskCpuSeconds());
   }
 
   private static String seconds(Double s) {

@@ -67,7 +67,11 @@ public final class JoinBenchmark {
     spark.sparkContext().addSparkListener(metrics);
   }
 
-  /** What one method did. */
+  /**
+   * What one method did: wall time (null: did not finish), peak heap (-1: not measured), shuffle
+   * bytes written, longest and median task and those of the reduce side, the content checksum of
+   * its output, a note, and the executor run and CPU time of all its tasks.
+   */
   record Result(
       String method,
       Double seconds,
@@ -78,7 +82,9 @@ public final class JoinBenchmark {
       double maxReduceTaskSeconds,
       double medianReduceTaskSeconds,
       String checksum,
-      String note) {}
+      String note,
+      double taskSeconds,
+      double taskCpuSeconds) {}
 
   /**
    * Task metrics of whatever runs between {@link #reset} and now: this JVM's tasks, or those a
@@ -86,6 +92,8 @@ public final class JoinBenchmark {
    */
   static final class Metrics extends SparkListener {
     final AtomicLong shuffleBytes = new AtomicLong();
+    final AtomicLong runMillis = new AtomicLong();
+    final AtomicLong cpuNanos = new AtomicLong();
     final List<Long> taskMillis = new CopyOnWriteArrayList<>();
     // per stage: bytes of shuffle read, and task times
     final Map<Integer, AtomicLong> stageReadBytes = new ConcurrentHashMap<>();
@@ -97,6 +105,8 @@ public final class JoinBenchmark {
 
     void reset() {
       shuffleBytes.set(0);
+      runMillis.set(0);
+      cpuNanos.set(0);
       taskMillis.clear();
       stageReadBytes.clear();
       stageTaskMillis.clear();
@@ -110,9 +120,11 @@ public final class JoinBenchmark {
       otherJvmSeconds = seconds;
     }
 
-    /** Counts one task of {@code stage}. */
-    void add(int stage, long millis, long shuffleWritten, long shuffleRead) {
+    /** Counts one task of {@code stage}: its duration, executor run and CPU time, shuffle bytes. */
+    void add(int stage, long millis, long run, long cpu, long shuffleWritten, long shuffleRead) {
       shuffleBytes.addAndGet(shuffleWritten);
+      runMillis.addAndGet(run);
+      cpuNanos.addAndGet(cpu);
       taskMillis.add(millis);
       stageReadBytes.computeIfAbsent(stage, k -> new AtomicLong()).addAndGet(shuffleRead);
       stageTaskMillis.computeIfAbsent(stage, k -> new CopyOnWriteArrayList<>()).add(millis);
@@ -147,6 +159,8 @@ public final class JoinBenchmark {
         add(
             end.stageId(),
             end.taskInfo().duration(),
+            end.taskMetrics().executorRunTime(),
+            end.taskMetrics().executorCpuTime(),
             end.taskMetrics().shuffleWriteMetrics().bytesWritten(),
             end.taskMetrics().shuffleReadMetrics().totalBytesRead());
       }
@@ -384,7 +398,8 @@ public final class JoinBenchmark {
     metrics.otherJvm(null);
     Spark43AsOf.Run run = Spark43AsOf.fromEnvironment().run(data, sources, partitions, out);
     for (SparkEventLog.Task t : run.events().tasks()) {
-      metrics.add(t.stage(), t.millis(), t.shuffleWritten(), t.shuffleRead());
+      metrics.add(
+          t.stage(), t.millis(), t.runMillis(), t.cpuNanos(), t.shuffleWritten(), t.shuffleRead());
     }
     metrics.otherJvm(run.seconds());
     notes.add(run.describe());
@@ -488,7 +503,9 @@ public final class JoinBenchmark {
             reduceMax,
             reduceMedian,
             checksum,
-            note);
+            note,
+            metrics.runMillis.get() / 1000.0,
+            metrics.cpuNanos.get() / 1e9);
     log("%s %s: %s", set, method, r);
     return r;
   }
@@ -717,7 +734,8 @@ public final class JoinBenchmark {
             single += r.seconds();
           }
           results.add(
-              new Result("5 single-source runs of ours, summed", single, 0, 0, 0, 0, 0, 0, "", ""));
+              new Result(
+                  "5 single-source runs of ours, summed", single, 0, 0, 0, 0, 0, 0, "", "", 0, 0));
           bench.table(
               String.format(Locale.ROOT, "(M) %,d labels, five sources of %,d rows", labels, m),
               results);
@@ -749,7 +767,9 @@ public final class JoinBenchmark {
                     ours.maxReduceTaskSeconds(),
                     ours.medianReduceTaskSeconds(),
                     "",
-                    ""));
+                    "",
+                    ours.taskSeconds(),
+                    ours.taskCpuSeconds()));
           }
           bench.table(
               "(L) scale series, " + String.format(Locale.ROOT, "%,d", labels) + " labels",
