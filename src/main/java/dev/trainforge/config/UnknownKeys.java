@@ -54,6 +54,11 @@ final class UnknownKeys {
     if (FREE_MAPS.contains(path)) {
       return;
     }
+    if (path.equals(SourcesReader.DEFAULTS)) {
+      // The shared defaults are a source's keys: inside their keys, rename and aggregations too.
+      checkSource(actual, path, sourceSchema, problems);
+      return;
+    }
     for (Map.Entry<String, ConfigValue> e : actual.entrySet()) {
       String key = e.getKey();
       String child = path + "." + key;
