@@ -40,14 +40,10 @@ public final class ConfigLoader {
   /** Like {@link #load(Path, List)}, with {@code environment} for the {@code ${?VAR}} lines. */
   static BuildConfig load(Path file, List<String> overrides, Map<String, String> environment) {
     Config user = overrides(overrides).withFallback(parseFile(file));
-    ConfigResolveOptions options = options(environment);
-    Config reference = reference();
-    Config merged = resolve(user.withFallback(reference), file.toString(), options);
-    List<String> problems = new ArrayList<>(UnknownKeys.in(merged, reference));
-    ConfigReader reader = new ConfigReader(merged, defaults(reference, options), file.toString());
+    ConfigReader reader = reader(user, file.toString(), environment);
     AppSettings settings = SettingsReader.read(reader);
     DatasetSpec dataset = DatasetReader.read(reader);
-    problems.addAll(reader.problems());
+    List<String> problems = new ArrayList<>(reader.problems());
     problems.addAll(CatalogReader.passwordOutsideTheEnvironment(user, reader));
     if (problems.isEmpty()) {
       problems.addAll(DatasetReader.outputCollisions(dataset, file.toString()));
@@ -73,19 +69,30 @@ public final class ConfigLoader {
 
   /** Like {@link #settings(List)}, with {@code environment} for the {@code ${?VAR}} lines. */
   static AppSettings settings(List<String> overrides, Map<String, String> environment) {
-    ConfigResolveOptions options = options(environment);
-    Config reference = reference();
     Config user = overrides(overrides);
-    Config merged = resolve(user.withFallback(reference), "--set", options);
-    List<String> problems = new ArrayList<>(UnknownKeys.in(merged, reference));
-    ConfigReader reader = new ConfigReader(merged, defaults(reference, options), "--set");
+    ConfigReader reader = reader(user, "--set", environment);
     AppSettings settings = SettingsReader.read(reader);
-    problems.addAll(reader.problems());
+    List<String> problems = new ArrayList<>(reader.problems());
     problems.addAll(CatalogReader.passwordOutsideTheEnvironment(user, reader));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return settings;
+  }
+
+  /**
+   * A reader of {@code user} (the dataset file and the overrides) over {@code reference.conf},
+   * resolved with {@code environment}; its problems start with the keys reference.conf does not
+   * define. The section readers read from it.
+   */
+  static ConfigReader reader(Config user, String file, Map<String, String> environment) {
+    ConfigResolveOptions options = options(environment);
+    Config reference = reference();
+    Config merged = resolve(user.withFallback(reference), file, options);
+    // The defaults: reference.conf resolved on its own, for keys the user set to null.
+    ConfigReader reader = new ConfigReader(merged, reference.resolve(options), file);
+    UnknownKeys.in(merged, reference).forEach(reader::problem);
+    return reader;
   }
 
   static Config reference() {
@@ -218,15 +225,6 @@ public final class ConfigLoader {
     return ConfigResolveOptions.defaults()
         .setUseSystemEnvironment(false)
         .appendResolver(new Environment(Map.copyOf(environment)));
-  }
-
-  /**
-   * {@code reference.conf} resolved on its own: the default of every key, for a key the user set to
-   * null and in place of a value the user got wrong (reported). A default built from another key
-   * ({@code ${trainforge.home}}) is built from that key's default, not from the user's value.
-   */
-  private static Config defaults(Config reference, ConfigResolveOptions options) {
-    return reference.resolve(options);
   }
 
   private static Config resolve(Config config, String file, ConfigResolveOptions options) {
