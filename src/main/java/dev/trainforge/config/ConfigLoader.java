@@ -8,16 +8,14 @@ import com.typesafe.config.ConfigResolver;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import dev.trainforge.text.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +54,7 @@ public final class ConfigLoader {
         settings,
         file.toString(),
         CanonicalJson.of(dataset),
-        sha256(CanonicalJson.definition(dataset)));
+        Sha256.hex(CanonicalJson.definition(dataset)));
   }
 
   /**
@@ -262,15 +260,6 @@ public final class ConfigLoader {
     @Override
     public ConfigResolver withFallback(ConfigResolver fallback) {
       return new Fallback(this, fallback);
-    }
-  }
-
-  static String sha256(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 }

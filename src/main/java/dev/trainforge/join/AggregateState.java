@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -194,7 +193,7 @@ final class AggregateState {
       Object v = entry.row.isNullAt(field) ? null : entry.row.get(field, type);
       values.add(v instanceof UTF8String s ? s.clone() : v);
     }
-    return new GenericArrayData(values.toArray());
+    return SparkRows.array(values.toArray());
   }
 
   private Long newestAvailable(long t, Long newestEvent) {
