@@ -16,20 +16,13 @@ final class SettingsReader {
   private SettingsReader() {}
 
   static AppSettings read(ConfigReader r) {
-    int shuffle = r.integer(P + "spark.shuffle-partitions");
-    if (shuffle < 1) {
-      r.problem(
-          P + "spark.shuffle-partitions",
-          Problem.key(P + "spark.shuffle-partitions") + " is " + shuffle,
-          "use 1 or more");
-    }
-    int joinPartitions = r.integer(P + "join.partitions");
-    if (joinPartitions < 0) {
-      r.problem(
-          P + "join.partitions",
-          Problem.key(P + "join.partitions") + " is " + joinPartitions,
-          "use 0 for spark.sql.shuffle.partitions, or a positive count");
-    }
+    int shuffle = atLeast(r, P + "spark.shuffle-partitions", 1, "use 1 or more");
+    int joinPartitions =
+        atLeast(
+            r,
+            P + "join.partitions",
+            0,
+            "use 0 for spark.sql.shuffle.partitions, or a positive count");
     AppSettings.CatalogSettings catalog = CatalogReader.read(r);
     return new AppSettings(
         r.optionalString(P + "spark.master"),
@@ -42,6 +35,15 @@ final class SettingsReader {
         progressInterval(r, P + "progress.interval"),
         r.bytes(P + "join.sort-memory"),
         lineage(r, P + "lineage."));
+  }
+
+  /** A whole number, reported with {@code fix} when below {@code min}. */
+  private static int atLeast(ConfigReader r, String key, int min, String fix) {
+    int value = r.integer(key);
+    if (value < min) {
+      r.problem(key, Problem.key(key) + " is " + value, fix);
+    }
+    return value;
   }
 
   private static AppSettings.Lineage lineage(ConfigReader r, String p) {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,10 +37,7 @@ class DatasetMappingTest {
   private static DatasetSpec read(List<String> more) {
     List<String> lines = new ArrayList<>(REQUIRED);
     lines.addAll(more);
-    ConfigReader r = ReferenceKeys.reader(lines);
-    DatasetSpec spec = DatasetReader.read(r);
-    assertThat(r.problems()).isEmpty();
-    return spec;
+    return ReferenceKeys.read(lines, DatasetReader::read);
   }
 
   @Test
@@ -70,9 +66,7 @@ class DatasetMappingTest {
 
   @Test
   void theMappingTestsSetEveryKeyOfTheSection() {
-    List<String> set = new ArrayList<>(REQUIRED);
-    set.addAll(EVERY_KEY);
-    Set<String> keys = new TreeSet<>(ReferenceKeys.keysSet("dataset", set));
+    Set<String> keys = ReferenceKeys.keysSet("dataset", REQUIRED, EVERY_KEY);
     keys.removeIf(k -> k.startsWith("labels."));
     assertThat(keys).isEqualTo(Section.DATASET.keys());
   }

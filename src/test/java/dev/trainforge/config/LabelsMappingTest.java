@@ -9,8 +9,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** dataset.labels: the defaults of reference.conf, and every key mapped to its field. */
@@ -49,10 +47,7 @@ class LabelsMappingTest {
           "dataset.labels.time-column = ts");
 
   private static LabelSpec read(List<String> lines) {
-    ConfigReader r = ReferenceKeys.reader(lines);
-    LabelSpec labels = LabelsReader.read(r);
-    assertThat(r.problems()).isEmpty();
-    return labels;
+    return ReferenceKeys.read(lines, LabelsReader::read);
   }
 
   @Test
@@ -116,9 +111,8 @@ class LabelsMappingTest {
 
   @Test
   void theMappingTestsSetEveryKeyOfTheSection() {
-    Set<String> set = new TreeSet<>(ReferenceKeys.keysSet("dataset.labels", EVERY_KEY));
-    set.addAll(ReferenceKeys.keysSet("dataset.labels", ICEBERG));
-    assertThat(set).isEqualTo(Section.LABELS.keys());
+    assertThat(ReferenceKeys.keysSet("dataset.labels", EVERY_KEY, ICEBERG))
+        .isEqualTo(Section.LABELS.keys());
   }
 
   @Test

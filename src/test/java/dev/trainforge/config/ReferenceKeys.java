@@ -1,5 +1,7 @@
 package dev.trainforge.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The keys of {@code reference.conf}, by section, and readers of a config text as the loader reads
@@ -82,13 +85,19 @@ final class ReferenceKeys {
     }
   }
 
-  /** The keys of {@code lines} ({@code key = value}) under {@code prefix}, relative to it. */
-  static Set<String> keysSet(String prefix, Collection<String> lines) {
+  /**
+   * The keys that {@code lineSets} ({@code key = value} lines) set under {@code prefix}, relative
+   * to it.
+   */
+  @SafeVarargs
+  static Set<String> keysSet(String prefix, Collection<String>... lineSets) {
     Set<String> keys = new TreeSet<>();
-    for (String line : lines) {
-      String key = line.substring(0, line.indexOf('=')).strip();
-      if (key.startsWith(prefix + ".")) {
-        keys.add(key.substring(prefix.length() + 1));
+    for (Collection<String> lines : lineSets) {
+      for (String line : lines) {
+        String key = line.substring(0, line.indexOf('=')).strip();
+        if (key.startsWith(prefix + ".")) {
+          keys.add(key.substring(prefix.length() + 1));
+        }
       }
     }
     return keys;
@@ -97,6 +106,24 @@ final class ReferenceKeys {
   /** A reader of {@code lines} over reference.conf, as the loader makes it, without environment. */
   static ConfigReader reader(Collection<String> lines) {
     return reader(lines, NO_ENVIRONMENT);
+  }
+
+  /**
+   * What {@code section} reads from {@code lines}, which must hold no problem: the one place the
+   * section tests read through.
+   */
+  static <T> T read(
+      Collection<String> lines,
+      Map<String, String> environment,
+      Function<ConfigReader, T> section) {
+    ConfigReader r = reader(lines, environment);
+    T read = section.apply(r);
+    assertThat(r.problems()).isEmpty();
+    return read;
+  }
+
+  static <T> T read(Collection<String> lines, Function<ConfigReader, T> section) {
+    return read(lines, NO_ENVIRONMENT, section);
   }
 
   static ConfigReader reader(Collection<String> lines, Map<String, String> environment) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** trainforge.*: the defaults of reference.conf, and every key mapped to its field. */
@@ -55,10 +54,7 @@ class SettingsMappingTest {
   private static final List<String> HOME = List.of("trainforge.home = \"/data/tf\"");
 
   private static AppSettings read(List<String> lines, Map<String, String> environment) {
-    ConfigReader r = ReferenceKeys.reader(lines, environment);
-    AppSettings settings = SettingsReader.read(r);
-    assertThat(r.problems()).isEmpty();
-    return settings;
+    return ReferenceKeys.read(lines, environment, SettingsReader::read);
   }
 
   private static String local(String path) {
@@ -144,8 +140,7 @@ class SettingsMappingTest {
 
   @Test
   void theMappingTestsSetEveryKeyOfTheSection() {
-    Set<String> set = new TreeSet<>(ReferenceKeys.keysSet("trainforge", EVERY_KEY));
-    set.addAll(ReferenceKeys.keysSet("trainforge", HOME));
+    Set<String> set = ReferenceKeys.keysSet("trainforge", EVERY_KEY, HOME);
     set.add("catalog.password"); // from TRAINFORGE_CATALOG_PASSWORD: refused in a file
     assertThat(set).isEqualTo(Section.SETTINGS.keys());
   }

@@ -65,9 +65,8 @@ class SourcesMappingTest {
   private static FeatureSourceSpec read(List<String> source) {
     List<String> lines = new ArrayList<>(LABELS);
     lines.addAll(source);
-    ConfigReader r = ReferenceKeys.reader(lines);
-    List<FeatureSourceSpec> sources = SourcesReader.read(r, LabelsReader.read(r));
-    assertThat(r.problems()).isEmpty();
+    List<FeatureSourceSpec> sources =
+        ReferenceKeys.read(lines, r -> SourcesReader.read(r, LabelsReader.read(r)));
     assertThat(sources).hasSize(1);
     return sources.get(0);
   }

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** dataset.split: the defaults of reference.conf, and every key mapped to its field. */
@@ -42,10 +40,7 @@ class SplitMappingTest {
   private static Optional<SplitSpec> read(List<String> split) {
     List<String> lines = new ArrayList<>(LABELS);
     lines.addAll(split);
-    ConfigReader r = ReferenceKeys.reader(lines);
-    Optional<SplitSpec> spec = SplitReader.read(r, LabelsReader.read(r));
-    assertThat(r.problems()).isEmpty();
-    return spec;
+    return ReferenceKeys.read(lines, r -> SplitReader.read(r, LabelsReader.read(r)));
   }
 
   @Test
@@ -103,9 +98,8 @@ class SplitMappingTest {
 
   @Test
   void theMappingTestsSetEveryKeyOfTheSection() {
-    Set<String> set = new TreeSet<>(ReferenceKeys.keysSet("dataset.split", BY_TIME));
-    set.addAll(ReferenceKeys.keysSet("dataset.split", BY_HASH));
-    assertThat(set).isEqualTo(Section.SPLIT.keys());
+    assertThat(ReferenceKeys.keysSet("dataset.split", BY_TIME, BY_HASH))
+        .isEqualTo(Section.SPLIT.keys());
   }
 
   @Test

@@ -66,10 +66,7 @@ class ValidationMappingTest {
   private static ValidationSpec read(List<String> validation) {
     List<String> lines = new ArrayList<>(LABELS);
     lines.addAll(validation);
-    ConfigReader r = ReferenceKeys.reader(lines);
-    ValidationSpec spec = ValidationReader.read(r, LabelsReader.read(r));
-    assertThat(r.problems()).isEmpty();
-    return spec;
+    return ReferenceKeys.read(lines, r -> ValidationReader.read(r, LabelsReader.read(r)));
   }
 
   private static Limit warnAbove(double warn) {
