@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import scala.Tuple2;
 
 /**
@@ -132,7 +131,7 @@ final class Boundaries implements Serializable {
       out.add(new Tuple2<>(kept[i], (double) seen / n));
     }
     // the partition's latest label time, told apart by a negative weight
-    out.add(new Tuple2<>(new GenericInternalRow(new Object[] {latestLabel}), -1.0));
+    out.add(new Tuple2<>(SparkRows.row(new Object[] {latestLabel}), -1.0));
     return out;
   }
 
@@ -154,7 +153,7 @@ final class Boundaries implements Serializable {
         event.isNullAt(layout.timeIndex()) ? null : event.getLong(layout.timeIndex());
     values[layout.orderIndex()] = event.getInt(layout.orderIndex());
     values[layout.saltIndex()] = event.getLong(layout.saltIndex());
-    return new GenericInternalRow(values);
+    return SparkRows.row(values);
   }
 
   private static Boundaries choose(EventLayout layout, List<Sample> samples, int partitions) {

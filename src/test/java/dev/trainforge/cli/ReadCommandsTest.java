@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.Cli;
 import dev.trainforge.testing.Cli.Run;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.ValidationReport;
 import java.nio.file.Files;
@@ -63,9 +64,7 @@ class ReadCommandsTest {
         config,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir),
             "dataset {",
             "  name = gate",
             "  version = \"1\"",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.config.DatasetSpec;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.CheckResult;
 import dev.trainforge.validate.Drift;
@@ -47,9 +48,7 @@ class DriftAgreementTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = drift",
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("warehouse") + "\"",
+            DatasetFiles.catalogLines("drift", dir),
             "dataset {",
             "  name = drift",
             "  version = \"1\"",
