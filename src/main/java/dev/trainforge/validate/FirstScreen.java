@@ -143,7 +143,7 @@ public record FirstScreen(
       default ->
           "Passes: "
               + counts.get(Outcome.PASS)
-              + " checks passed, "
+              + (counts.get(Outcome.PASS) == 1 ? " check passed, " : " checks passed, ")
               + counts.get(Outcome.SKIPPED)
               + " skipped, none warned or failed.";
     };
@@ -267,43 +267,15 @@ public record FirstScreen(
     }
 
     static List<DriftedColumn> of(ValidationReport report) {
+      List<Shares> columns = new ArrayList<>();
+      report.numericDrift().forEach(d -> columns.add(Shares.of(d)));
+      report.categoryDrift().forEach(d -> columns.add(Shares.of(d)));
       List<DriftedColumn> out = new ArrayList<>();
-      for (NumericDrift d : report.numericDrift()) {
-        List<CheckResult> flagged = flaggedDrift(report, d.column());
+      for (Shares c : columns) {
+        List<CheckResult> flagged = flaggedDrift(report, c.column());
         if (!flagged.isEmpty()) {
-          Why why =
-              d.baselineShares() == null
-                  ? null
-                  : Why.of(
-                      d.bins(),
-                      d.baselineShares(),
-                      d.currentShares(),
-                      d.ksEffect(),
-                      List.of(),
-                      List.of(),
-                      nullName(report, d.column()),
-                      report.checks(),
-                      d.column());
-          out.add(new DriftedColumn(d.column(), "numeric", worst(flagged), flagged, why));
-        }
-      }
-      for (CategoryDrift d : report.categoryDrift()) {
-        List<CheckResult> flagged = flaggedDrift(report, d.column());
-        if (!flagged.isEmpty()) {
-          Why why =
-              d.baselineShares() == null
-                  ? null
-                  : Why.of(
-                      d.categories(),
-                      d.baselineShares(),
-                      d.currentShares(),
-                      null,
-                      d.newCategories(),
-                      d.vanishedCategories(),
-                      "null share",
-                      report.checks(),
-                      d.column());
-          out.add(new DriftedColumn(d.column(), "categorical", worst(flagged), flagged, why));
+          Why why = c.before() == null ? null : Why.of(c, nullName(report, c), report.checks());
+          out.add(new DriftedColumn(c.column(), c.kind(), worst(flagged), flagged, why));
         }
       }
       out.sort(
@@ -312,10 +284,13 @@ public record FirstScreen(
       return out;
     }
 
-    /** "null share", or "null/NaN/Inf share" when the column has NaN or infinite values. */
-    private static String nullName(ValidationReport report, String column) {
-      Profile.ColumnProfile c = report.profile().column(column);
-      return c != null && c.nanOrInf() > 0 ? "null/NaN/Inf share" : "null share";
+    /**
+     * "null share", or "null/NaN/Inf share" for a numeric column with NaN or infinite values: its
+     * null bin holds those too.
+     */
+    private static String nullName(ValidationReport report, Shares c) {
+      Profile.ColumnProfile p = report.profile().column(c.column());
+      return p != null && p.numeric() && p.nanOrInf() > 0 ? "null/NaN/Inf share" : "null share";
     }
 
     private static List<CheckResult> flaggedDrift(ValidationReport report, String column) {
@@ -329,6 +304,49 @@ public record FirstScreen(
       return checks.stream().anyMatch(c -> c.outcome() == Outcome.FAIL)
           ? Outcome.FAIL
           : Outcome.WARN;
+    }
+  }
+
+  /**
+   * A column's shares over its drift bins, numeric or categorical alike; the last bin is the null
+   * bin.
+   *
+   * @param before the baseline's shares, or null without a baseline
+   * @param ksEffect KS effect size (numeric), or null
+   * @param added new categories (categorical)
+   * @param vanished vanished categories (categorical)
+   */
+  record Shares(
+      String column,
+      String kind,
+      List<String> bins,
+      List<Double> before,
+      List<Double> after,
+      Double ksEffect,
+      List<String> added,
+      List<String> vanished) {
+    static Shares of(NumericDrift d) {
+      return new Shares(
+          d.column(),
+          "numeric",
+          d.bins(),
+          d.baselineShares(),
+          d.currentShares(),
+          d.ksEffect(),
+          List.of(),
+          List.of());
+    }
+
+    static Shares of(CategoryDrift d) {
+      return new Shares(
+          d.column(),
+          "categorical",
+          d.categories(),
+          d.baselineShares(),
+          d.currentShares(),
+          null,
+          d.newCategories(),
+          d.vanishedCategories());
     }
   }
 
@@ -389,19 +407,11 @@ public record FirstScreen(
     /**
      * The drift of one column from its bins (the last one the null bin) and shares on both sides.
      */
-    static Why of(
-        List<String> bins,
-        List<Double> before,
-        List<Double> after,
-        Double ksEffect,
-        List<String> added,
-        List<String> vanished,
-        String nullName,
-        List<CheckResult> checks,
-        String column) {
-      int n = bins.size() - 1;
-      double[] b = before.stream().mapToDouble(Double::doubleValue).toArray();
-      double[] a = after.stream().mapToDouble(Double::doubleValue).toArray();
+    static Why of(Shares shares, String nullName, List<CheckResult> checks) {
+      String column = shares.column();
+      int n = shares.bins().size() - 1;
+      double[] b = shares.before().stream().mapToDouble(Double::doubleValue).toArray();
+      double[] a = shares.after().stream().mapToDouble(Double::doubleValue).toArray();
       double psi = Statistics.psi(a, b);
       NullShare nulls =
           new NullShare(
@@ -421,12 +431,12 @@ public record FirstScreen(
       Values values =
           new Values(
               valuesPsi,
-              ksEffect,
-              biggest < 0 ? null : bins.get(biggest),
+              shares.ksEffect(),
+              biggest < 0 ? null : shares.bins().get(biggest),
               biggest < 0 ? 0 : vb[biggest],
               biggest < 0 ? 0 : va[biggest],
-              added,
-              vanished);
+              shares.added(),
+              shares.vanished());
       CheckResult psiCheck = check(checks, column, Check.PSI, Check.CATEGORY_PSI);
       boolean psiFlagged = psiCheck != null && flagged(psiCheck);
       boolean inNullShare = psiFlagged && nulls.psi() >= psi / 2;

@@ -194,7 +194,7 @@ public final class HtmlReport {
     if (fresh.isEmpty()) {
       h.append("no failed or warned check");
     } else {
-      briefTable(h, fresh);
+      checkTable(h, fresh, false);
     }
     h.append("</td></tr>\n");
     if (!fs.recurring().isEmpty()) {
@@ -210,29 +210,9 @@ public final class HtmlReport {
                       ", ",
                       fs.recurring().stream().map(c -> c.check() + " " + c.subject()).toList())))
           .append("</summary>");
-      briefTable(h, fs.recurring());
+      checkTable(h, fs.recurring(), false);
       h.append("</details></td></tr>\n");
     }
-  }
-
-  /** Checks as outcome, check, subject and what was found. */
-  private static void briefTable(StringBuilder h, List<CheckResult> checks) {
-    h.append("<table><tr><th>outcome</th><th class=l>check</th><th class=l>subject</th>")
-        .append("<th class=l>found</th></tr>");
-    for (CheckResult c : checks) {
-      h.append("<tr><td class=\"")
-          .append(c.outcome())
-          .append("\">")
-          .append(c.outcome())
-          .append("</td><td class=l>")
-          .append(esc(c.check()))
-          .append("</td><td class=l>")
-          .append(esc(c.subject()))
-          .append("</td><td class=l>")
-          .append(esc(c.detail()))
-          .append("</td></tr>");
-    }
-    h.append("</table>");
   }
 
   private static String badge(Outcome o) {
@@ -406,13 +386,23 @@ public final class HtmlReport {
     }
   }
 
+  /** A column's heading and the start of its figures, its null rate; returns its profile. */
+  private static ColumnProfile intro(
+      StringBuilder h,
+      ValidationReport r,
+      String column,
+      String kind,
+      FirstScreen.DriftedColumn drifted) {
+    heading(h, column, kind, drifted);
+    ColumnProfile c = r.profile().column(column);
+    h.append("<p>").append(nullRate(c, r.profile().rows()));
+    return c;
+  }
+
   private static void numeric(
       StringBuilder h, ValidationReport r, NumericDrift d, FirstScreen.DriftedColumn drifted) {
-    ColumnProfile c = r.profile().column(d.column());
-    heading(h, d.column(), "numeric", drifted);
-    h.append("<p>")
-        .append(nullRate(c, r.profile().rows()))
-        .append(", NaN/Inf ")
+    ColumnProfile c = intro(h, r, d.column(), "numeric", drifted);
+    h.append(", NaN/Inf ")
         .append(c.nanOrInf())
         .append(", min ")
         .append(num(c.min()))
@@ -440,11 +430,8 @@ public final class HtmlReport {
 
   private static void categorical(
       StringBuilder h, ValidationReport r, CategoryDrift d, FirstScreen.DriftedColumn drifted) {
-    ColumnProfile c = r.profile().column(d.column());
-    heading(h, d.column(), "categorical", drifted);
-    h.append("<p>")
-        .append(nullRate(c, r.profile().rows()))
-        .append(", ~distinct ")
+    ColumnProfile c = intro(h, r, d.column(), "categorical", drifted);
+    h.append(", ~distinct ")
         .append(c.approxDistinct())
         .append("<br>PSI ")
         .append(num(d.psi()))
@@ -568,14 +555,20 @@ public final class HtmlReport {
         .append(" passed, ")
         .append(r.count(Outcome.SKIPPED))
         .append(" skipped; each with its value, limits and definition</summary>\n");
-    checkTable(h, r.checks());
+    checkTable(h, r.checks(), true);
     h.append("</details>\n");
   }
 
-  private static void checkTable(StringBuilder h, List<CheckResult> checks) {
-    h.append("<table><tr><th class=l>check</th><th class=l>subject</th>")
-        .append("<th>outcome</th><th>value</th><th>warn above</th><th>fail above</th>")
-        .append("<th class=l>found</th><th class=l>definition</th></tr>\n");
+  /**
+   * Checks as a table: check, subject, outcome and what was found; {@code full} adds the value, the
+   * limits and the definition.
+   */
+  private static void checkTable(StringBuilder h, List<CheckResult> checks, boolean full) {
+    h.append("<table><tr><th class=l>check</th><th class=l>subject</th><th>outcome</th>")
+        .append(full ? "<th>value</th><th>warn above</th><th>fail above</th>" : "")
+        .append("<th class=l>found</th>")
+        .append(full ? "<th class=l>definition</th>" : "")
+        .append("</tr>\n");
     for (CheckResult c : checks) {
       h.append("<tr><td class=l>")
           .append(esc(c.check()))
@@ -585,17 +578,21 @@ public final class HtmlReport {
           .append(c.outcome())
           .append("\">")
           .append(c.outcome())
-          .append("</td><td>")
-          .append(num(c.value()))
-          .append("</td><td>")
-          .append(num(c.warnAbove()))
-          .append("</td><td>")
-          .append(num(c.failAbove()))
-          .append("</td><td class=l>")
-          .append(esc(c.detail()))
-          .append("</td><td class=\"l def\">")
-          .append(esc(c.definition()))
-          .append("</td></tr>\n");
+          .append("</td>");
+      if (full) {
+        h.append("<td>")
+            .append(num(c.value()))
+            .append("</td><td>")
+            .append(num(c.warnAbove()))
+            .append("</td><td>")
+            .append(num(c.failAbove()))
+            .append("</td>");
+      }
+      h.append("<td class=l>").append(esc(c.detail())).append("</td>");
+      if (full) {
+        h.append("<td class=\"l def\">").append(esc(c.definition())).append("</td>");
+      }
+      h.append("</tr>\n");
     }
     h.append("</table>\n");
   }

@@ -2,9 +2,8 @@ package dev.trainforge.validate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.text.TextFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.iceberg.hadoop.HadoopConfigurable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
-import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
@@ -175,11 +173,7 @@ public final class ReportStore {
   }
 
   private void write(String location, String content) {
-    try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write report " + location, e);
-    }
+    TextFiles.write(io, location, content);
   }
 
   /**
@@ -248,14 +242,6 @@ public final class ReportStore {
   }
 
   private String readText(String location) {
-    InputFile in = io.newInputFile(location);
-    if (!in.exists()) {
-      return null;
-    }
-    try (InputStream s = in.newStream()) {
-      return new String(s.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read report " + location, e);
-    }
+    return TextFiles.read(io, location);
   }
 }

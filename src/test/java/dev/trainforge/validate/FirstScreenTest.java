@@ -74,7 +74,7 @@ class FirstScreenTest {
             List.of(),
             List.of());
     assertThat(FirstScreen.of(pass, null).answer())
-        .isEqualTo("Passes: 1 checks passed, 1 skipped, none warned or failed.");
+        .isEqualTo("Passes: 1 check passed, 1 skipped, none warned or failed.");
 
     FirstScreen failed = FirstScreen.of(SampleReports.v2(12, null), SampleReports.v1());
     assertThat(failed.verdict()).isEqualTo(Outcome.FAIL);

@@ -221,22 +221,15 @@ final class SampleReports {
     quantiles.put("p05", 0.5);
     quantiles.put("p50", 9.5);
     quantiles.put("p01", 0.0);
-    return new ColumnProfile(
+    return ColumnProfile.numeric(
         name,
         "double",
-        ColumnProfile.NUMERIC,
         8000,
         0,
-        0.0,
-        20.0,
-        9.5,
-        5.0,
+        new ColumnProfile.Moments(0.0, 20.0, 9.5, 5.0),
         21,
         quantiles,
         List.of(),
-        null,
-        null,
-        0,
         null,
         null,
         null,
@@ -244,24 +237,13 @@ final class SampleReports {
   }
 
   private static ColumnProfile categoricalColumn(String name) {
-    return new ColumnProfile(
+    return ColumnProfile.categorical(
         name,
         "boolean",
-        ColumnProfile.CATEGORICAL,
         8000,
-        0,
-        null,
-        null,
-        null,
-        null,
         2,
-        null,
-        null,
-        null,
         List.of(new CategoryCount("false", 10800), new CategoryCount("true", 1200)),
         0,
-        null,
-        null,
         null,
         null);
   }
