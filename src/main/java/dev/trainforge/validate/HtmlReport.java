@@ -5,46 +5,96 @@ import dev.trainforge.validate.Profile.ColumnProfile;
 import dev.trainforge.validate.Profile.SourceProfile;
 import dev.trainforge.validate.ValidationReport.CategoryDrift;
 import dev.trainforge.validate.ValidationReport.NumericDrift;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or images from
- * elsewhere) that opens from a laptop or an object store. Verdict first; then per source the status
- * counts and staleness; then per column a histogram of this version against the baseline, null rate
- * and drift scores with their definitions; then every check.
+ * elsewhere) that opens from a laptop or an object store. Its first screen ({@code <header
+ * id="summary">}, {@link FirstScreen}) answers whether the version is OK, whether anything leaked,
+ * which columns drifted and why, how each source's match rate moved against the baseline's, and
+ * which warnings are new since the baseline (recurring ones folded away). Then per source the
+ * status counts and staleness; per column, drifted ones first with a badge, a histogram of this
+ * version against the baseline, null rate and drift scores with their definitions; what the build
+ * cost; and every check. Rendering is linear in the report's size.
  */
 public final class HtmlReport {
   private static final int BAR_W = 360;
   private static final int ROW_H = 14;
 
+  /** The page's style, shared with the index page; nothing fetched from elsewhere. */
+  static final String STYLE =
+      "body{font-family:system-ui,sans-serif;margin:1.2em 2em;max-width:1100px;color:#222}"
+          + "h1{margin:.2em 0 .3em}table{border-collapse:collapse;margin:.5em 0 1.5em}"
+          + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right;font-size:13px}"
+          + "th{background:#f3f3f3}td.l,th.l{text-align:left}"
+          + ".PASS{color:#176b2c}.WARN{color:#9a6700}.FAIL{color:#b3261e}.SKIPPED{color:#777}"
+          + "#verdict{font-size:2em;font-weight:bold;padding:.2em .6em;display:inline-block;"
+          + "border:3px solid currentColor}.def{color:#555;font-size:12px}"
+          + ".top{display:flex;align-items:center;gap:1em}#answer{font-size:1.2em;margin:0}"
+          + "table.facts{width:100%;margin:.8em 0 .5em}table.facts>tbody>tr>th{text-align:left;"
+          + "vertical-align:top;width:8em}table.facts>tbody>tr>td{text-align:left;font-size:14px}"
+          + "table.facts ul{margin:0;padding-left:1.2em}table.facts table{margin:.2em 0}"
+          + ".badge{font-size:12px;font-weight:bold;color:#fff;padding:1px 6px;border-radius:3px;"
+          + "vertical-align:middle}.badge.WARN{background:#9a6700}.badge.FAIL{background:#b3261e}"
+          + ".flag{font-weight:bold}.meta{font-size:13px;color:#444}"
+          + "summary{cursor:pointer}svg text{font-size:11px;font-family:monospace}";
+
   private HtmlReport() {}
 
+  /** report.html of {@code r}, without its baseline's checks: no warning is called recurring. */
   public static String render(ValidationReport r) {
+    return render(r, null);
+  }
+
+  /**
+   * report.html of {@code r}.
+   *
+   * @param baseline the report of {@code r}'s baseline, or null (none, or unreadable)
+   */
+  public static String render(ValidationReport r, ValidationReport baseline) {
+    FirstScreen fs = FirstScreen.of(r, baseline);
     StringBuilder h = new StringBuilder(32_768);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>")
         .append(esc(r.dataset() + " " + r.version() + ": " + r.verdict()))
         .append("</title><style>")
-        .append(
-            "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
-                + "table{border-collapse:collapse;margin:.5em 0 1.5em}"
-                + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right;font-size:13px}"
-                + "th{background:#f3f3f3}td.l,th.l{text-align:left}"
-                + ".PASS{color:#176b2c}.WARN{color:#9a6700}.FAIL{color:#b3261e}.SKIPPED{color:#777}"
-                + "#verdict{font-size:2em;font-weight:bold;padding:.3em .6em;display:inline-block;"
-                + "border:3px solid currentColor}.def{color:#555;font-size:12px}"
-                + "svg text{font-size:11px;font-family:monospace}")
+        .append(STYLE)
         .append("</style></head><body>\n");
-    h.append("<h1>")
+    summary(h, r, fs);
+    sources(h, r);
+    columns(h, r, fs);
+    cost(h, r);
+    checks(h, r);
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  // ---- the first screen ----------------------------------------------------------------------
+
+  private static void summary(StringBuilder h, ValidationReport r, FirstScreen fs) {
+    h.append("<header id=\"summary\">\n<p class=meta><a href=\"../")
+        .append(ReportIndex.FILE)
+        .append("\">")
+        .append(esc(r.dataset()))
+        .append(": every build</a></p>\n<h1>")
         .append(esc(r.dataset()))
         .append(" version ")
         .append(esc(r.version()))
-        .append("</h1>\n<div id=\"verdict\" class=\"")
+        .append("</h1>\n<div class=top><div id=\"verdict\" class=\"")
         .append(r.verdict())
         .append("\">")
         .append(r.verdict())
-        .append("</div>\n<p>")
+        .append("</div>\n<p id=\"answer\">")
+        .append(esc(fs.answer()))
+        .append("</p></div>\n<table class=facts>\n");
+    leakage(h, fs.leakage());
+    drift(h, fs);
+    matchRates(h, fs);
+    warnings(h, fs);
+    h.append("</table>\n<p class=meta>")
         .append(r.count(Outcome.FAIL))
         .append(" failed, ")
         .append(r.count(Outcome.WARN))
@@ -61,17 +111,131 @@ public final class HtmlReport {
         .append("</code>, ")
         .append(r.profile().rows())
         .append(" rows, made ")
-        .append(esc(r.createdAt()))
+        .append(esc(when(r.createdAt())))
         .append(". Baseline: ")
         .append(esc(baseline(r.baseline())))
-        .append(".</p>\n");
-    failures(h, r);
-    sources(h, r);
-    columns(h, r);
-    cost(h, r);
-    checks(h, r);
-    h.append("</body></html>\n");
-    return h.toString();
+        .append(".</p>\n</header>\n");
+  }
+
+  private static void leakage(StringBuilder h, FirstScreen.Leakage l) {
+    h.append("<tr id=\"leakage\"><th>Leakage</th><td class=\"")
+        .append(l.leaks() == 0 ? Outcome.PASS : Outcome.FAIL)
+        .append("\">")
+        .append(esc(l.describe()))
+        .append("</td></tr>\n");
+  }
+
+  private static void drift(StringBuilder h, FirstScreen fs) {
+    h.append("<tr id=\"drift\"><th>Drift</th><td>").append(esc(fs.driftSummary()));
+    if (!fs.drifted().isEmpty()) {
+      h.append(":<ul>");
+      for (FirstScreen.DriftedColumn d : fs.drifted()) {
+        h.append("<li><a href=\"#")
+            .append(anchor(d.column()))
+            .append("\">")
+            .append(esc(d.column()))
+            .append("</a> ")
+            .append(badge(d.outcome()))
+            .append(' ')
+            .append(esc(why(d)))
+            .append("</li>");
+      }
+      h.append("</ul>");
+    }
+    h.append("</td></tr>\n");
+  }
+
+  /** A drifted column's reason, or its checks' findings when there are no shares to read. */
+  static String why(FirstScreen.DriftedColumn d) {
+    if (d.why() != null) {
+      return d.why().describe();
+    }
+    return String.join("; ", d.checks().stream().map(c -> c.check() + ": " + c.detail()).toList());
+  }
+
+  private static void matchRates(StringBuilder h, FirstScreen fs) {
+    if (fs.matchRates().isEmpty()) {
+      return;
+    }
+    h.append("<tr id=\"match-rates\"><th>Match rate</th><td>");
+    if (fs.baseline() == null) {
+      h.append("no baseline to compare with:");
+    } else {
+      h.append("against ").append(esc(fs.baseline())).append(':');
+    }
+    h.append("<ul>");
+    List<String> steady = new ArrayList<>();
+    for (FirstScreen.MatchRate m : fs.matchRates()) {
+      String line = m.source() + " " + m.describe();
+      if (m.beyondLimit()) {
+        h.append("<li class=\"flag ")
+            .append(m.outcome() == Outcome.FAIL ? Outcome.FAIL : Outcome.WARN)
+            .append("\">")
+            .append(esc(line))
+            .append("</li>");
+      } else {
+        steady.add(line);
+      }
+    }
+    if (!steady.isEmpty()) {
+      h.append("<li>").append(esc(String.join("; ", steady))).append("</li>");
+    }
+    h.append("</ul></td></tr>\n");
+  }
+
+  private static void warnings(StringBuilder h, FirstScreen fs) {
+    List<CheckResult> fresh = new ArrayList<>(fs.failed());
+    fresh.addAll(fs.newWarnings());
+    String title =
+        fs.baselineChecks()
+            ? "New since " + fs.baseline()
+            : fs.baseline() == null ? "Warnings" : "Warnings (baseline's report unread)";
+    h.append("<tr id=\"new\"><th>").append(esc(title)).append("</th><td>");
+    if (fresh.isEmpty()) {
+      h.append("no failed or warned check");
+    } else {
+      checkTable(h, fresh, false);
+    }
+    h.append("</td></tr>\n");
+    if (!fs.recurring().isEmpty()) {
+      h.append("<tr id=\"recurring\"><th>Recurring</th><td><details><summary>")
+          .append(fs.recurring().size())
+          .append(fs.recurring().size() == 1 ? " warning" : " warnings")
+          .append(" that also fired in ")
+          .append(esc(fs.baseline()))
+          .append(": ")
+          .append(
+              esc(
+                  String.join(
+                      ", ",
+                      fs.recurring().stream().map(c -> c.check() + " " + c.subject()).toList())))
+          .append("</summary>");
+      checkTable(h, fs.recurring(), false);
+      h.append("</details></td></tr>\n");
+    }
+  }
+
+  private static String badge(Outcome o) {
+    return "<span class=\"badge " + o + "\">drifted</span>";
+  }
+
+  /** An ISO-8601 instant as {@code 2026-12-02 14:14:28 UTC}; anything else as it is. */
+  static String when(String iso) {
+    if (iso == null) {
+      return "";
+    }
+    try {
+      return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+          .withZone(java.time.ZoneOffset.UTC)
+          .format(java.time.Instant.parse(iso));
+    } catch (java.time.format.DateTimeParseException e) {
+      return iso;
+    }
+  }
+
+  /** The id of a column's section: {@code column-} and its name, spaces as underscores. */
+  static String anchor(String column) {
+    return esc("column-" + column.replaceAll("\\s", "_"));
   }
 
   /** What the build cost: per input, per key group of the join, per phase. */
@@ -81,7 +245,7 @@ public final class HtmlReport {
       return;
     }
     h.append("<h2>Cost</h2>\n<table><tr><th class=l>input</th><th class=l>location</th>")
-        .append("<th>files</th><th>bytes</th><th>rows</th><th>task seconds</th></tr>\n");
+        .append("<th>files</th><th>bytes</th><th>rows</th><th>task time</th></tr>\n");
     for (var s : c.sources()) {
       h.append("<tr><td class=l>")
           .append(esc(s.role()))
@@ -94,7 +258,7 @@ public final class HtmlReport {
           .append("</td><td>")
           .append(s.rows())
           .append("</td><td>")
-          .append(Numbers.fixed(s.taskMillis() / 1000.0, 1))
+          .append(Numbers.millis(s.taskMillis()))
           .append("</td></tr>\n");
     }
     h.append("</table>\n<table><tr><th class=l>key group</th><th class=l>sources</th>")
@@ -113,20 +277,20 @@ public final class HtmlReport {
           .append(g.shuffleRecordsWritten())
           .append("</td></tr>\n");
     }
-    h.append("</table>\n<table><tr><th class=l>phase</th><th>wall seconds</th>")
-        .append("<th>task seconds</th></tr>\n");
+    h.append("</table>\n<table><tr><th class=l>phase</th><th>wall time</th>")
+        .append("<th>task time</th></tr>\n");
     for (var p : c.phases()) {
       h.append("<tr><td class=l>")
           .append(esc(p.phase()))
           .append("</td><td>")
-          .append(Numbers.fixed(p.wallMillis() / 1000.0, 1))
+          .append(Numbers.millis(p.wallMillis()))
           .append("</td><td>")
-          .append(Numbers.fixed(p.taskMillis() / 1000.0, 1))
+          .append(Numbers.millis(p.taskMillis()))
           .append("</td></tr>\n");
     }
     h.append("</table>\n<p class=def>From Spark's metrics. Files, bytes and rows: what the")
         .append(" join's scan of each input read (bytes: the files' size on storage). Task")
-        .append(" seconds: executor run time of every task that read the input (label scan,")
+        .append(" time: executor run time of every task that read the input (label scan,")
         .append(" sampling, join). Shuffle: the join's, one per group of sources sharing a key.")
         .append("</p>\n");
   }
@@ -141,16 +305,6 @@ public final class HtmlReport {
         + " ("
         + b.kind()
         + ")";
-  }
-
-  private static void failures(StringBuilder h, ValidationReport r) {
-    List<CheckResult> bad =
-        r.checks().stream()
-            .filter(c -> c.outcome() == Outcome.FAIL || c.outcome() == Outcome.WARN)
-            .toList();
-    if (!bad.isEmpty()) {
-      checkTable(h, "Failed and warned checks", bad);
-    }
   }
 
   private static void sources(StringBuilder h, ValidationReport r) {
@@ -186,59 +340,107 @@ public final class HtmlReport {
         .append(" sketch.</p>\n");
   }
 
-  private static void columns(StringBuilder h, ValidationReport r) {
+  /** Every column: the drifted ones first (worst first), with a badge and why; then the rest. */
+  private static void columns(StringBuilder h, ValidationReport r, FirstScreen fs) {
     h.append("<h2>Columns</h2>\n<p class=def>Bars: share of rows per bin, this version (dark)")
         .append(" against the baseline (light). ")
         .append(esc(Statistics.PSI_DEFINITION))
         .append(". ")
         .append(esc(Statistics.KS_DEFINITION))
         .append(".</p>\n");
-    for (NumericDrift d : r.numericDrift()) {
-      ColumnProfile c = r.profile().column(d.column());
-      h.append("<h3>").append(esc(d.column())).append(" <small>(numeric)</small></h3>\n");
-      h.append("<p>")
-          .append(nullRate(c, r.profile().rows()))
-          .append(", NaN/Inf ")
-          .append(c.nanOrInf())
-          .append(", min ")
-          .append(num(c.min()))
-          .append(", max ")
-          .append(num(c.max()))
-          .append(", mean ")
-          .append(num(c.mean()))
-          .append(", stddev ")
-          .append(num(c.stddev()))
-          .append(", ~distinct ")
-          .append(c.approxDistinct())
-          .append(", quantiles ")
-          .append(esc(quantiles(c)))
-          .append("<br>PSI ")
-          .append(num(d.psi()))
-          .append(", KS D ")
-          .append(num(d.ks()))
-          .append(" (noise ")
-          .append(num(d.ksNoise()))
-          .append(", effect ")
-          .append(num(d.ksEffect()))
-          .append(")</p>\n");
-      chart(h, d.column(), d.bins(), d.currentShares(), d.baselineShares());
+    Map<String, FirstScreen.DriftedColumn> drifted = new LinkedHashMap<>();
+    fs.drifted().forEach(d -> drifted.put(d.column(), d));
+    for (FirstScreen.DriftedColumn d : drifted.values()) {
+      r.numericDrift().stream()
+          .filter(n -> n.column().equals(d.column()))
+          .forEach(n -> numeric(h, r, n, d));
+      r.categoryDrift().stream()
+          .filter(c -> c.column().equals(d.column()))
+          .forEach(c -> categorical(h, r, c, d));
     }
-    for (CategoryDrift d : r.categoryDrift()) {
-      ColumnProfile c = r.profile().column(d.column());
-      h.append("<h3>").append(esc(d.column())).append(" <small>(categorical)</small></h3>\n");
-      h.append("<p>")
-          .append(nullRate(c, r.profile().rows()))
-          .append(", ~distinct ")
-          .append(c.approxDistinct())
-          .append("<br>PSI ")
-          .append(num(d.psi()))
-          .append(", new ")
-          .append(esc(String.valueOf(d.newCategories())))
-          .append(", vanished ")
-          .append(esc(String.valueOf(d.vanishedCategories())))
+    r.numericDrift().stream()
+        .filter(n -> !drifted.containsKey(n.column()))
+        .forEach(n -> numeric(h, r, n, null));
+    r.categoryDrift().stream()
+        .filter(c -> !drifted.containsKey(c.column()))
+        .forEach(c -> categorical(h, r, c, null));
+  }
+
+  /** A column's heading, with the drift badge and the reason when it drifted. */
+  private static void heading(
+      StringBuilder h, String column, String kind, FirstScreen.DriftedColumn drifted) {
+    h.append("<h3 id=\"")
+        .append(anchor(column))
+        .append("\">")
+        .append(esc(column))
+        .append(drifted == null ? "" : " " + badge(drifted.outcome()))
+        .append(" <small>(")
+        .append(kind)
+        .append(")</small></h3>\n");
+    if (drifted != null) {
+      h.append("<p class=\"")
+          .append(drifted.outcome())
+          .append("\">Drift ")
+          .append(esc(why(drifted)))
           .append("</p>\n");
-      chart(h, d.column(), d.categories(), d.currentShares(), d.baselineShares());
     }
+  }
+
+  /** A column's heading and the start of its figures, its null rate; returns its profile. */
+  private static ColumnProfile intro(
+      StringBuilder h,
+      ValidationReport r,
+      String column,
+      String kind,
+      FirstScreen.DriftedColumn drifted) {
+    heading(h, column, kind, drifted);
+    ColumnProfile c = r.profile().column(column);
+    h.append("<p>").append(nullRate(c, r.profile().rows()));
+    return c;
+  }
+
+  private static void numeric(
+      StringBuilder h, ValidationReport r, NumericDrift d, FirstScreen.DriftedColumn drifted) {
+    ColumnProfile c = intro(h, r, d.column(), "numeric", drifted);
+    h.append(", NaN/Inf ")
+        .append(c.nanOrInf())
+        .append(", min ")
+        .append(num(c.min()))
+        .append(", max ")
+        .append(num(c.max()))
+        .append(", mean ")
+        .append(num(c.mean()))
+        .append(", stddev ")
+        .append(num(c.stddev()))
+        .append(", ~distinct ")
+        .append(c.approxDistinct())
+        .append(", quantiles ")
+        .append(esc(quantiles(c)))
+        .append("<br>PSI ")
+        .append(num(d.psi()))
+        .append(", KS D ")
+        .append(num(d.ks()))
+        .append(" (noise ")
+        .append(num(d.ksNoise()))
+        .append(", effect ")
+        .append(num(d.ksEffect()))
+        .append(")</p>\n");
+    chart(h, d.column(), d.bins(), d.currentShares(), d.baselineShares());
+  }
+
+  private static void categorical(
+      StringBuilder h, ValidationReport r, CategoryDrift d, FirstScreen.DriftedColumn drifted) {
+    ColumnProfile c = intro(h, r, d.column(), "categorical", drifted);
+    h.append(", ~distinct ")
+        .append(c.approxDistinct())
+        .append("<br>PSI ")
+        .append(num(d.psi()))
+        .append(", new ")
+        .append(esc(String.valueOf(d.newCategories())))
+        .append(", vanished ")
+        .append(esc(String.valueOf(d.vanishedCategories())))
+        .append("</p>\n");
+    chart(h, d.column(), d.categories(), d.currentShares(), d.baselineShares());
   }
 
   private static String nullRate(ColumnProfile c, long rows) {
@@ -338,16 +540,35 @@ public final class HtmlReport {
     return s.length() > 28 ? s.substring(0, 27) + "…" : s;
   }
 
+  /**
+   * Every check with its value, limits and definition, folded away: the first screen has the news.
+   */
   private static void checks(StringBuilder h, ValidationReport r) {
-    checkTable(h, "All checks", r.checks());
+    h.append("<h2 id=\"checks\">All checks</h2>\n<details><summary>")
+        .append(r.checks().size())
+        .append(" checks: ")
+        .append(r.count(Outcome.FAIL))
+        .append(" failed, ")
+        .append(r.count(Outcome.WARN))
+        .append(" warned, ")
+        .append(r.count(Outcome.PASS))
+        .append(" passed, ")
+        .append(r.count(Outcome.SKIPPED))
+        .append(" skipped; each with its value, limits and definition</summary>\n");
+    checkTable(h, r.checks(), true);
+    h.append("</details>\n");
   }
 
-  private static void checkTable(StringBuilder h, String title, List<CheckResult> checks) {
-    h.append("<h2>")
-        .append(title)
-        .append("</h2>\n<table><tr><th class=l>check</th><th class=l>subject</th>")
-        .append("<th>outcome</th><th>value</th><th>warn above</th><th>fail above</th>")
-        .append("<th class=l>found</th><th class=l>definition</th></tr>\n");
+  /**
+   * Checks as a table: check, subject, outcome and what was found; {@code full} adds the value, the
+   * limits and the definition.
+   */
+  private static void checkTable(StringBuilder h, List<CheckResult> checks, boolean full) {
+    h.append("<table><tr><th class=l>check</th><th class=l>subject</th><th>outcome</th>")
+        .append(full ? "<th>value</th><th>warn above</th><th>fail above</th>" : "")
+        .append("<th class=l>found</th>")
+        .append(full ? "<th class=l>definition</th>" : "")
+        .append("</tr>\n");
     for (CheckResult c : checks) {
       h.append("<tr><td class=l>")
           .append(esc(c.check()))
@@ -357,17 +578,21 @@ public final class HtmlReport {
           .append(c.outcome())
           .append("\">")
           .append(c.outcome())
-          .append("</td><td>")
-          .append(num(c.value()))
-          .append("</td><td>")
-          .append(num(c.warnAbove()))
-          .append("</td><td>")
-          .append(num(c.failAbove()))
-          .append("</td><td class=l>")
-          .append(esc(c.detail()))
-          .append("</td><td class=\"l def\">")
-          .append(esc(c.definition()))
-          .append("</td></tr>\n");
+          .append("</td>");
+      if (full) {
+        h.append("<td>")
+            .append(num(c.value()))
+            .append("</td><td>")
+            .append(num(c.warnAbove()))
+            .append("</td><td>")
+            .append(num(c.failAbove()))
+            .append("</td>");
+      }
+      h.append("<td class=l>").append(esc(c.detail())).append("</td>");
+      if (full) {
+        h.append("<td class=\"l def\">").append(esc(c.definition())).append("</td>");
+      }
+      h.append("</tr>\n");
     }
     h.append("</table>\n");
   }

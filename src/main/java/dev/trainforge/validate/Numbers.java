@@ -43,6 +43,17 @@ public final class Numbers {
   }
 
   /**
+   * A share as a percentage with one decimal: {@code 0.5847} is {@code 58.5%}; a share above 0 that
+   * would read {@code 0.0%} is {@code <0.1%}, so that a small share is not read as none.
+   */
+  public static String percent(double share) {
+    if (share > 0 && share < 0.0005) {
+      return "<0.1%";
+    }
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  /**
    * A duration in seconds, in the largest unit that keeps it at least 1, with one decimal: {@code
    * 42.0 s}, {@code 12.5 min}, {@code 3.2 h}, {@code 1.8 d}. Below one second: {@code 0.25 s}.
    */
