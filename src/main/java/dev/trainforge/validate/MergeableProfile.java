@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainforge.join.MatchStatus;
-import dev.trainforge.validate.Profile.CategoryCount;
-import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.Profile.CategoryCount;
+import dev.trainforge.report.Profile.ColumnProfile;
+import dev.trainforge.report.Statistics;
+import dev.trainforge.report.ValidationReport;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;

@@ -2,9 +2,9 @@ package dev.trainforge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainforge.report.ReportIndex;
+import dev.trainforge.report.ReportStore;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.validate.ReportIndex;
-import dev.trainforge.validate.ReportStore;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

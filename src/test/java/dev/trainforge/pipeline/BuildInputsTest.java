@@ -295,16 +295,15 @@ class BuildInputsTest {
     assertThat(table.currentSnapshot().summary())
         .containsEntry("trainforge.label-rows-immature", "2")
         .containsEntry("trainforge.label-rows-excluded-immature", "2");
-    dev.trainforge.validate.ValidationReport report =
-        new dev.trainforge.validate.ReportStore(table.io()).read(result.report());
+    dev.trainforge.report.ValidationReport report =
+        new dev.trainforge.report.ReportStore(table.io()).read(result.report());
     assertThat(report.checks())
         .filteredOn(c -> c.check().equals("immature-labels"))
         .singleElement()
         .satisfies(
             c -> {
               assertThat(c.value()).isEqualTo(2.0);
-              assertThat(c.outcome())
-                  .isEqualTo(dev.trainforge.validate.CheckResult.Outcome.SKIPPED);
+              assertThat(c.outcome()).isEqualTo(dev.trainforge.report.CheckResult.Outcome.SKIPPED);
               assertThat(c.detail()).isEqualTo("2 labels not yet mature, excluded");
             });
     assertThat(report.checks())

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.Statistics;
 import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.MergeableProfile;
-import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
-import dev.trainforge.validate.Statistics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

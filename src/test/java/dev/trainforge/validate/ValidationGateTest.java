@@ -7,6 +7,8 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.pipeline.BuildResult;
 import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.report.CheckResult;
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;

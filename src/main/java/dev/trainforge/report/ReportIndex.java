@@ -1,9 +1,9 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.trainforge.validate.CheckResult.Outcome;
+import dev.trainforge.report.CheckResult.Outcome;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,11 +1,11 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
-import static dev.trainforge.validate.SampleReports.count;
-import static dev.trainforge.validate.SampleReports.metric;
+import static dev.trainforge.report.SampleReports.count;
+import static dev.trainforge.report.SampleReports.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.validate.CheckResult.Outcome;
-import dev.trainforge.validate.ValidationReport.Baseline;
+import dev.trainforge.report.CheckResult.Outcome;
+import dev.trainforge.report.ValidationReport.Baseline;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.ValidationSpec.Check;
-import dev.trainforge.validate.CheckResult.Outcome;
-import dev.trainforge.validate.ValidationReport.CategoryDrift;
-import dev.trainforge.validate.ValidationReport.NumericDrift;
+import dev.trainforge.report.CheckResult.Outcome;
+import dev.trainforge.report.ValidationReport.CategoryDrift;
+import dev.trainforge.report.ValidationReport.NumericDrift;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.report.Profile.ColumnProfile;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
+import dev.trainforge.report.CheckResult.Outcome;
+import dev.trainforge.report.Profile.CategoryCount;
+import dev.trainforge.report.Profile.ColumnProfile;
+import dev.trainforge.report.Profile.SourceProfile;
+import dev.trainforge.report.ValidationReport.Baseline;
+import dev.trainforge.report.ValidationReport.CategoryDrift;
+import dev.trainforge.report.ValidationReport.NumericDrift;
 import dev.trainforge.spark.BuildCost;
-import dev.trainforge.validate.CheckResult.Outcome;
-import dev.trainforge.validate.Profile.CategoryCount;
-import dev.trainforge.validate.Profile.ColumnProfile;
-import dev.trainforge.validate.Profile.SourceProfile;
-import dev.trainforge.validate.ValidationReport.Baseline;
-import dev.trainforge.validate.ValidationReport.CategoryDrift;
-import dev.trainforge.validate.ValidationReport.NumericDrift;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
