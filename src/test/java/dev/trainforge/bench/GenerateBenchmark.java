@@ -63,16 +63,20 @@ public final class GenerateBenchmark {
   /** One row of the table. */
   private record Line(String step, double wall, Double task, Double cpu, Integer jobs) {}
 
+  /** The join alone and the I/O floor on a build's inputs, and the load average around them. */
+  private record Measured(
+      JoinBenchmark.Result join, JoinBenchmark.Result floor, String loadBefore, String loadAfter) {}
+
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    Path config = Path.of(opts.get("config"));
-    JsonNode result = new ObjectMapper().readTree(Path.of(opts.get("result")).toFile());
-    SparkEventLog events = SparkEventLog.read(Path.of(opts.get("events")));
-    String[] time = Files.readString(Path.of(opts.get("time"))).trim().split("\\s+");
-    Path dir = Path.of(opts.get("dir")).toAbsolutePath();
+    Path config = Path.of(required(opts, "config"));
+    JsonNode result = new ObjectMapper().readTree(Path.of(required(opts, "result")).toFile());
+    SparkEventLog events = SparkEventLog.read(Path.of(required(opts, "events")));
+    String[] time = Files.readString(Path.of(required(opts, "time"))).trim().split("\\s+");
+    Path dir = Path.of(required(opts, "dir")).toAbsolutePath();
 
     if (System.getProperty("spark.master") == null) {
       System.setProperty("spark.master", "local[2]");
@@ -81,8 +85,59 @@ public final class GenerateBenchmark {
     SparkSession spark = SparkSessions.forBuild(build.settings());
     spark.sparkContext().setLogLevel("ERROR");
     JoinBenchmark bench = new JoinBenchmark(spark, dir, 600);
-    bench.warmUp(List.of("ours", "io-floor"));
+    Measured measured = measure(bench, build);
 
+    StringBuilder out = new StringBuilder();
+    out.append("\n## generate end to end: ")
+        .append(opts.getOrDefault("title", config.toString()))
+        .append("\n\n");
+    out.append(header(config, result, measured, opts.getOrDefault("load-generate", "?")));
+    double process = Double.parseDouble(time[0]);
+    long started = Long.parseLong(opts.getOrDefault("started-ms", "-1"));
+    out.append(table(phases(result, events, process, started), measured));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "**generate ÷ join alone: %s** whole process, %s the build's phases (goal: ≤ 1.5)."
+                + " Join alone ÷ I/O floor: %s. The generate process used %s s of user and %s s of"
+                + " system CPU.%n",
+            ratio(process, measured.join().seconds()),
+            ratio(sumOfPhases(result), measured.join().seconds()),
+            ratio(measured.join().seconds(), measured.floor().seconds()),
+            time[1],
+            time[2]));
+    System.out.print(out);
+    // the table prints itself
+    out.append(
+        bench.table(
+            "join alone and I/O floor on the same inputs",
+            List.of(measured.join(), measured.floor())));
+    Path results = dir.getParent().resolve("results.md");
+    Files.writeString(
+        results,
+        out.toString(),
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    JoinBenchmark.log("appended to %s", results);
+    spark.stop();
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String value = opts.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          String.format("GenerateBenchmark needs --%s (run it with bench/generate.sh)", name));
+    }
+    return value;
+  }
+
+  /**
+   * Warms up, opens and plans {@code build}'s inputs as generate does (label scan and partition
+   * plans, untimed), then measures the join alone and the I/O floor on them.
+   */
+  private static Measured measure(JoinBenchmark bench, BuildConfig build) throws Exception {
+    bench.warmUp(List.of("ours", "io-floor"));
+    SparkSession spark = SparkSession.active();
     DatasetSpec spec = build.dataset();
     SourceReader reader = new SourceReader(spark, spec.name());
     LabelInput labels = LabelInput.open(reader, spec.labels());
@@ -95,7 +150,7 @@ public final class GenerateBenchmark {
     }
     String loadBefore = load();
     String set = "generate-inputs";
-    JoinBenchmark.Result ours =
+    JoinBenchmark.Result join =
         bench.measure(
             set,
             "ours",
@@ -104,34 +159,38 @@ public final class GenerateBenchmark {
             out -> JoinBenchmark.write(join(build, labels, sources), out));
     JoinBenchmark.Result floor =
         bench.measure(set, "io-floor", null, 100_000, out -> ioFloor(labels, sources, out));
-    String loadAfter = load();
+    return new Measured(join, floor, loadBefore, load());
+  }
 
-    String title = opts.getOrDefault("title", config.toString());
-    StringBuilder out = new StringBuilder();
-    out.append("\n## generate end to end: ").append(title).append("\n\n");
+  /**
+   * The lines above the table: config, heap, load, and whether the join alone wrote the same rows.
+   */
+  private static String header(
+      Path config, JsonNode result, Measured measured, String loadGenerate) {
     String published = result.path("content-checksum").asText();
-    out.append(
-        String.format(
+    String checksum = measured.join().checksum();
+    return String.format(
             Locale.ROOT,
             "Config %s (%s), heap %s, `local[2]`. Load average (1 min) before / after: generate %s,"
                 + " the join alone and the I/O floor %s / %s.%n%n",
             config,
             result.path("config-sha256").asText(),
             System.getProperty("bench.heap", "?"),
-            opts.getOrDefault("load-generate", "?"),
-            loadBefore,
-            loadAfter));
-    out.append(
-        String.format(
+            loadGenerate,
+            measured.loadBefore(),
+            measured.loadAfter())
+        + String.format(
             Locale.ROOT,
             "%d rows. Checksum of generate %s, of the join alone %s: %s.%n%n",
             result.path("rows-out").asLong(),
             published,
-            ours.checksum(),
-            published.equals(ours.checksum()) ? "the same rows" : "**NOT the same rows**"));
-    double process = Double.parseDouble(time[0]);
-    long started = Long.parseLong(opts.getOrDefault("started-ms", "-1"));
-    List<Line> lines = phases(result, events, process, started);
+            checksum,
+            published.equals(checksum) ? "the same rows" : "**NOT the same rows**");
+  }
+
+  /** The phase table, with the join alone and the I/O floor as its last rows. */
+  private static String table(List<Line> lines, Measured measured) {
+    StringBuilder out = new StringBuilder();
     out.append("| step | wall s | task s | task CPU s | Spark jobs |\n");
     out.append("|---|---:|---:|---:|---:|\n");
     for (Line l : lines) {
@@ -145,33 +204,15 @@ public final class GenerateBenchmark {
               l.cpu() == null ? "" : String.format(Locale.ROOT, "%.1f", l.cpu()),
               l.jobs() == null ? "" : l.jobs()));
     }
-    double phases = sumOfPhases(result);
     out.append(
-        row("**join alone** (`ours`: sample, join, write Parquet; same inputs, same heap)", ours));
-    out.append(row("**I/O floor** (`io-floor`: read the same inputs, write the labels)", floor));
-    out.append("\n");
+        row(
+            "**join alone** (`ours`: sample, join, write Parquet; same inputs, same heap)",
+            measured.join()));
     out.append(
-        String.format(
-            Locale.ROOT,
-            "**generate ÷ join alone: %s** whole process, %s the build's phases (goal: ≤ 1.5)."
-                + " Join alone ÷ I/O floor: %s. The generate process used %s s of user and %s s of"
-                + " system CPU.%n",
-            ratio(process, ours.seconds()),
-            ratio(phases, ours.seconds()),
-            ratio(ours.seconds(), floor.seconds()),
-            time[1],
-            time[2]));
-    System.out.print(out);
-    // the table prints itself
-    out.append(bench.table("join alone and I/O floor on the same inputs", List.of(ours, floor)));
-    Path results = dir.getParent().resolve("results.md");
-    Files.writeString(
-        results,
-        out.toString(),
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
-    JoinBenchmark.log("appended to %s", results);
-    spark.stop();
+        row(
+            "**I/O floor** (`io-floor`: read the same inputs, write the labels)",
+            measured.floor()));
+    return out.append("\n").toString();
   }
 
   /** The build's join, as generate plans it from the config, without the label time column. */
@@ -229,8 +270,10 @@ public final class GenerateBenchmark {
             perJob,
             process));
     double inPhases = sumOfPhases(result);
-    if (startedMillis > 0 && events.applicationStart() > startedMillis) {
-      double beforeSpark = (events.applicationStart() - startedMillis) / 1000.0;
+    // the process's start and Spark's are both wall clock times of this machine
+    long untilSpark = events.applicationStart() - startedMillis;
+    if (startedMillis > 0 && untilSpark > 0 && untilSpark < process * 1000) {
+      double beforeSpark = untilSpark / 1000.0;
       lines.add(
           new Line(
               "before Spark starts: the light JVM's check, the build's JVM, its config",
