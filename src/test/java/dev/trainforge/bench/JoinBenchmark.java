@@ -580,17 +580,19 @@ public final class JoinBenchmark {
               : r.seconds() == null
                   ? r.note()
                   : r.checksum().equals(reference) ? "yes" : "NO: " + r.checksum();
+      boolean unmeasured = r.seconds() == null && r.peakHeapMiB() < 0;
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %d | %.1f | %.1f | %s | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
               r.method(),
               r.seconds() == null ? "DNF" : String.format(Locale.ROOT, "%.1f", r.seconds()),
               ratio,
               r.peakHeapMiB() < 0 ? "—" : String.valueOf(r.peakHeapMiB()),
-              r.shuffleMiB(),
-              r.maxTaskSeconds(),
-              r.medianTaskSeconds(),
+              // a method in another JVM that was stopped left no task figures
+              unmeasured ? "—" : String.valueOf(r.shuffleMiB()),
+              unmeasured ? "—" : String.format(Locale.ROOT, "%.1f", r.maxTaskSeconds()),
+              unmeasured ? "—" : String.format(Locale.ROOT, "%.1f", r.medianTaskSeconds()),
               r.maxReduceTaskSeconds() == 0
                   ? "—"
                   : String.format(
