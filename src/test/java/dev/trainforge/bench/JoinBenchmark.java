@@ -13,9 +13,6 @@ import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.synth.AsOfWorkload;
 import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,11 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -427,47 +419,12 @@ public final class JoinBenchmark {
     Path out = root.resolve("out/" + set + "/" + method);
     deleteRecursively(out.toFile());
     Files.createDirectories(out.getParent());
-    System.gc();
-    List<MemoryPoolMXBean> heap = new ArrayList<>();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-        heap.add(pool);
-      }
-    }
     metrics.reset();
     String group = "bench-" + set + "-" + method;
-    long start = System.nanoTime();
-    ExecutorService executor = Executors.newSingleThreadExecutor();
-    Future<?> run =
-        executor.submit(
-            () -> {
-              spark.sparkContext().setJobGroup(group, group, true);
-              body.run(out);
-              return null;
-            });
-    String note = "";
-    Double seconds;
-    try {
-      run.get(timeoutSeconds, TimeUnit.SECONDS);
-      seconds = (System.nanoTime() - start) / 1e9;
-    } catch (TimeoutException e) {
-      spark.sparkContext().cancelJobGroup(group);
-      run.cancel(true);
-      seconds = null;
-      note = "did not finish in " + timeoutSeconds + " s";
-    } finally {
-      executor.shutdownNow();
-      executor.awaitTermination(60, TimeUnit.SECONDS);
-      // cancelled tasks run on until they notice; their metrics must not count for the next method
-      while (spark.sparkContext().statusTracker().getActiveJobIds().length > 0) {
-        Thread.sleep(200);
-      }
-    }
-    long peak = 0;
-    for (MemoryPoolMXBean pool : heap) {
-      peak += pool.getPeakUsage().getUsed();
-    }
+    TimedRun.Outcome outcome = TimedRun.run(spark, group, timeoutSeconds, () -> {}, body, out);
+    Double seconds = outcome.seconds();
+    String note = outcome.note();
+    long peak = outcome.peakHeapBytes();
     long peakMiB = peak >> 20;
     if (metrics.otherJvm) {
       // the method's own process, from its start to its exit; its heap is not this JVM's (-1)

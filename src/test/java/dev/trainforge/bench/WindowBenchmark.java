@@ -10,9 +10,6 @@ import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.synth.AsOfWorkload;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,11 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -262,56 +254,32 @@ public final class WindowBenchmark {
     Path out = root.resolve("out/" + set + "/" + method);
     JoinBenchmark.deleteRecursively(out.toFile());
     Files.createDirectories(out.getParent());
-    System.gc();
-    List<MemoryPoolMXBean> heap = new ArrayList<>();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-        heap.add(pool);
-      }
-    }
     metrics.reset();
     String group = "wbench-" + set + "-" + method;
     JoinBenchmark.Body body = body(method, data);
-    long start = System.nanoTime();
-    ExecutorService executor = Executors.newSingleThreadExecutor();
-    Future<?> run =
-        executor.submit(
+    TimedRun.Outcome outcome =
+        TimedRun.run(
+            spark,
+            group,
+            timeoutSeconds,
             () -> {
-              spark.sparkContext().setJobGroup(group, group, true);
-              body.run(out);
-              return null;
-            });
-    String note = "";
-    Double seconds;
-    try {
-      run.get(timeoutSeconds, TimeUnit.SECONDS);
-      seconds = (System.nanoTime() - start) / 1e9;
-    } catch (TimeoutException e) {
-      spark.sparkContext().cancelJobGroup(group);
-      Statement st = duckStatement.get();
-      if (st != null) {
-        st.cancel();
-      }
-      run.cancel(true);
-      seconds = null;
-      note = "did not finish in " + timeoutSeconds + " s";
-    } catch (java.util.concurrent.ExecutionException e) {
-      seconds = null;
-      note = "failed: " + e.getCause();
-      JoinBenchmark.log("%s %s failed: %s", set, method, e.getCause());
-      e.getCause().printStackTrace();
-    } finally {
-      executor.shutdownNow();
-      executor.awaitTermination(120, TimeUnit.SECONDS);
-      while (spark.sparkContext().statusTracker().getActiveJobIds().length > 0) {
-        Thread.sleep(200);
-      }
+              Statement st = duckStatement.get();
+              if (st != null) {
+                try {
+                  st.cancel();
+                } catch (java.sql.SQLException e) {
+                  JoinBenchmark.log("%s %s: cannot cancel DuckDB: %s", set, method, e);
+                }
+              }
+            },
+            body,
+            out);
+    Double seconds = outcome.seconds();
+    String note = outcome.note();
+    if (note.startsWith("failed")) {
+      JoinBenchmark.log("%s %s %s", set, method, note);
     }
-    long peak = 0;
-    for (MemoryPoolMXBean pool : heap) {
-      peak += pool.getPeakUsage().getUsed();
-    }
+    long peak = outcome.peakHeapBytes();
     List<Long> reduce = new ArrayList<>(metrics.reduceTaskMillis());
     Collections.sort(reduce);
     double reduceMax = reduce.isEmpty() ? 0 : reduce.get(reduce.size() - 1) / 1000.0;
