@@ -397,11 +397,19 @@ public final class FeatureInput {
     return Optional.of(plan);
   }
 
-  /** Partition dates from the file paths ({@code column=value} directories). */
+  /**
+   * Partition dates from the file paths ({@code column=value} directories): a Parquet source's from
+   * its pinned listing (no planning, no job); a table's from the files its pinned version reads
+   * (for Delta, the filtering of its file list: one small job).
+   */
   private SortedSet<LocalDate> existingDates() {
     String prefix = spec.partitionColumn().get() + "=";
     SortedSet<LocalDate> dates = new TreeSet<>();
-    for (String file : raw.inputFiles()) {
+    List<String> files =
+        pin.format() == dev.trainforge.config.SourceFormat.PARQUET
+            ? pin.files().stream().map(InputPin.FileEntry::path).toList()
+            : List.of(raw.inputFiles());
+    for (String file : files) {
       for (String segment : file.split("/")) {
         if (segment.startsWith(prefix)) {
           String value =
