@@ -711,7 +711,39 @@ public final class DatasetBuild {
 
   private Joined join(BuildConfig config, Inputs inputs) {
     describe("scan labels: row counts and time range");
-    LabelInput.Stats stats = inputs.labels().stats();
+    // A table source's partition dates are Spark work (Delta replays its log) that does not need
+    // the label scan: it runs beside it, on the core the scan of a small label source leaves idle.
+    inputs.features().forEach(FeatureInput::startListingPartitionDates);
+    LabelInput.Stats stats;
+    List<JoinSource> sources = new ArrayList<>();
+    try {
+      stats = inputs.labels().stats();
+      logLabels(config, stats);
+      for (FeatureInput f : inputs.features()) {
+        Optional<PartitionPlan> plan = f.partitionPlan(stats);
+        plan.ifPresent(p -> log.println(p.describe()));
+        sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
+      }
+    } catch (RuntimeException e) {
+      // No listing of this build goes on running after it failed.
+      inputs.features().forEach(FeatureInput::awaitPartitionDates);
+      throw e;
+    }
+    describe("sample (key, time) ranges for the as-of join");
+    AsOfJoin join =
+        new AsOfJoin(
+            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
+    Dataset<Row> rows =
+        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
+    DatasetSpec spec = config.dataset();
+    if (spec.split().isPresent()) {
+      rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
+    }
+    return new Joined(stats, rows, join);
+  }
+
+  /** What the label scan found, on the log. */
+  private void logLabels(BuildConfig config, LabelInput.Stats stats) {
     log.printf(
         "Labels: %d rows (%d without time, %d with a null key)%n",
         stats.rows(), stats.nullTime(), stats.nullKey());
@@ -731,23 +763,6 @@ public final class DatasetBuild {
                     stats.immature(),
                     m.describe(),
                     m.action() == Maturity.Action.EXCLUDE ? "excluded" : "flagged"));
-    List<JoinSource> sources = new ArrayList<>();
-    for (FeatureInput f : inputs.features()) {
-      Optional<PartitionPlan> plan = f.partitionPlan(stats);
-      plan.ifPresent(p -> log.println(p.describe()));
-      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
-    }
-    describe("sample (key, time) ranges for the as-of join");
-    AsOfJoin join =
-        new AsOfJoin(
-            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
-    Dataset<Row> rows =
-        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
-    DatasetSpec spec = config.dataset();
-    if (spec.split().isPresent()) {
-      rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
-    }
-    return new Joined(stats, rows, join);
   }
 
   private static StagedVersion write(
