@@ -20,7 +20,7 @@
 # Commands that work on metadata only (list, show, diff, promote, rollback, retract) start no Spark: locally they run on a light
 # JVM (C1 compiler only, serial GC, warnings through SLF4J to stderr instead of Log4j) with a
 # class-data archive of their classes, target/metadata.jsa, which their first run after a build
-# records (that run takes a second longer). A local generate first checks on that light JVM whether
+# records (that run takes a few seconds longer). A local generate first checks on that light JVM whether
 # its version is already published as asked (then it prints it, as a build would, and exits 0);
 # only otherwise does it start the JVM that runs Spark. TRAINFORGE_LIGHT_JVM=0 turns both off.
 set -euo pipefail
@@ -94,9 +94,10 @@ light() {
     -Dtrainforge.light-jvm=true ${JAVA_OPTS:-} "${props[@]}" -cp "$classpath" "$main_class" "$@" ||
     code=$?
   if [[ -n "$tmp" ]]; then
-    # Only a run that did its work has loaded what the next ones need (not an error, nor a
-    # generate that stopped at a version to build).
-    if [[ $code -eq 0 && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
+    # Only a run that did its work has loaded what the next ones need, not an error. A generate
+    # that stopped at a version to build (99) has loaded what a check needs: keeping its archive
+    # spares every later generate the recording (seconds at exit), which would be thrown away.
+    if [[ ($code -eq 0 || $code -eq 99) && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
   fi
   return $code
 }
@@ -140,7 +141,9 @@ if [[ -z "$master" || "$master" == local* ]]; then
         # Exit 99: not published as asked, a build is needed (nothing was printed).
         code=0
         light "$@" || code=$?
-        [[ $code -eq 99 ]] || exit $code ;;
+        [[ $code -eq 99 ]] || exit $code
+        # The build's JVM does not check again what the light JVM found.
+        props+=(-Dtrainforge.published-version-checked=true) ;;
     esac
   fi
   # shellcheck disable=SC2086

@@ -188,6 +188,28 @@ class GenerateCommandTest {
   }
 
   @Test
+  @Order(3)
+  void aBuildStartedAfterTheLightJvmsCheckStillFindsThePublishedVersion() {
+    long before = table().currentSnapshot().snapshotId();
+    Run run;
+    // As submit.sh runs the build's JVM after the light JVM found a build needed: a version
+    // published meanwhile is found by the build itself, and left as it is.
+    System.setProperty(GenerateCommand.CHECKED, "true");
+    try {
+      run = generate();
+    } finally {
+      System.clearProperty(GenerateCommand.CHECKED);
+    }
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Version 1 of 'card_fraud' already existed with the same config and input pins;"
+                + " nothing was recomputed")
+        .contains("tag        v1 (snapshot " + before + ")");
+    assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
+  }
+
+  @Test
   @Order(4)
   void aDriftedVersionFailsTheGateAndLeavesMainAsItWas() throws Exception {
     // A max age of one day instead of three empties many user_profile values: a shifted
