@@ -1,6 +1,6 @@
 package dev.trainforge.cli;
 
-import dev.trainforge.validate.ValidationReport;
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.version.VersionDiff;
 import dev.trainforge.version.VersionInfo;
 import dev.trainforge.version.VersionTable;

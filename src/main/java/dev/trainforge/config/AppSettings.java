@@ -178,5 +178,27 @@ public record AppSettings(
           + (password.isPresent() ? "****" : "")
           + "]";
     }
+
+    /**
+     * Creates the local directories an embedded catalog needs: the SQLite file's directory and a
+     * local warehouse (a REST server's warehouse is the server's business).
+     */
+    public void createLocalDirectories() {
+      uri.ifPresent(CatalogSettings::createSqliteDirectory);
+      if (!type.equals(REST) && !warehouse.contains(":")) {
+        new java.io.File(warehouse).mkdirs();
+      }
+    }
+
+    private static void createSqliteDirectory(String uri) {
+      String prefix = "jdbc:sqlite:";
+      if (uri.startsWith(prefix) && !uri.startsWith(prefix + ":")) {
+        java.io.File parent =
+            new java.io.File(uri.substring(prefix.length())).getAbsoluteFile().getParentFile();
+        if (parent != null) {
+          parent.mkdirs();
+        }
+      }
+    }
   }
 }

@@ -1,23 +1,19 @@
 package dev.trainforge.config;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The dataset spec as canonical JSON: sorted keys, durations in seconds, no whitespace. Two specs
- * that define the same rows render the same, however their files spell them.
+ * The dataset spec as canonical JSON ({@link dev.trainforge.text.CanonicalJson}): sorted keys,
+ * durations in seconds, no whitespace. Two specs that define the same rows render the same, however
+ * their files spell them.
  */
 public final class CanonicalJson {
   private CanonicalJson() {}
 
   /** The whole spec: name, version, labels, features and output. */
   public static String of(DatasetSpec spec) {
-    StringBuilder sb = new StringBuilder();
-    write(sb, tree(spec));
-    return sb.toString();
+    return dev.trainforge.text.CanonicalJson.write(tree(spec));
   }
 
   /**
@@ -28,9 +24,7 @@ public final class CanonicalJson {
   public static String definition(DatasetSpec spec) {
     Map<String, Object> tree = tree(spec);
     tree.keySet().retainAll(java.util.Set.of("labels", "features", "split", "retention-days"));
-    StringBuilder sb = new StringBuilder();
-    write(sb, tree);
-    return sb.toString();
+    return dev.trainforge.text.CanonicalJson.write(tree);
   }
 
   private static Map<String, Object> tree(DatasetSpec spec) {
@@ -147,62 +141,5 @@ public final class CanonicalJson {
         .add(java.math.BigDecimal.valueOf(d.getNano(), 9))
         .stripTrailingZeros()
         .toPlainString();
-  }
-
-  private static void write(StringBuilder sb, Object value) {
-    if (value == null) {
-      sb.append("null");
-    } else if (value instanceof Optional<?> o) {
-      write(sb, o.orElse(null));
-    } else if (value instanceof Map<?, ?> map) {
-      sb.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
-        if (!first) {
-          sb.append(',');
-        }
-        first = false;
-        string(sb, e.getKey().toString());
-        sb.append(':');
-        write(sb, e.getValue());
-      }
-      sb.append('}');
-    } else if (value instanceof List<?> list) {
-      sb.append('[');
-      List<String> parts = new ArrayList<>();
-      for (Object o : list) {
-        StringBuilder part = new StringBuilder();
-        write(part, o);
-        parts.add(part.toString());
-      }
-      sb.append(String.join(",", parts)).append(']');
-    } else if (value instanceof Number || value instanceof Boolean) {
-      sb.append(value);
-    } else {
-      string(sb, value.toString());
-    }
-  }
-
-  /** Appends {@code s} as a JSON string literal. */
-  public static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

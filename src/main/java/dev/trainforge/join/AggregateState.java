@@ -3,9 +3,7 @@ package dev.trainforge.join;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -16,8 +14,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <ul>
  *   <li>running totals per window ({@link WindowTotals}): a row adds when it enters, and subtracts
- *       when it leaves, from a heap of this partition's rows ordered by exit, or from an exit event
- *       shipped from the partition where the row entered;
+ *       when it leaves, from a queue of this partition's rows in exit order ({@link ExitQueue}), or
+ *       from an exit event shipped from the partition where the row entered;
  *   <li>per min or max, a {@link Front} of the rows that can still be the window's extreme;
  *   <li>the k greatest rows for last-k ({@link TopRows}), of which a label keeps those in its
  *       window;
@@ -29,12 +27,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * still use.
  */
 final class AggregateState {
-  /** A row that leaves window w at {@code exit}. */
-  private record Exit(long exit, InternalRow row) {}
-
   private final AggregatePlan plan;
   private final WindowTotals[] totals;
-  private final List<PriorityQueue<Exit>> exits = new ArrayList<>();
+  private final ExitQueue[] exits;
   private final List<Front<Void>> extremes = new ArrayList<>();
   private final Front<Void> newestAvailable;
   private final TopRows top;
@@ -43,10 +38,10 @@ final class AggregateState {
   AggregateState(AggregatePlan plan, ContentHash contentHash) {
     this.plan = plan;
     this.totals = new WindowTotals[plan.windows.length];
+    this.exits = new ExitQueue[plan.windows.length];
     for (int w = 0; w < plan.windows.length; w++) {
       totals[w] = plan.tracked[w] ? new WindowTotals(plan, w) : null;
-      exits.add(
-          plan.tracked[w] ? new PriorityQueue<>((x, y) -> Long.compare(x.exit(), y.exit())) : null);
+      exits[w] = plan.tracked[w] ? new ExitQueue() : null;
     }
     for (Aggregation a : plan.aggregations) {
       boolean max = a.function() == Aggregation.Function.MAX;
@@ -61,7 +56,7 @@ final class AggregateState {
     for (int w = 0; w < totals.length; w++) {
       if (totals[w] != null) {
         totals[w].clear();
-        exits.get(w).clear();
+        exits[w].clear();
       }
     }
     for (Front<Void> f : extremes) {
@@ -92,7 +87,7 @@ final class AggregateState {
         if (copy == null) {
           copy = row.copy();
         }
-        exits.get(w).add(new Exit(plan.exit(row, plan.windows[w]), copy));
+        exits[w].add(plan.exit(row, plan.windows[w]), copy);
       }
     }
     seen(row);
@@ -136,9 +131,11 @@ final class AggregateState {
   /** Drops every row that has left its window by label time {@code t}. */
   void advance(long t) {
     for (int w = 0; w < totals.length; w++) {
-      PriorityQueue<Exit> q = exits.get(w);
-      while (q != null && !q.isEmpty() && q.peek().exit() <= t) {
-        totals[w].add(q.poll().row(), -1);
+      if (exits[w] == null) {
+        continue;
+      }
+      for (InternalRow gone = exits[w].pollUpTo(t); gone != null; gone = exits[w].pollUpTo(t)) {
+        totals[w].add(gone, -1);
       }
     }
   }
@@ -194,7 +191,7 @@ final class AggregateState {
       Object v = entry.row.isNullAt(field) ? null : entry.row.get(field, type);
       values.add(v instanceof UTF8String s ? s.clone() : v);
     }
-    return new GenericArrayData(values.toArray());
+    return SparkRows.array(values.toArray());
   }
 
   private Long newestAvailable(long t, Long newestEvent) {

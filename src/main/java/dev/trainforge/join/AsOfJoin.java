@@ -221,9 +221,7 @@ public final class AsOfJoin {
     JavaRDD<InternalRow> merged =
         arranged.mapPartitions(new MergeFunction(layout, maxAges, sortMemoryBytes));
     StructType schema = mergedSchema(layout, events.payload(), group);
-    Dataset<Row> out =
-        ((org.apache.spark.sql.classic.SparkSession) labels.sparkSession())
-            .internalCreateDataFrame(merged.rdd(), schema, false);
+    Dataset<Row> out = SparkRows.frameOf(labels.sparkSession(), merged, schema);
     return restore(out, labels.schema(), layout.keyColumns, group);
   }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import scala.Tuple2;
 
 /**
@@ -132,7 +131,7 @@ final class Boundaries implements Serializable {
       out.add(new Tuple2<>(kept[i], (double) seen / n));
     }
     // the partition's latest label time, told apart by a negative weight
-    out.add(new Tuple2<>(new GenericInternalRow(new Object[] {latestLabel}), -1.0));
+    out.add(new Tuple2<>(SparkRows.row(new Object[] {latestLabel}), -1.0));
     return out;
   }
 
@@ -154,11 +153,12 @@ final class Boundaries implements Serializable {
         event.isNullAt(layout.timeIndex()) ? null : event.getLong(layout.timeIndex());
     values[layout.orderIndex()] = event.getInt(layout.orderIndex());
     values[layout.saltIndex()] = event.getLong(layout.saltIndex());
-    return new GenericInternalRow(values);
+    return SparkRows.row(values);
   }
 
   private static Boundaries choose(EventLayout layout, List<Sample> samples, int partitions) {
     samples.sort((x, y) -> compare(layout, x.key(), y.key()));
+    samples = withExitWeights(layout, samples, partitions);
     double total = samples.stream().mapToDouble(Sample::weight).sum();
     double step = total / partitions;
     List<InternalRow> bounds = new ArrayList<>();
@@ -176,6 +176,51 @@ final class Boundaries implements Serializable {
       }
     }
     return new Boundaries(layout, bounds.toArray(InternalRow[]::new));
+  }
+
+  /**
+   * A key that spans partitions ships each of its rows' window exits to the partition where the
+   * exit falls, as events of their own: there a row with windowed aggregations costs about one
+   * event per window more. So within such a key (samples of one key weighing more than half a
+   * partition), each feature row of a source with aggregations weighs {@code 1 + windows}, and the
+   * ranges of a hot key hold fewer rows. Keys within one partition take their exits locally, at a
+   * fraction of that cost, and keep their weights. (Sorted samples in, the same order out.)
+   */
+  private static List<Sample> withExitWeights(
+      EventLayout layout, List<Sample> samples, int partitions) {
+    double[] exits = new double[layout.sourceCount];
+    boolean any = false;
+    for (int j = 0; j < layout.sourceCount; j++) {
+      AggregatePlan plan = layout.aggregates[j];
+      if (plan != null) {
+        for (boolean tracked : plan.tracked) {
+          exits[j] += tracked ? 1 : 0;
+        }
+        any |= exits[j] > 0;
+      }
+    }
+    if (!any || samples.isEmpty()) {
+      return samples;
+    }
+    double half = samples.stream().mapToDouble(Sample::weight).sum() / partitions / 2;
+    List<Sample> out = new ArrayList<>(samples.size());
+    int start = 0;
+    while (start < samples.size()) {
+      int end = start + 1;
+      double weight = samples.get(start).weight();
+      while (end < samples.size()
+          && layout.sameKey(samples.get(start).key(), samples.get(end).key())) {
+        weight += samples.get(end++).weight();
+      }
+      for (int i = start; i < end; i++) {
+        Sample s = samples.get(i);
+        boolean feature = !layout.isLabel(s.key());
+        double extra = weight > half && feature ? exits[layout.sourceOf(s.key())] : 0;
+        out.add(extra == 0 ? s : new Sample(s.key(), s.weight() * (1 + extra)));
+      }
+      start = end;
+    }
+    return out;
   }
 
   /** The partition of a non-null-key event: the number of boundaries below it. */

@@ -1,12 +1,9 @@
 package dev.trainforge.join;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.BoundReference;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.XxHash64;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * A feature row's content hash, {@code xxhash64} of its feature columns as Spark computes it, read
@@ -15,11 +12,9 @@ import org.apache.spark.sql.catalyst.expressions.XxHash64;
  */
 final class ContentHash implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final long SEED = 42L; // Spark's xxhash64 seed
-
   private final EventLayout layout;
   private final int source;
-  private transient Expression hash;
+  private transient ToLongFunction<InternalRow> hash;
 
   ContentHash(EventLayout layout, int source) {
     this.layout = layout;
@@ -28,12 +23,13 @@ final class ContentHash implements Serializable {
 
   long of(InternalRow event) {
     if (hash == null) {
-      List<Expression> children = new ArrayList<>();
-      for (int f : layout.sources[source].features()) {
-        children.add(new BoundReference(f, layout.slotType(f), true));
+      int[] features = layout.sources[source].features();
+      DataType[] types = new DataType[features.length];
+      for (int i = 0; i < features.length; i++) {
+        types[i] = layout.slotType(features[i]);
       }
-      hash = new XxHash64(scala.jdk.javaapi.CollectionConverters.asScala(children).toSeq(), SEED);
+      hash = SparkRows.xxHash64(features, types);
     }
-    return (Long) hash.eval(event);
+    return hash.applyAsLong(event);
   }
 }

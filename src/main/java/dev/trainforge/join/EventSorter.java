@@ -1,20 +1,11 @@
 package dev.trainforge.join;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.execution.UnsafeExternalRowSorter;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.Platform;
-import org.apache.spark.util.collection.unsafe.sort.PrefixComparators;
-import org.apache.spark.util.collection.unsafe.sort.RecordComparator;
 
 /**
  * Sorts one partition of events into what the merge needs: each key's rows together, by time and
@@ -86,17 +77,10 @@ final class EventSorter {
       chunks.add(chunk);
       used = 0;
     }
-    // each row is its size, then its bytes
-    Platform.putInt(chunk, Platform.BYTE_ARRAY_OFFSET + used, size);
-    Platform.copyMemory(
-        row.getBaseObject(),
-        row.getBaseOffset(),
-        chunk,
-        Platform.BYTE_ARRAY_OFFSET + used + 4,
-        size);
     long at = ((long) (chunks.size() - 1) << 32) | used;
-    used += 4 + size;
-    bytes += 4 + size;
+    int written = SparkRows.copyInto(chunk, used, row);
+    used += written;
+    bytes += written;
     if (row.isNullAt(layout.keyHashIndex())) {
       if (nullKeys == nullKeyAddress.length) {
         nullKeyAddress = java.util.Arrays.copyOf(nullKeyAddress, 2 * nullKeys);
@@ -281,9 +265,7 @@ final class EventSorter {
   }
 
   private void pointAt(UnsafeRow row, long address) {
-    byte[] c = chunks.get((int) (address >>> 32));
-    long at = Platform.BYTE_ARRAY_OFFSET + (int) address;
-    row.pointTo(c, at + 4, Platform.getInt(c, at));
+    SparkRows.pointAt(row, chunks.get((int) (address >>> 32)), (int) address);
   }
 
   private Iterator<InternalRow> sorted() {
@@ -319,83 +301,22 @@ final class EventSorter {
                 + " trainforge.join.sort-memory): sorting it with Spark's sorter, which may spill to"
                 + " disk",
             maxBytes);
-    int fields = numFields;
-    try {
-      UnsafeExternalRowSorter sorter =
-          UnsafeExternalRowSorter.createWithRecordComparator(
-              schema(),
-              () -> new EventComparator(layout, fields),
-              PrefixComparators.LONG,
-              new KeyHashPrefix(layout),
-              SparkEnv.get().memoryManager().pageSizeBytes(),
-              false);
-      UnsafeRow row = new UnsafeRow(numFields);
-      for (int i = 0; i < nullKeys; i++) {
-        pointAt(row, nullKeyAddress[i]);
-        sorter.insertRow(row);
-      }
-      for (int i = 0; i < n; i++) {
-        point(row, i);
-        sorter.insertRow(row);
-      }
-      chunks.clear();
-      while (rest.hasNext()) {
-        sorter.insertRow((UnsafeRow) rest.next());
-      }
-      return scala.jdk.javaapi.CollectionConverters.asJava(sorter.sort());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    SparkRows.ExternalSort sorter =
+        SparkRows.externalSort(
+            numFields, (x, y) -> Boundaries.compare(layout, x, y), layout.keyHashIndex());
+    UnsafeRow row = new UnsafeRow(numFields);
+    for (int i = 0; i < nullKeys; i++) {
+      pointAt(row, nullKeyAddress[i]);
+      sorter.insert(row);
     }
-  }
-
-  private StructType schema() {
-    StructType s = new StructType();
-    for (int i = 0; i < numFields; i++) {
-      s = s.add("f" + i, DataTypes.BinaryType);
+    for (int i = 0; i < n; i++) {
+      point(row, i);
+      sorter.insert(row);
     }
-    return s;
-  }
-
-  /** Spark's sort prefix: the key hash, nulls first. */
-  private static final class KeyHashPrefix extends UnsafeExternalRowSorter.PrefixComputer {
-    private final EventLayout layout;
-    private final Prefix prefix = new Prefix();
-
-    KeyHashPrefix(EventLayout layout) {
-      this.layout = layout;
+    chunks.clear();
+    while (rest.hasNext()) {
+      sorter.insert((UnsafeRow) rest.next());
     }
-
-    @Override
-    public Prefix computePrefix(InternalRow row) {
-      prefix.isNull = row.isNullAt(layout.keyHashIndex());
-      prefix.value = prefix.isNull ? Long.MIN_VALUE : row.getLong(layout.keyHashIndex());
-      return prefix;
-    }
-  }
-
-  /** The full event order on Spark's sorted records. */
-  private static final class EventComparator extends RecordComparator {
-    private final EventLayout layout;
-    private final UnsafeRow x;
-    private final UnsafeRow y;
-
-    EventComparator(EventLayout layout, int numFields) {
-      this.layout = layout;
-      this.x = new UnsafeRow(numFields);
-      this.y = new UnsafeRow(numFields);
-    }
-
-    @Override
-    public int compare(
-        Object leftBase,
-        long leftOffset,
-        int leftLength,
-        Object rightBase,
-        long rightOffset,
-        int rightLength) {
-      x.pointTo(leftBase, leftOffset, leftLength);
-      y.pointTo(rightBase, rightOffset, rightLength);
-      return Boundaries.compare(layout, x, y);
-    }
+    return sorter.sorted();
   }
 }

@@ -3,10 +3,8 @@ package dev.trainforge.join;
 import static dev.trainforge.spark.Columns.named;
 import static org.apache.spark.sql.functions.coalesce;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Hash partitioning by entity key: every row of a key lands in one partition. One shuffle and one
@@ -22,7 +20,6 @@ public final class KeyHashPartitioning implements JoinPartitioning {
     Dataset<Row> routed =
         events.repartition(
             numPartitions, coalesce(named(EventLayout.KEY_HASH), named(EventLayout.SALT)));
-    JavaRDD<InternalRow> rows = routed.queryExecution().toRdd().toJavaRDD();
-    return new Arranged(rows, routed, java.util.List.of());
+    return new Arranged(SparkRows.rowsOf(routed), routed, java.util.List.of());
   }
 }

@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -40,7 +39,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
     MatchStatus[] values = MatchStatus.values();
     UTF8String[] out = new UTF8String[values.length];
     for (MatchStatus s : values) {
-      out[s.ordinal()] = UTF8String.fromString(s.name());
+      out[s.ordinal()] = SparkRows.string(s.name());
     }
     return out;
   }
@@ -201,7 +200,7 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
           at += layout.aggregates[j].aggregations.size() + 2;
         }
       }
-      return new GenericInternalRow(out);
+      return SparkRows.row(out);
     }
 
     private Object value(InternalRow row, int field) {

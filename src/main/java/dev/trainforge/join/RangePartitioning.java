@@ -4,19 +4,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.rdd.RDD;
-import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import scala.Tuple2;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * Range partitioning on the full event order, with exact carry-in: a hot key spans several
@@ -43,40 +37,13 @@ public final class RangePartitioning implements JoinPartitioning {
   @Override
   public Arranged arrange(
       EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
-    Boundaries bounds =
-        Boundaries.sample(layout, sortFields.queryExecution().toRdd().toJavaRDD(), numPartitions);
-    JavaRDD<InternalRow> rows = events.queryExecution().toRdd().toJavaRDD();
-    RDD<Tuple2<Integer, InternalRow>> routed =
-        rows.mapPartitions(new Router(layout, bounds, numPartitions, events.schema())).rdd();
-    ShuffledRDD<Integer, InternalRow, InternalRow> shuffled =
-        new ShuffledRDD<>(routed, new ById(numPartitions), tag(), tag(), tag());
-    shuffled.setSerializer(new UnsafeRowSerializer(events.schema().size(), null));
-    return new Arranged(shuffled.toJavaRDD().map(Tuple2::_2), events, List.of(sortFields));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> ClassTag<T> tag() {
-    return (ClassTag<T>) ClassTag$.MODULE$.AnyRef();
-  }
-
-  /** The partitioner of rows already keyed by their partition. */
-  static final class ById extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int partitions;
-
-    ById(int partitions) {
-      this.partitions = partitions;
-    }
-
-    @Override
-    public int numPartitions() {
-      return partitions;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
+    Boundaries bounds = Boundaries.sample(layout, SparkRows.rowsOf(sortFields), numPartitions);
+    JavaRDD<Tuple2<Integer, InternalRow>> routed =
+        SparkRows.rowsOf(events)
+            .mapPartitions(new Router(layout, bounds, numPartitions, events.schema()));
+    JavaRDD<InternalRow> shuffled =
+        SparkRows.shuffleToPartitions(routed, numPartitions, events.schema().size());
+    return new Arranged(shuffled, events, List.of(sortFields));
   }
 
   /** Map side: pairs each event with its partition, then emits the carry-in rows. */
@@ -350,9 +317,7 @@ public final class RangePartitioning implements JoinPartitioning {
         values[layout.orderIndex()] = j;
         values[layout.saltIndex()] = EventLayout.TOTALS;
         values[layout.stateField] = bytes.toByteArray();
-        return org.apache.spark.sql.catalyst.expressions.UnsafeProjection.create(schema)
-            .apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values))
-            .copy();
+        return SparkRows.unsafeRow(schema, values);
       }
 
       private void offerAll(Candidate[] into, Candidate[] from) {

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.report.Numbers;
 import dev.trainforge.spark.BuildCost;
-import dev.trainforge.validate.Numbers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

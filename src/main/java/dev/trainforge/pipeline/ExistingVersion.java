@@ -5,11 +5,12 @@ import dev.trainforge.config.ConfigDiff;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.join.MatchStatus;
 import dev.trainforge.lineage.LineageEvents;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.ReportStore;
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.source.InputPin;
 import dev.trainforge.source.PinRecords;
-import dev.trainforge.validate.Profile;
-import dev.trainforge.validate.ReportStore;
-import dev.trainforge.validate.ValidationReport;
+import dev.trainforge.text.TextFiles;
 import dev.trainforge.version.VersionPublisher;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ final class ExistingVersion {
         true,
         millis,
         Optional.ofNullable(summary.get(p + RollingBuild.SUMMARY_KEY))
-            .map(location -> readText(io, location))
+            .map(location -> TextFiles.read(io, location))
             .map(RollingDays::parse),
         dev.trainforge.spark.BuildCost.NONE);
   }
@@ -119,19 +120,6 @@ final class ExistingVersion {
    */
   private static MatchStatus statusOf(String recorded) {
     return "EXPIRED".equals(recorded) ? MatchStatus.NO_MATCH : MatchStatus.valueOf(recorded);
-  }
-
-  /** The text of a file beside the table, or null when there is none (as the publisher reads). */
-  private static String readText(FileIO io, String location) {
-    var in = io.newInputFile(location);
-    if (!in.exists()) {
-      return null;
-    }
-    try (var stream = in.newStream()) {
-      return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot read " + location, e);
-    }
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.trainforge.validate.Numbers;
+import dev.trainforge.report.Numbers;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

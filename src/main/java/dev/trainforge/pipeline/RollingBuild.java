@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.to_date;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.spark.Columns;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.text.TextFiles;
 import dev.trainforge.validate.MergeableProfile;
 import dev.trainforge.validate.Profiler;
 import dev.trainforge.version.VersionPublisher;
@@ -201,20 +202,14 @@ final class RollingBuild {
     java.util.List<MergeableProfile> parts = new java.util.ArrayList<>();
     for (Map.Entry<LocalDate, RollingDays.Day> e : days.days().entrySet()) {
       String location = e.getValue().profile();
-      var in = location == null ? null : io.newInputFile(location);
-      if (in == null || !in.exists()) {
+      String text = location == null ? null : TextFiles.read(io, location);
+      if (text == null) {
         throw new VersionStateException(
             String.format(
                 "The profile of label day %s (built by %s) is missing at %s",
                 e.getKey(), e.getValue().builtBy(), location));
       }
-      try (var stream = in.newStream()) {
-        parts.add(
-            MergeableProfile.fromJson(
-                new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
-      } catch (java.io.IOException x) {
-        throw new java.io.UncheckedIOException("Cannot read " + location, x);
-      }
+      parts.add(MergeableProfile.fromJson(text));
     }
     return MergeableProfile.merge(parts, topK);
   }

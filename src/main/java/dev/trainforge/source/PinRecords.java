@@ -3,17 +3,14 @@ package dev.trainforge.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trainforge.config.SourceFormat;
+import dev.trainforge.text.CanonicalJson;
+import dev.trainforge.text.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,12 +104,12 @@ public final class PinRecords {
 
   /** {@code sha256:<hex>} of the manifest: the pin of a Parquet listing. */
   public static String fingerprint(List<InputPin.FileEntry> files) {
-    return "sha256:" + sha256(manifest(files));
+    return "sha256:" + Sha256.hex(manifest(files));
   }
 
   /** Parses a manifest, checking that it is the listing {@code pin} names. */
   public static List<InputPin.FileEntry> parseManifest(String text, String pin) {
-    if (!pin.equals("sha256:" + sha256(text))) {
+    if (!pin.equals("sha256:" + Sha256.hex(text))) {
       throw new IllegalStateException("The file listing manifest does not hash to " + pin);
     }
     List<InputPin.FileEntry> files = new ArrayList<>();
@@ -122,16 +119,6 @@ public final class PinRecords {
       }
     }
     return files;
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
@@ -168,13 +155,7 @@ public final class PinRecords {
               m.put("retention", p.retention());
               out.add(m);
             });
-    try {
-      return new ObjectMapper()
-          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .writeValueAsString(out);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot render input pins", e);
-    }
+    return CanonicalJson.write(out);
   }
 
   /**

@@ -99,7 +99,7 @@ public final class SparkSessions {
     // The join plans are wide; keep their string form whole in the UI, without a warning.
     spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
     AppSettings.CatalogSettings catalog = settings.catalog();
-    dev.trainforge.version.IcebergCatalogs.prepareLocal(catalog);
+    catalog.createLocalDirectories();
     catalog.sparkProperties().forEach((k, v) -> spark.conf().set(k, v));
   }
 }

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainforge.join.MatchStatus;
-import dev.trainforge.validate.Profile.CategoryCount;
-import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.Profile.CategoryCount;
+import dev.trainforge.report.Profile.ColumnProfile;
+import dev.trainforge.report.Statistics;
+import dev.trainforge.report.ValidationReport;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -238,26 +241,7 @@ public record MergeableProfile(Profile profile, Map<String, String> sketches) {
           Base64.getEncoder().encodeToString(distinct.getResult().toCompactByteArray()));
     }
     if (!last.numeric() && !ColumnProfile.CATEGORICAL.equals(last.kind())) {
-      return new ColumnProfile(
-          name,
-          last.type(),
-          last.kind(),
-          nulls,
-          0,
-          null,
-          null,
-          null,
-          null,
-          0,
-          null,
-          null,
-          null,
-          null,
-          0,
-          violations,
-          null,
-          null,
-          null);
+      return ColumnProfile.other(name, last.type(), last.kind(), nulls, violations);
     }
     if (!last.numeric()) {
       List<CategoryCount> top =
@@ -270,26 +254,8 @@ public record MergeableProfile(Profile profile, Map<String, String> sketches) {
               .limit(topK)
               .toList();
       long inTop = top.stream().mapToLong(CategoryCount::count).sum();
-      return new ColumnProfile(
-          name,
-          last.type(),
-          ColumnProfile.CATEGORICAL,
-          nulls,
-          0,
-          null,
-          null,
-          null,
-          null,
-          approxDistinct,
-          null,
-          null,
-          null,
-          top,
-          nonNull - inTop,
-          violations,
-          null,
-          null,
-          null);
+      return ColumnProfile.categorical(
+          name, last.type(), nulls, approxDistinct, top, nonNull - inTop, violations, null);
     }
     Map<String, Double> quantiles = new TreeMap<>();
     List<Double> deciles = new ArrayList<>();
@@ -301,24 +267,18 @@ public record MergeableProfile(Profile profile, Map<String, String> sketches) {
         deciles.add(Statistics.quantile(values, r));
       }
     }
-    return new ColumnProfile(
+    return ColumnProfile.numeric(
         name,
         last.type(),
-        ColumnProfile.NUMERIC,
         nulls,
         nan,
-        min,
-        max,
-        n == 0 ? null : mean,
-        n < 2 ? null : Math.sqrt(m2 / (n - 1)),
+        new ColumnProfile.Moments(
+            min, max, n == 0 ? null : mean, n < 2 ? null : Math.sqrt(m2 / (n - 1))),
         approxDistinct,
         quantiles,
         deciles,
         values.isEmpty() ? null : Base64.getEncoder().encodeToString(values.toByteArray()),
-        null,
-        0,
         violations,
-        null,
         null,
         null);
   }

@@ -3,7 +3,6 @@ package dev.trainforge.version;
 import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.AppSettings;
-import java.io.File;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -128,7 +127,7 @@ public final class IcebergCatalogs {
       return Optional.empty();
     }
     if (name.equals(settings.catalog().name())) {
-      prepareLocal(settings.catalog());
+      settings.catalog().createLocalDirectories();
     }
     Map<String, String> options = properties.get();
     options.put(CatalogProperties.USER, System.getProperty("user.name", ""));
@@ -142,28 +141,6 @@ public final class IcebergCatalogs {
         closeable.close();
       } catch (Exception e) {
         throw new IllegalStateException("Cannot close catalog " + catalog.name(), e);
-      }
-    }
-  }
-
-  /**
-   * Creates the local directories an embedded catalog needs: the SQLite file's directory and a
-   * local warehouse (a REST server's warehouse is the server's business).
-   */
-  public static void prepareLocal(AppSettings.CatalogSettings catalog) {
-    catalog.uri().ifPresent(IcebergCatalogs::createSqliteDirectory);
-    if (!catalog.type().equals(AppSettings.CatalogSettings.REST)
-        && !catalog.warehouse().contains(":")) {
-      new File(catalog.warehouse()).mkdirs();
-    }
-  }
-
-  private static void createSqliteDirectory(String uri) {
-    String prefix = "jdbc:sqlite:";
-    if (uri.startsWith(prefix) && !uri.startsWith(prefix + ":")) {
-      File parent = new File(uri.substring(prefix.length())).getAbsoluteFile().getParentFile();
-      if (parent != null) {
-        parent.mkdirs();
       }
     }
   }

@@ -1,6 +1,6 @@
 package dev.trainforge.version;
 
-import dev.trainforge.validate.Profile;
+import dev.trainforge.report.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;

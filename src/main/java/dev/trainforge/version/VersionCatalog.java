@@ -2,8 +2,8 @@ package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.spark.ContentChecksum;
-import dev.trainforge.validate.ValidationReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,11 +2,11 @@ package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.trainforge.validate.Drift;
-import dev.trainforge.validate.Numbers;
-import dev.trainforge.validate.Profile;
-import dev.trainforge.validate.Profile.ColumnProfile;
-import dev.trainforge.validate.SchemaDiff;
+import dev.trainforge.report.Drift;
+import dev.trainforge.report.Numbers;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.Profile.ColumnProfile;
+import dev.trainforge.report.SchemaDiff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

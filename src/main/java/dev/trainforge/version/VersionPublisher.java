@@ -3,6 +3,7 @@ package dev.trainforge.version;
 import static java.util.Objects.requireNonNull;
 
 import dev.trainforge.config.OutputSpec;
+import dev.trainforge.text.TextFiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -628,23 +629,11 @@ public final class VersionPublisher {
 
   /** Writes a small text file through the table's IO (local disk, S3). */
   public void writeText(String location, String text) {
-    try (var out = io().newOutputFile(location).createOrOverwrite()) {
-      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write " + location, e);
-    }
+    TextFiles.write(io(), location, text);
   }
 
   /** Reads a text file written by {@link #writeText}, or null when it does not exist. */
   public String readText(String location) {
-    var in = io().newInputFile(location);
-    if (!in.exists()) {
-      return null;
-    }
-    try (var stream = in.newStream()) {
-      return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot read " + location, e);
-    }
+    return TextFiles.read(io(), location);
   }
 }

@@ -2,9 +2,9 @@ package dev.trainforge.version;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.trainforge.validate.Profile;
-import dev.trainforge.validate.ReportStore;
-import dev.trainforge.validate.ValidationReport;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.ReportStore;
+import dev.trainforge.report.ValidationReport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

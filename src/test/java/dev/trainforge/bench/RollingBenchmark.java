@@ -4,6 +4,7 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.pipeline.BuildResult;
 import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -158,9 +159,7 @@ public final class RollingBenchmark {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + root.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + root.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, root.resolve("catalog")),
             "dataset {",
             "  name = rolling",
             "  version = \"" + version + "\"",

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.Cli;
 import dev.trainforge.testing.Cli.Run;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.validate.ValidationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -63,9 +64,7 @@ class ReadCommandsTest {
         config,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir),
             "dataset {",
             "  name = gate",
             "  version = \"1\"",
@@ -228,10 +227,10 @@ class ReadCommandsTest {
             String.format(
                 "validation %s: %d failed, %d warned, %d passed, %d skipped",
                 r.verdict(),
-                r.count(dev.trainforge.validate.CheckResult.Outcome.FAIL),
-                r.count(dev.trainforge.validate.CheckResult.Outcome.WARN),
-                r.count(dev.trainforge.validate.CheckResult.Outcome.PASS),
-                r.count(dev.trainforge.validate.CheckResult.Outcome.SKIPPED)),
+                r.count(dev.trainforge.report.CheckResult.Outcome.FAIL),
+                r.count(dev.trainforge.report.CheckResult.Outcome.WARN),
+                r.count(dev.trainforge.report.CheckResult.Outcome.PASS),
+                r.count(dev.trainforge.report.CheckResult.Outcome.SKIPPED)),
             "report     " + summary.get("trainforge.report"),
             "note       first 30 labels, split by user",
             "properties (every trainforge.* key of the snapshot summary):");

@@ -1,6 +1,7 @@
 package dev.trainforge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -185,6 +186,18 @@ class CatalogConfigTest {
             "--set trainforge.catalog.password: key 'trainforge.catalog.password' is set in a"
                 + " config file or by --set (a password is read from the environment only: remove"
                 + " it and set TRAINFORGE_CATALOG_PASSWORD)");
+  }
+
+  @Test
+  void aPasswordOnTheCommandLineIsRefusedWithoutADatasetFileToo() {
+    assertThatThrownBy(
+            () -> ConfigLoader.settings(List.of("trainforge.catalog.password=hunter2"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid configuration: --set trainforge.catalog.password: key"
+                + " 'trainforge.catalog.password' is set in a config file or by --set (a password"
+                + " is read from the environment only: remove it and set"
+                + " TRAINFORGE_CATALOG_PASSWORD)");
   }
 
   @Test

@@ -1,12 +1,8 @@
 package dev.trainforge.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.trainforge.testing.SharedSpark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,32 +19,16 @@ class AirflowDagIT {
   @Test
   void dagTestsPassAgainstRealAirflow() throws Exception {
     Path dir = SharedSpark.tempDir("trainforge-airflow-it");
-    Path log = dir.resolve("pytest.log");
-    Path report = ItEnv.repo().resolve("target/failsafe-reports/airflow-dags-pytest.xml");
-    Files.createDirectories(report.getParent());
-    int code =
-        ChildProcess.run(
-            "pytest",
-            List.of(
-                ItEnv.python().toString(),
-                "-m",
-                "pytest",
-                "-v",
-                "-p",
-                "no:cacheprovider",
-                "--junitxml=" + report,
-                "airflow-dags/tests"),
-            ItEnv.repo(),
-            Map.of(
-                "AIRFLOW_HOME", dir.resolve("airflow-home").toString(),
-                "TRAINFORGE_HOME", dir.resolve("trainforge-home").toString(),
-                "TRAINFORGE_RESULT_DIR", dir.resolve("results").toString(),
-                "TRAINFORGE_DRIVER_MEMORY", "2g"),
-            log,
-            Duration.ofMinutes(20));
-    String output = Files.readString(log);
-    assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
-    // Every test ran: none deselected or skipped.
-    assertThat(output).containsPattern("\\b15 passed\\b").doesNotContain("skipped");
+    Pytest.passes(
+        15,
+        dir,
+        "airflow-dags",
+        Map.of(
+            "AIRFLOW_HOME", dir.resolve("airflow-home").toString(),
+            "TRAINFORGE_HOME", dir.resolve("trainforge-home").toString(),
+            "TRAINFORGE_RESULT_DIR", dir.resolve("results").toString(),
+            "TRAINFORGE_DRIVER_MEMORY", "2g"),
+        Duration.ofMinutes(20),
+        "airflow-dags/tests");
   }
 }

@@ -7,7 +7,6 @@ import dev.trainforge.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,28 +27,12 @@ class OpenLineageEventsIT {
     Files.write(events.resolve("succeeded.jsonl"), recorded.succeeded());
     Files.write(events.resolve("failed.jsonl"), recorded.failed());
 
-    Path log = dir.resolve("pytest.log");
-    Path report = ItEnv.repo().resolve("target/failsafe-reports/openlineage-pytest.xml");
-    Files.createDirectories(report.getParent());
-    int code =
-        ChildProcess.run(
-            "pytest",
-            List.of(
-                ItEnv.python().toString(),
-                "-m",
-                "pytest",
-                "-v",
-                "-p",
-                "no:cacheprovider",
-                "--junitxml=" + report,
-                "it/openlineage"),
-            ItEnv.repo(),
-            Map.of("TRAINFORGE_OL_EVENTS", events.toString()),
-            log,
-            Duration.ofMinutes(5));
-    String output = Files.readString(log);
-    assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
-    // Every test ran: none deselected or skipped.
-    assertThat(output).containsPattern("\\b3 passed\\b").doesNotContain("skipped");
+    Pytest.passes(
+        3,
+        dir,
+        "openlineage",
+        Map.of("TRAINFORGE_OL_EVENTS", events.toString()),
+        Duration.ofMinutes(5),
+        "it/openlineage");
   }
 }

@@ -3,10 +3,8 @@ package dev.trainforge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.testing.SharedSpark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,44 +47,26 @@ class PythonClientIT {
             // This checkout's package first, whatever the venv has installed.
             "PYTHONPATH", ItEnv.repo().resolve("clients/python/src").toString());
 
-    String output =
-        pytest(
-            dir,
-            "python-client",
-            env,
-            // S3aIT runs the S3 tests, against its server; test_refs.py moves main: below.
-            "--ignore=clients/python/tests/test_s3.py",
-            "--ignore=clients/python/tests/test_refs.py",
-            "clients/python/tests");
-    // Every test ran against the build above: none deselected or skipped.
-    assertThat(output).containsPattern("\\b11 passed\\b").doesNotContain("skipped");
+    Pytest.passes(
+        11,
+        dir,
+        "python-client",
+        env,
+        Duration.ofMinutes(10),
+        // S3aIT runs the S3 tests, against its server; test_refs.py moves main: below.
+        "--ignore=clients/python/tests/test_s3.py",
+        "--ignore=clients/python/tests/test_refs.py",
+        "clients/python/tests");
 
     // load() of "current" follows promote, rollback and retract (submit.sh, another process),
     // over two versions: v2 built here, with another max age of one source.
     SampleBuilds.generate(home, catalog, "2", "dataset.features.user_auth.max-age=2d");
-    String refs = pytest(dir, "python-client-refs", env, "clients/python/tests/test_refs.py");
-    assertThat(refs).containsPattern("\\b1 passed\\b").doesNotContain("skipped");
-  }
-
-  /** Runs pytest with {@code args} from the repository; fails unless it passes; its output. */
-  private static String pytest(Path dir, String name, Map<String, String> env, String... args)
-      throws Exception {
-    Path log = dir.resolve(name + ".log");
-    Path report = ItEnv.repo().resolve("target/failsafe-reports/" + name + "-pytest.xml");
-    Files.createDirectories(report.getParent());
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                ItEnv.python().toString(),
-                "-m",
-                "pytest",
-                "-v",
-                "-p",
-                "no:cacheprovider",
-                "--junitxml=" + report));
-    command.addAll(List.of(args));
-    int code = ChildProcess.run("pytest", command, ItEnv.repo(), env, log, Duration.ofMinutes(10));
-    assertThat(code).as("pytest exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
-    return Files.readString(log);
+    Pytest.passes(
+        1,
+        dir,
+        "python-client-refs",
+        env,
+        Duration.ofMinutes(10),
+        "clients/python/tests/test_refs.py");
   }
 }

@@ -256,23 +256,12 @@ class S3aIT {
     pyEnv.put("TRAINFORGE_CLIENT_TEST_S3_HOME", home.toString());
     pyEnv.put("TRAINFORGE_CLIENT_TEST_S3_CATALOG", catalog);
     pyEnv.put("PYTHONPATH", ItEnv.repo().resolve("clients/python/src").toString());
-    Path pyLog = dir.resolve("pytest-s3.log");
-    int py =
-        ChildProcess.run(
-            "pytest",
-            List.of(
-                ItEnv.python().toString(),
-                "-m",
-                "pytest",
-                "-v",
-                "-p",
-                "no:cacheprovider",
-                "clients/python/tests/test_s3.py"),
-            ItEnv.repo(),
-            pyEnv,
-            pyLog,
-            Duration.ofMinutes(5));
-    assertThat(py).as("pytest exit code; its output:\n%s", ChildProcess.tail(pyLog)).isZero();
-    assertThat(Files.readString(pyLog)).containsPattern("\\b2 passed\\b").doesNotContain("skipped");
+    Pytest.passes(
+        2,
+        dir,
+        "python-client-s3",
+        pyEnv,
+        Duration.ofMinutes(5),
+        "clients/python/tests/test_s3.py");
   }
 }

@@ -7,6 +7,7 @@ import dev.trainforge.InputMissingException;
 import dev.trainforge.InvalidInputException;
 import dev.trainforge.TrainforgeException;
 import dev.trainforge.testing.Cli;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,9 +87,7 @@ class BadInputFilesTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = bad",
             "  version = \"1\"",

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.report.ValidationReport;
 import dev.trainforge.spark.BuildCost;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.validate.ValidationReport;
 import dev.trainforge.version.VersionPublisher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -168,9 +169,7 @@ class BuildCostTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = cost",
             "  version = \"1\"",

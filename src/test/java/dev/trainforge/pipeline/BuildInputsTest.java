@@ -7,6 +7,7 @@ import dev.trainforge.InvalidInputException;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.join.MatchStatus;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,9 +48,7 @@ class BuildInputsTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = inputs",
             "  version = \"1\"",
@@ -296,16 +295,15 @@ class BuildInputsTest {
     assertThat(table.currentSnapshot().summary())
         .containsEntry("trainforge.label-rows-immature", "2")
         .containsEntry("trainforge.label-rows-excluded-immature", "2");
-    dev.trainforge.validate.ValidationReport report =
-        new dev.trainforge.validate.ReportStore(table.io()).read(result.report());
+    dev.trainforge.report.ValidationReport report =
+        new dev.trainforge.report.ReportStore(table.io()).read(result.report());
     assertThat(report.checks())
         .filteredOn(c -> c.check().equals("immature-labels"))
         .singleElement()
         .satisfies(
             c -> {
               assertThat(c.value()).isEqualTo(2.0);
-              assertThat(c.outcome())
-                  .isEqualTo(dev.trainforge.validate.CheckResult.Outcome.SKIPPED);
+              assertThat(c.outcome()).isEqualTo(dev.trainforge.report.CheckResult.Outcome.SKIPPED);
               assertThat(c.detail()).isEqualTo("2 labels not yet mature, excluded");
             });
     assertThat(report.checks())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.ValidationFailedException;
 import java.io.ByteArrayOutputStream;
@@ -86,9 +87,7 @@ public final class LineageFixture {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "trainforge.lineage { transport = http, url = \"" + url + "\" }",
             "dataset {",
             "  name = lineage",

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.Statistics;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import dev.trainforge.validate.MergeableProfile;
-import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
-import dev.trainforge.validate.Statistics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -200,9 +201,7 @@ class RollingProfileTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = rolling",
             "  version = \"" + version + "\"",

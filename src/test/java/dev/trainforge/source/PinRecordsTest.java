@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -14,9 +17,49 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A local listing walks directories, and finds exactly what Hadoop's recursive listing finds. */
+/**
+ * A local listing walks directories, and finds exactly what Hadoop's recursive listing finds; the
+ * recorded pins and listing fingerprints are written byte for byte as versions already hold them.
+ */
 class PinRecordsTest {
   @TempDir Path dir;
+
+  @Test
+  void pinsAndListingFingerprintsAreWrittenAsPublishedVersionsRecordThem() {
+    List<InputPin.FileEntry> files =
+        List.of(
+            new InputPin.FileEntry("event_date=2026-01-01/part-0.parquet", 1234, 1767225600000L),
+            new InputPin.FileEntry("event_date=2026-01-02/part-0.parquet", 99, 1767312000000L));
+    String fingerprint = PinRecords.fingerprint(files);
+    assertThat(fingerprint)
+        .isEqualTo("sha256:f2d4fec1d610879af20e39d9e86adb074ca35b99c2d3d9c202b64b64b1c89e05");
+    InputPin parquet =
+        new InputPin(
+            "feature:user_auth",
+            dev.trainforge.config.SourceFormat.PARQUET,
+            "sample-data/user_auth_events",
+            fingerprint,
+            files,
+            Optional.empty(),
+            Optional.empty(),
+            "");
+    InputPin delta =
+        new InputPin(
+            "feature:merchant_risk",
+            dev.trainforge.config.SourceFormat.DELTA,
+            "sample-data/merchant_risk",
+            "3",
+            List.of(),
+            Optional.of(Instant.parse("2026-01-02T03:04:05Z")),
+            Optional.of(Instant.parse("2026-01-09T03:04:05Z")),
+            "delta.logRetentionDuration \"interval 7 days\"");
+    assertThat(
+            PinRecords.toJson(
+                List.of(parquet, delta), Map.of("feature:user_auth", "file:/data/user_auth")))
+        .isEqualTo(
+            "[{\"committed-at\":\"2026-01-02T03:04:05Z\",\"format\":\"delta\",\"location\":\"sample-data/merchant_risk\",\"pin\":\"3\",\"rebuildable-until\":\"2026-01-09T03:04:05Z\",\"retention\":\"delta.logRetentionDuration \\\"interval 7 days\\\"\",\"role\":\"feature:merchant_risk\"},{\"committed-at\":null,\"files\":2,\"format\":\"parquet\",\"location\":\"sample-data/user_auth_events\",\"pin\":\"sha256:f2d4fec1d610879af20e39d9e86adb074ca35b99c2d3d9c202b64b64b1c89e05\",\"rebuildable-until\":null,\"retention\":\"\",\"role\":\"feature:user_auth\",\"uri\":\"file:/data/user_auth\"}]");
+    assertThat(PinRecords.parseManifest(PinRecords.manifest(files), fingerprint)).isEqualTo(files);
+  }
 
   @Test
   void aLocalWalkListsWhatListFilesLists() throws Exception {

@@ -7,6 +7,9 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.pipeline.BuildResult;
 import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.report.CheckResult;
+import dev.trainforge.report.ValidationReport;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,9 +69,7 @@ class ValidationGateTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = gate",
             "  version = \"" + version + "\"",

@@ -6,6 +6,7 @@ import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.pipeline.BuildResult;
 import dev.trainforge.pipeline.DatasetBuild;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,9 +50,7 @@ class ConcurrentPublishTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "dataset {",
             "  name = conc",
             "  version = \"7\"",

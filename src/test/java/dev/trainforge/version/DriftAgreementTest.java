@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.config.DatasetSpec;
+import dev.trainforge.report.CheckResult;
+import dev.trainforge.report.Drift;
+import dev.trainforge.report.Numbers;
+import dev.trainforge.report.Profile;
+import dev.trainforge.report.ValidationReport;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
-import dev.trainforge.validate.CheckResult;
-import dev.trainforge.validate.Drift;
-import dev.trainforge.validate.Numbers;
-import dev.trainforge.validate.Profile;
 import dev.trainforge.validate.Profiler;
-import dev.trainforge.validate.ValidationReport;
 import dev.trainforge.validate.Validator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +48,7 @@ class DriftAgreementTest {
         file,
         String.join(
             "\n",
-            "trainforge.catalog.name = drift",
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("warehouse") + "\"",
+            DatasetFiles.catalogLines("drift", dir),
             "dataset {",
             "  name = drift",
             "  version = \"1\"",

@@ -9,6 +9,7 @@ import dev.trainforge.source.InputPins;
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.Cli;
 import dev.trainforge.testing.Cli.Run;
+import dev.trainforge.testing.DatasetFiles;
 import dev.trainforge.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,9 +79,7 @@ class PinnedVersionsTest {
         conf,
         String.join(
             "\n",
-            "trainforge.catalog.name = " + catalog,
-            "trainforge.catalog.uri = \"jdbc:sqlite:" + dir.resolve("catalog/catalog.db") + "\"",
-            "trainforge.catalog.warehouse = \"" + dir.resolve("catalog/warehouse") + "\"",
+            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
             "trainforge.spark.shuffle-partitions = 4",
             "dataset {",
             "  name = pins",

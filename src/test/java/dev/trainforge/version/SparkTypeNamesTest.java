@@ -2,7 +2,7 @@ package dev.trainforge.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.validate.Profile;
+import dev.trainforge.report.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Schema;

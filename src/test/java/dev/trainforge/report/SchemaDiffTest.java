@@ -1,8 +1,8 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainforge.validate.Profile.Field;
+import dev.trainforge.report.Profile.Field;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

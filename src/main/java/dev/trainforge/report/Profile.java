@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
@@ -153,6 +153,108 @@ public record Profile(
 
     public boolean numeric() {
       return NUMERIC.equals(kind);
+    }
+
+    /** A column neither numeric nor categorical: its nulls and rule violations alone. */
+    public static ColumnProfile other(
+        String column, String type, String kind, long nulls, Map<String, Long> ruleViolations) {
+      return new ColumnProfile(
+          column,
+          type,
+          kind,
+          nulls,
+          0,
+          null,
+          null,
+          null,
+          null,
+          0,
+          null,
+          null,
+          null,
+          null,
+          0,
+          ruleViolations,
+          null,
+          null,
+          null);
+    }
+
+    /**
+     * A categorical column: its top-k values and the count of the rest; with a baseline, this
+     * version's counts of the baseline's top-k categories (else null).
+     */
+    public static ColumnProfile categorical(
+        String column,
+        String type,
+        long nulls,
+        long approxDistinct,
+        List<CategoryCount> topK,
+        long otherCount,
+        Map<String, Long> ruleViolations,
+        List<CategoryCount> baselineCategories) {
+      return new ColumnProfile(
+          column,
+          type,
+          CATEGORICAL,
+          nulls,
+          0,
+          null,
+          null,
+          null,
+          null,
+          approxDistinct,
+          null,
+          null,
+          null,
+          topK,
+          otherCount,
+          ruleViolations,
+          null,
+          null,
+          baselineCategories);
+    }
+
+    /** The summary of a numeric column's finite values (each null when there is none). */
+    public record Moments(Double min, Double max, Double mean, Double stddev) {}
+
+    /**
+     * A numeric column: its moments, quantiles and sketch, and its exact bin counts (own bins, and
+     * with a baseline, the baseline's bins; else null).
+     */
+    public static ColumnProfile numeric(
+        String column,
+        String type,
+        long nulls,
+        long nanOrInf,
+        Moments moments,
+        long approxDistinct,
+        Map<String, Double> quantiles,
+        List<Double> deciles,
+        String sketch,
+        Map<String, Long> ruleViolations,
+        BinCounts bins,
+        BinCounts baselineBins) {
+      return new ColumnProfile(
+          column,
+          type,
+          NUMERIC,
+          nulls,
+          nanOrInf,
+          moments.min(),
+          moments.max(),
+          moments.mean(),
+          moments.stddev(),
+          approxDistinct,
+          quantiles,
+          deciles,
+          sketch,
+          null,
+          0,
+          ruleViolations,
+          bins,
+          baselineBins,
+          null);
     }
   }
 

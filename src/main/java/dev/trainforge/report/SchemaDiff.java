@@ -1,8 +1,8 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.trainforge.validate.Profile.Field;
+import dev.trainforge.report.Profile.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

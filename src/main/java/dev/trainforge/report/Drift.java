@@ -1,7 +1,7 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
-import dev.trainforge.validate.Profile.CategoryCount;
-import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.report.Profile.CategoryCount;
+import dev.trainforge.report.Profile.ColumnProfile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

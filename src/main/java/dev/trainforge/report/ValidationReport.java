@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.trainforge.report.CheckResult.Outcome;
 import dev.trainforge.spark.BuildCost;
-import dev.trainforge.validate.CheckResult.Outcome;
 import java.util.List;
 
 /**
@@ -134,7 +134,7 @@ public record ValidationReport(
         location);
   }
 
-  static ObjectMapper mapper() {
+  public static ObjectMapper mapper() {
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

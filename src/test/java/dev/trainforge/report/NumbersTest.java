@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,5 +53,14 @@ class NumbersTest {
     assertThat(Numbers.duration(null, "-")).isEqualTo("-");
     assertThat(Numbers.millis(30_100)).isEqualTo("30.1 s");
     assertThat(Numbers.millis(125_300)).isEqualTo("2.1 min");
+  }
+
+  @Test
+  void sharesAsPercentagesWithOneDecimalAndNoSmallShareReadAsNone() {
+    assertThat(Numbers.percent(0.58475)).isEqualTo("58.5%");
+    assertThat(Numbers.percent(0.0)).isEqualTo("0.0%");
+    assertThat(Numbers.percent(1.0)).isEqualTo("100.0%");
+    assertThat(Numbers.percent(0.0004)).isEqualTo("<0.1%");
+    assertThat(Numbers.percent(0.0006)).isEqualTo("0.1%");
   }
 }

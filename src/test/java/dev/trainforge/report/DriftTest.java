@@ -1,9 +1,9 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.trainforge.validate.Profile.ColumnProfile;
+import dev.trainforge.report.Profile.ColumnProfile;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -48,25 +48,18 @@ class DriftTest {
       }
       bins = Profile.BinCounts.of(own, own.counts(below, atMostMax, values.length, 0));
     }
-    return new ColumnProfile(
+    return ColumnProfile.numeric(
         "x",
         "double",
-        ColumnProfile.NUMERIC,
         0,
         0,
-        min,
-        max,
-        null,
-        null,
+        new ColumnProfile.Moments(min, max, null, null),
         0,
         quantiles,
         deciles,
         Base64.getEncoder().encodeToString(s.toByteArray()),
         null,
-        0,
-        null,
         bins,
-        null,
         null);
   }
 
@@ -162,25 +155,6 @@ class DriftTest {
       long other,
       long nulls,
       List<Profile.CategoryCount> baselineCategories) {
-    return new ColumnProfile(
-        "c",
-        "string",
-        ColumnProfile.CATEGORICAL,
-        nulls,
-        0,
-        null,
-        null,
-        null,
-        null,
-        0,
-        null,
-        null,
-        null,
-        top,
-        other,
-        null,
-        null,
-        null,
-        baselineCategories);
+    return ColumnProfile.categorical("c", "string", nulls, 0, top, other, null, baselineCategories);
   }
 }

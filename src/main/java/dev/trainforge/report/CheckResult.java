@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,7 +41,7 @@ public record CheckResult(
   }
 
   /** The result of comparing {@code value} with {@code limit}. */
-  static CheckResult of(
+  public static CheckResult of(
       String check, String subject, double value, Limit limit, String definition, String detail) {
     Outcome outcome;
     if (limit.warnAbove().isEmpty() && limit.failAbove().isEmpty()) {
@@ -64,7 +64,7 @@ public record CheckResult(
         detail);
   }
 
-  static CheckResult skipped(String check, String subject, String definition, String why) {
+  public static CheckResult skipped(String check, String subject, String definition, String why) {
     return new CheckResult(check, subject, Outcome.SKIPPED, null, null, null, definition, why);
   }
 }

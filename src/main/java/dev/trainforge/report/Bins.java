@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import java.util.Base64;
 import java.util.TreeSet;

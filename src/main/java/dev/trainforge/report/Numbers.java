@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import java.util.Locale;
 
@@ -40,6 +40,17 @@ public final class Numbers {
   /** A rate or share with a fixed number of decimals: {@code fixed(0.5, 4)} is {@code 0.5000}. */
   public static String fixed(double v, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  /**
+   * A share as a percentage with one decimal: {@code 0.5847} is {@code 58.5%}; a share above 0 that
+   * would read {@code 0.0%} is {@code <0.1%}, so that a small share is not read as none.
+   */
+  public static String percent(double share) {
+    if (share > 0 && share < 0.0005) {
+      return "<0.1%";
+    }
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.trainforge.validate;
+package dev.trainforge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
