@@ -66,11 +66,11 @@ import org.apache.spark.sql.types.StructType;
  *       costs on a small build is the JVM's first use of these libraries (loading classes).
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): one aggregation over the labels for the
  *       counts and the time range that the partition plans need (2 jobs). Beside it, in a thread of
- *       its own, each table source with a partition column lists its partitions ({@link
- *       FeatureInput#startListingPartitionDates}): for Delta, the replay of its log (3 jobs) and
- *       the filtering of its file list (1 job), about 3 s of driver work on the sample, which the
- *       label scan of a small label source leaves a core for. Then, on the driver, the footers of
- *       every Parquet file the plans read, checked against the schema.
+ *       its own started as soon as the source is opened, each table source with a partition column
+ *       lists its partitions ({@link FeatureInput#startListingPartitionDates}): for Delta, the
+ *       replay of its log (3 jobs) and the filtering of its file list (1 job), 3-5 s of cold driver
+ *       work on the sample, longer than the label scan, which leaves it a core. Then, on the
+ *       driver, the footers of every Parquet file the plans read, checked against the schema.
  *   <li><b>The join's sampling pass</b>: a sampled read of the labels' and each source's keys and
  *       times, for the range boundaries (about 3 s on S; 2 jobs, and a filtering of a Delta
  *       source's file list per query that reads it, 2 more).
@@ -195,7 +195,7 @@ public final class DatasetBuild {
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
     Optional<Snapshot> existing = publisher.tagged(spec.tag());
 
-    Inputs inputs = open(spec, Map.of());
+    Inputs inputs = open(spec, Map.of(), existing.isEmpty());
     lineageInputs =
         inputs.pins().stream()
             .map(p -> LineageEvents.input(p.location(), p.pin(), p.format().configName()))
@@ -423,7 +423,7 @@ public final class DatasetBuild {
     }
     Map<String, InputPin> pins =
         currentInputs ? Map.of() : withFileLists(publisher, InputPins.fromJson(pinsJson));
-    Inputs inputs = open(spec, pins);
+    Inputs inputs = open(spec, pins, true);
     Joined joined = join(config, inputs);
 
     describe("rebuild " + spec.name() + " " + spec.tag() + " into a side branch");
@@ -538,7 +538,7 @@ public final class DatasetBuild {
           spec.tag(),
           builder,
           currentInputs ? "the inputs as they are now" : "its pinned inputs");
-      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins));
+      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins, true));
       stats = joined.stats();
       Dataset<Row> rows = joined.rows().where(RollingBuild.onDays(time, itsDays));
       all = all == null ? rows : all.unionByName(rows, true);
@@ -713,14 +713,25 @@ public final class DatasetBuild {
   /**
    * Opens every input, each at {@code recorded}'s pin for its role or else at its current state.
    */
-  private Inputs open(DatasetSpec spec, Map<String, InputPin> recorded) {
+  private Inputs open(DatasetSpec spec, Map<String, InputPin> recorded, boolean toBuild) {
     SourceReader reader = new SourceReader(spark, spec.name());
     LabelInput labels = LabelInput.open(reader, spec.labels(), recorded.get(InputPin.LABELS));
     StructType labelSchema = labels.schema();
     List<FeatureInput> features = new ArrayList<>();
-    for (FeatureSourceSpec f : spec.features()) {
-      features.add(
-          FeatureInput.open(reader, f, labelSchema, recorded.get(InputPin.feature(f.name()))));
+    try {
+      for (FeatureSourceSpec f : spec.features()) {
+        FeatureInput opened =
+            FeatureInput.open(reader, f, labelSchema, recorded.get(InputPin.feature(f.name())));
+        features.add(opened);
+        if (toBuild) {
+          // As soon as it is pinned: the listing then runs beside the opening of the other
+          // inputs as well as beside the label scan.
+          opened.startListingPartitionDates();
+        }
+      }
+    } catch (RuntimeException e) {
+      features.forEach(FeatureInput::awaitPartitionDates);
+      throw e;
     }
     return new Inputs(labels, features);
   }
@@ -728,7 +739,8 @@ public final class DatasetBuild {
   private Joined join(BuildConfig config, Inputs inputs) {
     describe("scan labels: row counts and time range");
     // A table source's partition dates are Spark work (Delta replays its log) that does not need
-    // the label scan: it runs beside it, on the core the scan of a small label source leaves idle.
+    // the label scan: it runs beside it, on the core the scan of a small label source leaves idle
+    // (started when the source was opened; here for an input opened without).
     inputs.features().forEach(FeatureInput::startListingPartitionDates);
     LabelInput.Stats stats;
     List<JoinSource> sources = new ArrayList<>();
