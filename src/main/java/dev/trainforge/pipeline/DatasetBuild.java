@@ -54,27 +54,39 @@ import org.apache.spark.sql.types.StructType;
  * One build of one dataset version: check every input, join, write an audit snapshot, check it,
  * publish it. Nothing is visible to readers until the final metadata commit.
  *
- * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers):
+ * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers; the job counts
+ * are the sample's, 18 in all):
  *
  * <ol>
- *   <li><b>Opening the inputs</b> reads metadata only: per Parquet input, its file listing (on the
- *       driver, up to 1024 files in a local session) and one footer for its schema (a one-task
- *       job); per Delta input, Delta's own log jobs. On the sample this is most of the Spark jobs
- *       and several seconds; it does not grow with the rows.
+ *   <li><b>Opening the inputs</b> reads metadata only and runs no Spark job: per Parquet input, its
+ *       file listing (on the driver, up to 1024 files in a local session) and the one footer Spark
+ *       would infer its schema from ({@link dev.trainforge.source.SourceReader#open}); per Delta
+ *       input, a listing of its log and the pinned version's protocol and metadata (from the
+ *       version's checksum file when there is one); per Iceberg input, its table metadata. What it
+ *       costs on a small build is the JVM's first use of these libraries (loading classes).
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): one aggregation over the labels for the
- *       counts and the time range that the partition plans need.
+ *       counts and the time range that the partition plans need (2 jobs). Beside it, in a thread of
+ *       its own started as soon as the source is opened, each table source with a partition column
+ *       lists its partitions ({@link FeatureInput#startListingPartitionDates}): for Delta, the
+ *       replay of its log (3 jobs) and the filtering of its file list (1 job), 3-5 s of cold driver
+ *       work on the sample, longer than the label scan, which leaves it a core. Then, on the
+ *       driver, the footers of every Parquet file the plans read, checked against the schema.
  *   <li><b>The join's sampling pass</b>: a sampled read of the labels' and each source's keys and
- *       times, for the range boundaries (about 3 s on S).
+ *       times, for the range boundaries (about 3 s on S; 2 jobs, and a filtering of a Delta
+ *       source's file list per query that reads it, 2 more).
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
- *       distinct source key, one Parquet write, one Iceberg commit on the audit branch. This is the
- *       bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
- *   <li><b>Validation</b> reads the written snapshot (about two splits per core) three times: once
- *       for the profile, one aggregation without grouping (counts, moments, sketches, the leakage
- *       audit, boolean categories and the content checksum: a few microseconds of CPU per row);
- *       once for the exact distinct counts of ids and of (keys, time), a grouped pass over those
- *       columns alone; and once over the numeric columns for exact counts in their own decile bins,
- *       which drift compares exactly. Non-boolean categorical columns add one grouped pass for
- *       their top-k (the sample has none). A rolling build reads only its window's days.
+ *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
+ *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
+ *   <li><b>Validation</b> reads the written snapshot (about two splits per core) three times, in
+ *       two queries. The first runs two aggregations side by side (5 jobs): the profile, one
+ *       aggregation without grouping (counts, moments, sketches, the leakage audit, boolean
+ *       categories and the content checksum: a few microseconds of CPU per row), and the exact
+ *       distinct counts of ids and of (keys, time), a grouped pass over those columns alone. The
+ *       second counts the numeric columns' values in their own decile bins, whose edges the first's
+ *       sketches give and which drift compares exactly (2 jobs). Non-boolean categorical columns
+ *       add one grouped pass for their top-k (the sample has none). A rolling build reads only its
+ *       window's days. On the sample the first query's aggregation is most of this phase: its code
+ *       is compiled and run cold, whatever the row count.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
  *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
  *       each of its days by itself to store the day's profile (a one-day window stores the
@@ -82,6 +94,10 @@ import org.apache.spark.sql.types.StructType;
  *       small file read per retained day, no row.
  *   <li><b>Publishing</b>: one Iceberg metadata commit.
  * </ol>
+ *
+ * <p>On a build as small as the sample (20,000 labels) no pass is dominated by rows: each costs the
+ * planning and the first, cold run of its code, and the build's fixed cost is the sum of these
+ * (BENCHMARKS.md has it phase by phase).
  *
  * <p>So the labels are read three times (scan, sampling, join) and each source twice (sampling,
  * join); the label reads are narrow and cheap next to the shuffle, and the two extra reads are the
@@ -179,7 +195,7 @@ public final class DatasetBuild {
     VersionPublisher publisher = new VersionPublisher(spark, spec.output());
     Optional<Snapshot> existing = publisher.tagged(spec.tag());
 
-    Inputs inputs = open(spec, Map.of());
+    Inputs inputs = open(spec, Map.of(), existing.isEmpty());
     lineageInputs =
         inputs.pins().stream()
             .map(p -> LineageEvents.input(p.location(), p.pin(), p.format().configName()))
@@ -407,7 +423,7 @@ public final class DatasetBuild {
     }
     Map<String, InputPin> pins =
         currentInputs ? Map.of() : withFileLists(publisher, InputPins.fromJson(pinsJson));
-    Inputs inputs = open(spec, pins);
+    Inputs inputs = open(spec, pins, true);
     Joined joined = join(config, inputs);
 
     describe("rebuild " + spec.name() + " " + spec.tag() + " into a side branch");
@@ -522,7 +538,7 @@ public final class DatasetBuild {
           spec.tag(),
           builder,
           currentInputs ? "the inputs as they are now" : "its pinned inputs");
-      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins));
+      Joined joined = join(builderConfig, open(builderConfig.dataset(), pins, true));
       stats = joined.stats();
       Dataset<Row> rows = joined.rows().where(RollingBuild.onDays(time, itsDays));
       all = all == null ? rows : all.unionByName(rows, true);
@@ -697,21 +713,65 @@ public final class DatasetBuild {
   /**
    * Opens every input, each at {@code recorded}'s pin for its role or else at its current state.
    */
-  private Inputs open(DatasetSpec spec, Map<String, InputPin> recorded) {
+  private Inputs open(DatasetSpec spec, Map<String, InputPin> recorded, boolean toBuild) {
     SourceReader reader = new SourceReader(spark, spec.name());
     LabelInput labels = LabelInput.open(reader, spec.labels(), recorded.get(InputPin.LABELS));
     StructType labelSchema = labels.schema();
     List<FeatureInput> features = new ArrayList<>();
-    for (FeatureSourceSpec f : spec.features()) {
-      features.add(
-          FeatureInput.open(reader, f, labelSchema, recorded.get(InputPin.feature(f.name()))));
+    try {
+      for (FeatureSourceSpec f : spec.features()) {
+        FeatureInput opened =
+            FeatureInput.open(reader, f, labelSchema, recorded.get(InputPin.feature(f.name())));
+        features.add(opened);
+        if (toBuild) {
+          // As soon as it is pinned: the listing then runs beside the opening of the other
+          // inputs as well as beside the label scan.
+          opened.startListingPartitionDates();
+        }
+      }
+    } catch (RuntimeException e) {
+      features.forEach(FeatureInput::awaitPartitionDates);
+      throw e;
     }
     return new Inputs(labels, features);
   }
 
   private Joined join(BuildConfig config, Inputs inputs) {
     describe("scan labels: row counts and time range");
-    LabelInput.Stats stats = inputs.labels().stats();
+    // A table source's partition dates are Spark work (Delta replays its log) that does not need
+    // the label scan: it runs beside it, on the core the scan of a small label source leaves idle
+    // (started when the source was opened; here for an input opened without).
+    inputs.features().forEach(FeatureInput::startListingPartitionDates);
+    LabelInput.Stats stats;
+    List<JoinSource> sources = new ArrayList<>();
+    try {
+      stats = inputs.labels().stats();
+      logLabels(config, stats);
+      for (FeatureInput f : inputs.features()) {
+        Optional<PartitionPlan> plan = f.partitionPlan(stats);
+        plan.ifPresent(p -> log.println(p.describe()));
+        sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
+      }
+    } catch (RuntimeException e) {
+      // No listing of this build goes on running after it failed.
+      inputs.features().forEach(FeatureInput::awaitPartitionDates);
+      throw e;
+    }
+    describe("sample (key, time) ranges for the as-of join");
+    AsOfJoin join =
+        new AsOfJoin(
+            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
+    Dataset<Row> rows =
+        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
+    DatasetSpec spec = config.dataset();
+    if (spec.split().isPresent()) {
+      rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
+    }
+    return new Joined(stats, rows, join);
+  }
+
+  /** What the label scan found, on the log. */
+  private void logLabels(BuildConfig config, LabelInput.Stats stats) {
     log.printf(
         "Labels: %d rows (%d without time, %d with a null key)%n",
         stats.rows(), stats.nullTime(), stats.nullKey());
@@ -731,23 +791,6 @@ public final class DatasetBuild {
                     stats.immature(),
                     m.describe(),
                     m.action() == Maturity.Action.EXCLUDE ? "excluded" : "flagged"));
-    List<JoinSource> sources = new ArrayList<>();
-    for (FeatureInput f : inputs.features()) {
-      Optional<PartitionPlan> plan = f.partitionPlan(stats);
-      plan.ifPresent(p -> log.println(p.describe()));
-      sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
-    }
-    describe("sample (key, time) ranges for the as-of join");
-    AsOfJoin join =
-        new AsOfJoin(
-            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
-    Dataset<Row> rows =
-        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
-    DatasetSpec spec = config.dataset();
-    if (spec.split().isPresent()) {
-      rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());
-    }
-    return new Joined(stats, rows, join);
   }
 
   private static StagedVersion write(

@@ -47,6 +47,9 @@ public final class FeatureInput {
   private final DataType availableType;
   private final InputPin pin;
 
+  /** The partition dates being listed beside other work ({@link #startListingPartitionDates}). */
+  private java.util.concurrent.CompletableFuture<SortedSet<LocalDate>> listing;
+
   /** The directory name Spark and Hive give a partition whose value is null. */
   private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
@@ -369,7 +372,7 @@ public final class FeatureInput {
                     ? windows.get()
                     : latest.get());
     PartitionPlan plan =
-        PartitionPlan.of(spec.name(), spec.partitionColumn().get(), from, to, existingDates());
+        PartitionPlan.of(spec.name(), spec.partitionColumn().get(), from, to, partitionDates());
     if (!plan.missing().isEmpty() && !spec.allowPartitionGaps()) {
       throw new dev.trainforge.InputMissingException(
           reader.prefix()
@@ -397,11 +400,81 @@ public final class FeatureInput {
     return Optional.of(plan);
   }
 
-  /** Partition dates from the file paths ({@code column=value} directories). */
+  /**
+   * Starts listing the source's partition dates in a thread of its own, beside the caller's work
+   * (the label scan), when listing them is Spark work: a table's files at its pin (for Delta, the
+   * replay of its log, three jobs on the sample, and the filtering of its file list, one job). A
+   * Parquet source's dates are in its pinned listing, and a source without a partition column has
+   * none: for them this does nothing. The thread inherits the caller's job description; {@link
+   * #partitionPlan} waits for its result, and {@link #awaitPartitionDates} for its end.
+   */
+  public void startListingPartitionDates() {
+    if (spec.partitionColumn().isEmpty()
+        || pin.format() == dev.trainforge.config.SourceFormat.PARQUET
+        || listing != null) {
+      return;
+    }
+    listing = new java.util.concurrent.CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                listing.complete(existingDates());
+              } catch (Throwable e) { // handed to the thread that waits for the dates
+                listing.completeExceptionally(e);
+              }
+            },
+            "trainforge-partitions-" + spec.name());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Waits until a listing started by {@link #startListingPartitionDates} has ended, whatever its
+   * outcome: a build that fails meanwhile leaves no Spark job of its own running.
+   */
+  public void awaitPartitionDates() {
+    if (listing != null) {
+      try {
+        listing.join();
+      } catch (java.util.concurrent.CompletionException
+          | java.util.concurrent.CancellationException e) {
+        // the build is failing already; the listing's own failure is not the one to report
+      }
+    }
+  }
+
+  /** The partition dates, as listed in the background if that was started, else listed now. */
+  private SortedSet<LocalDate> partitionDates() {
+    if (listing == null) {
+      return existingDates();
+    }
+    try {
+      return listing.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Partition dates from the file paths ({@code column=value} directories): a Parquet source's from
+   * its pinned listing (no planning, no job); a table's from the files its pinned version reads
+   * (for Delta, the filtering of its file list: one small job).
+   */
   private SortedSet<LocalDate> existingDates() {
     String prefix = spec.partitionColumn().get() + "=";
     SortedSet<LocalDate> dates = new TreeSet<>();
-    for (String file : raw.inputFiles()) {
+    List<String> files =
+        pin.format() == dev.trainforge.config.SourceFormat.PARQUET
+            ? pin.files().stream().map(InputPin.FileEntry::path).toList()
+            : List.of(raw.inputFiles());
+    for (String file : files) {
       for (String segment : file.split("/")) {
         if (segment.startsWith(prefix)) {
           String value =

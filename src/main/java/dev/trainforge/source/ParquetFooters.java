@@ -6,21 +6,25 @@ import dev.trainforge.InputMissingException;
 import dev.trainforge.InvalidInputException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ByteType;
@@ -82,25 +86,9 @@ final class ParquetFooters {
       }
     }
     for (Footer footer : footers(pin, files)) {
-      if (footer.unreadable() != null) {
-        throw new InputMissingException(
-            prefix
-                + what
-                + " file '"
-                + footer.file()
-                + "' "
-                + footer.unreadable()
-                + " (rewrite or remove the file upstream; the build reads every file of the"
-                + " partitions it plans)");
-      }
+      requireReadable(footer, what);
       // Partition columns come from the directory names (event_date=...), not from the file.
-      java.util.Set<String> fromPath = new java.util.HashSet<>();
-      for (String segment : footer.file().split("/")) {
-        int eq = segment.indexOf('=');
-        if (eq > 0) {
-          fromPath.add(segment.substring(0, eq).toLowerCase(Locale.ROOT));
-        }
-      }
+      Set<String> fromPath = partitionColumns(footer.file());
       Map<String, StructField> columns = new LinkedHashMap<>();
       for (StructField f : footer.schema().fields()) {
         columns.putIfAbsent(f.name().toLowerCase(Locale.ROOT), f);
@@ -147,6 +135,76 @@ final class ParquetFooters {
     }
   }
 
+  /**
+   * The schema of the data columns Spark infers for {@code pin}'s files when it is given none,
+   * without the Spark job in which Spark reads the footer it infers from: as Spark does, the first
+   * file by path, its schema as a Spark writer stored it in the footer or else its Parquet schema
+   * in Spark's types (Spark's own conversion, with the session's settings); less the columns that
+   * the files' directories name ({@code column=value}), which Spark infers from the paths as
+   * before. A read given this schema has the columns and types of a read without one, except that a
+   * column both in the files and in the directory names comes last rather than in its place in the
+   * file. Costs one footer read, on the driver.
+   *
+   * @param what how messages name the source, e.g. "label source (parquet path '...')"
+   * @throws InputMissingException when that file is empty or not a readable Parquet file (exit 4)
+   */
+  StructType dataSchema(InputPin pin, String what) {
+    InputPin.FileEntry first = pin.files().get(0);
+    String full = full(pin, first);
+    ParquetToSparkSchemaConverter converter = converter();
+    Footer footer =
+        read(
+            spark.sparkContext().hadoopConfiguration(),
+            full,
+            shown(pin, first),
+            first.size(),
+            meta ->
+                ParquetFileFormat.readSchemaFromFooter(
+                    new org.apache.parquet.hadoop.Footer(new Path(full), meta), converter));
+    requireReadable(footer, what);
+    Set<String> fromPaths = new HashSet<>();
+    for (InputPin.FileEntry f : pin.files()) {
+      fromPaths.addAll(partitionColumns(f.path()));
+    }
+    List<StructField> data = new ArrayList<>();
+    for (StructField f : footer.schema().fields()) {
+      if (!fromPaths.contains(f.name().toLowerCase(Locale.ROOT))) {
+        data.add(f);
+      }
+    }
+    return new StructType(data.toArray(StructField[]::new));
+  }
+
+  private void requireReadable(Footer footer, String what) {
+    if (footer.unreadable() != null) {
+      throw new InputMissingException(
+          prefix
+              + what
+              + " file '"
+              + footer.file()
+              + "' "
+              + footer.unreadable()
+              + " (rewrite or remove the file upstream; the build reads every file of the"
+              + " partitions it plans)");
+    }
+  }
+
+  /**
+   * The partition columns that {@code relative}'s directories name ({@code column=value}), in lower
+   * case (Spark matches them to columns without regard to case).
+   */
+  private static Set<String> partitionColumns(String relative) {
+    Set<String> out = new HashSet<>();
+    String[] segments = relative.split("/");
+    for (int i = 0; i < segments.length - 1; i++) {
+      int eq = segments[i].indexOf('=');
+      if (eq > 0) {
+        out.add(segments[i].substring(0, eq).toLowerCase(Locale.ROOT));
+      }
+    }
+    return out;
+  }
+
   /** Whether Spark reads a Parquet column of type {@code found} as {@code expected}. */
   static boolean readableAs(DataType found, DataType expected) {
     if (found.sameType(expected)) {
@@ -174,8 +232,7 @@ final class ParquetFooters {
   /** The footers of {@code files}, in their order, read by a few threads (remote stores). */
   private List<Footer> footers(InputPin pin, List<InputPin.FileEntry> files) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(SQLConf.get());
-    String base = pin.location().endsWith("/") ? pin.location() : pin.location() + "/";
+    ParquetToSparkSchemaConverter converter = converter();
     List<Footer> out = new ArrayList<>();
     if (files.isEmpty()) {
       return out;
@@ -184,9 +241,15 @@ final class ParquetFooters {
     try {
       List<Future<Footer>> pending = new ArrayList<>();
       for (InputPin.FileEntry f : files) {
-        String full = f.path().isEmpty() ? pin.location() : base + f.path();
-        String shown = f.path().isEmpty() ? pin.location() : f.path();
-        pending.add(pool.submit(() -> footer(conf, converter, full, shown, f.size())));
+        pending.add(
+            pool.submit(
+                () ->
+                    read(
+                        conf,
+                        full(pin, f),
+                        shown(pin, f),
+                        f.size(),
+                        meta -> converter.convert(meta.getFileMetaData().getSchema()))));
       }
       for (Future<Footer> p : pending) {
         out.add(p.get());
@@ -202,20 +265,37 @@ final class ParquetFooters {
     return out;
   }
 
-  private static Footer footer(
+  /** Spark's conversion of Parquet types, with the session's settings, as its reads use it. */
+  private static ParquetToSparkSchemaConverter converter() {
+    return new ParquetToSparkSchemaConverter(SQLConf.get());
+  }
+
+  /** The path of {@code f} to open. */
+  private static String full(InputPin pin, InputPin.FileEntry f) {
+    String base = pin.location().endsWith("/") ? pin.location() : pin.location() + "/";
+    return f.path().isEmpty() ? pin.location() : base + f.path();
+  }
+
+  /** How messages name {@code f}: its path under the source, or the source when it is one file. */
+  private static String shown(InputPin pin, InputPin.FileEntry f) {
+    return f.path().isEmpty() ? pin.location() : f.path();
+  }
+
+  /** One file's footer, its schema as {@code schema} gives it, or why it could not be read. */
+  private static Footer read(
       Configuration conf,
-      ParquetToSparkSchemaConverter converter,
       String full,
       String shown,
-      long size) {
+      long size,
+      Function<ParquetMetadata, StructType> schema) {
     if (size == 0) {
       return new Footer(
           shown, null, "is empty (0 bytes): not a Parquet file, probably an interrupted write");
     }
-    MessageType schema;
+    ParquetMetadata meta;
     try (ParquetFileReader reader =
         ParquetFileReader.open(HadoopInputFile.fromPath(new Path(full), conf))) {
-      schema = reader.getFooter().getFileMetaData().getSchema();
+      meta = reader.getFooter();
     } catch (IOException | RuntimeException e) {
       return new Footer(
           shown,
@@ -227,7 +307,7 @@ final class ParquetFooters {
               + firstLine(e.getMessage()));
     }
     try {
-      return new Footer(shown, converter.convert(schema), null);
+      return new Footer(shown, schema.apply(meta), null);
     } catch (RuntimeException e) {
       return new Footer(
           shown, null, "has a schema Spark cannot read: " + firstLine(e.getMessage()));

@@ -52,8 +52,9 @@ public final class SourceReader {
   /**
    * Resolves the source to a pin (Iceberg snapshot, Delta version, Parquet file listing) and opens
    * its rows through that pin, so that later commits to the source change nothing this build reads.
-   * Costs a metadata read (Iceberg, Delta: the table's log and detail) or a recursive listing
-   * (Parquet); no data is read.
+   * Costs a metadata read (Iceberg: the table's metadata; Delta: a listing of its log, and its
+   * protocol and metadata) or a recursive listing and one footer, for the schema (Parquet); no data
+   * is read, and no Spark job runs.
    *
    * @param location where it is
    * @param what how messages name it, e.g. "label source" or "feature source 'user'"
@@ -84,23 +85,21 @@ public final class SourceReader {
                   + configKey
                   + ")");
         }
+        String named = what + " (" + location + ")";
+        // The schema Spark would infer, from the footer it would read, without its job.
+        StructType schema = parquetFooters().dataSchema(pin, named);
         try {
-          return new Opened(pins.readParquet(pin), pin);
+          return new Opened(pins.readParquet(pin, schema), pin);
         } catch (Exception e) { // Spark's own exceptions are checked ones, thrown unchecked
-          // Spark infers the schema from a file's footer: name an unreadable one (exit 4).
+          // Name an unreadable file (exit 4) rather than Spark's error about it.
           parquetFooters()
-              .check(
-                  pin,
-                  f -> true,
-                  what + " (" + location + ")",
-                  java.util.Map.of(),
-                  "the files must share one schema");
+              .check(pin, f -> true, named, java.util.Map.of(), "the files must share one schema");
           throw e;
         }
       }
       case DELTA -> {
         requirePath(location, what, configKey, location.location() + "/_delta_log");
-        InputPin pin = recorded != null ? recorded : pins.delta(role, location.location());
+        InputPin pin = recorded != null ? recorded : pins.delta(role, location.location(), what);
         return new Opened(pins.readDelta(pin, what), pin);
       }
       case ICEBERG -> {

@@ -133,9 +133,19 @@ public final class Profiler {
     }
 
     void run(Dataset<Row> rows) {
-      row =
-          rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new))
-              .first();
+      row = aggregate(rows).first();
+    }
+
+    /**
+     * Runs these aggregates and {@code other}'s (one row, other aliases) in one query: both
+     * aggregations are planned and scheduled together, and their scans run side by side.
+     */
+    void run(Dataset<Row> rows, Dataset<Row> other) {
+      row = aggregate(rows).crossJoin(other).first();
+    }
+
+    private Dataset<Row> aggregate(Dataset<Row> rows) {
+      return rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new));
     }
 
     long longValue(String alias) {
@@ -196,8 +206,8 @@ public final class Profiler {
       }
     }
     Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
-    a.run(rows);
-    long[] distinct = distinctCounts(rows, named(labels.idColumn()), keysAndTime);
+    a.run(rows, distinctCounts(rows, named(labels.idColumn()), keysAndTime));
+    long[] distinct = {a.longValue(DISTINCT_IDS), a.longValue(DISTINCT_KEYS_AND_TIME)};
 
     Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
     Map<String, Profile.BinCounts> ownBins = ownBinCounts(rows, a, columns);
@@ -292,22 +302,26 @@ public final class Profiler {
         sketches);
   }
 
+  private static final String DISTINCT_IDS = "distinct_ids";
+  private static final String DISTINCT_KEYS_AND_TIME = "distinct_keys_and_time";
+
   /**
-   * The exact number of distinct non-null ids, and of distinct {@code keysAndTime} among the rows
-   * where all of them are non-null, in an aggregation of their own over those columns alone. In the
-   * profile's aggregation they would make Spark expand every row into one per distinct aggregate
-   * and group by them, so that every other aggregate (sketches included) got a buffer per id: about
-   * a hundred microseconds per row. Here the grouped pass carries a few narrow columns.
+   * The exact number of distinct non-null ids ({@link #DISTINCT_IDS}), and of distinct {@code
+   * keysAndTime} among the rows where all of them are non-null ({@link #DISTINCT_KEYS_AND_TIME}),
+   * as an aggregation of their own over those columns alone, run in one query with the profile's
+   * aggregation. In the profile's aggregation they would make Spark expand every row into one per
+   * distinct aggregate and group by them, so that every other aggregate (sketches included) got a
+   * buffer per id: about a hundred microseconds per row. Here the grouped pass carries a few narrow
+   * columns.
    */
-  private static long[] distinctCounts(Dataset<Row> rows, Column id, List<Column> keysAndTime) {
-    Row r =
-        rows.agg(
-                count_distinct(id),
-                count_distinct(
-                    keysAndTime.get(0),
-                    keysAndTime.subList(1, keysAndTime.size()).toArray(Column[]::new)))
-            .first();
-    return new long[] {r.getLong(0), r.getLong(1)};
+  private static Dataset<Row> distinctCounts(
+      Dataset<Row> rows, Column id, List<Column> keysAndTime) {
+    return rows.agg(
+        count_distinct(id).as(DISTINCT_IDS),
+        count_distinct(
+                keysAndTime.get(0),
+                keysAndTime.subList(1, keysAndTime.size()).toArray(Column[]::new))
+            .as(DISTINCT_KEYS_AND_TIME));
   }
 
   /** The label columns and every source's feature columns, in output order. */

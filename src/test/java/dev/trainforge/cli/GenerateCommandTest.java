@@ -167,12 +167,34 @@ class GenerateCommandTest {
   @Test
   @Order(3)
   void theSameBuildAgainPrintsThePublishedVersionAndRecomputesNothing() {
+    assertPrintsThePublishedVersionAndCommitsNothing(GenerateCommandTest::generate);
+  }
+
+  @Test
+  @Order(3)
+  void aBuildStartedAfterTheLightJvmsCheckStillFindsThePublishedVersion() {
+    // As submit.sh runs the build's JVM after the light JVM found a build needed: a version
+    // published meanwhile is found by the build itself, and left as it is.
+    assertPrintsThePublishedVersionAndCommitsNothing(
+        () -> {
+          System.setProperty(GenerateCommand.CHECKED, "true");
+          try {
+            return generate();
+          } finally {
+            System.clearProperty(GenerateCommand.CHECKED);
+          }
+        });
+  }
+
+  /** Runs {@code generate} of the published v1, which must print it and commit nothing. */
+  private static void assertPrintsThePublishedVersionAndCommitsNothing(
+      java.util.function.Supplier<Run> generate) {
     long before = table().currentSnapshot().snapshotId();
     int snapshots = 0;
     for (Snapshot ignored : table().snapshots()) {
       snapshots++;
     }
-    Run run = generate();
+    Run run = generate.get();
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .startsWith(

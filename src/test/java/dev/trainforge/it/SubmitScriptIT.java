@@ -25,6 +25,15 @@ class SubmitScriptIT {
     return new Run(code, Files.readString(log));
   }
 
+  /** Runs {@code ./submit.sh args} in {@code dir}, a copy of the repository's script and jars. */
+  private static Run submitIn(Path dir, Map<String, String> env, String... args) throws Exception {
+    Path log = Files.createTempFile(SharedSpark.tempDir("trainforge-submit-it"), "submit", ".log");
+    List<String> command = new ArrayList<>(List.of("./submit.sh"));
+    command.addAll(List.of(args));
+    int code = ChildProcess.run("submit.sh", command, dir, env, log, Duration.ofMinutes(3));
+    return new Run(code, Files.readString(log));
+  }
+
   private static Map<String, String> withSparkHome() {
     return Map.of("SPARK_HOME", ItEnv.sparkHome().toString());
   }
@@ -119,5 +128,57 @@ class SubmitScriptIT {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.output())
         .contains("master 'yarn' needs spark-submit: set SPARK_HOME or put spark-submit on PATH");
+  }
+
+  @Test
+  void theSecondLocalRunRecordsAClassDataArchiveThatLaterRunsStartFrom() throws Exception {
+    Path dir = SharedSpark.tempDir("trainforge-submit-cds");
+    Files.copy(ItEnv.repo().resolve("submit.sh"), dir.resolve("submit.sh"));
+    Path target = Files.createDirectories(dir.resolve("target"));
+    Files.createSymbolicLink(
+        target.resolve("trainforge.jar"), ItEnv.repo().resolve("target/trainforge.jar"));
+    for (String f : List.of("original-trainforge.jar", "spark-classpath.txt")) {
+      Files.copy(ItEnv.repo().resolve("target").resolve(f), target.resolve(f));
+    }
+    Path archive = target.resolve("spark.jsa");
+    Path mark = target.resolve("spark.jsa.wanted");
+
+    // The first run after a build only leaves a mark.
+    Run first = submitIn(dir, Map.of(), "help");
+    assertThat(first.code()).as(first.output()).isZero();
+    assertThat(mark).exists();
+    assertThat(archive).doesNotExist();
+
+    // A run that fails records nothing, and leaves no partial archive.
+    Run failing =
+        submitIn(dir, Map.of("TRAINFORGE_LIGHT_JVM", "0"), "generate", "--config", "no_such.conf");
+    assertThat(failing.code()).as(failing.output()).isEqualTo(2);
+    assertThat(archive).doesNotExist();
+    try (var files = Files.list(target)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("spark.jsa.") && n.endsWith(".tmp"));
+    }
+
+    Run second = submitIn(dir, Map.of(), "help");
+    assertThat(second.code()).as(second.output()).isZero();
+    assertThat(second.output())
+        .contains(
+            "submit.sh: recording target/spark.jsa, the classes a run loads, for faster starts"
+                + " (this run takes 10-20 s longer; once per build)");
+    assertThat(archive).isNotEmptyFile();
+    assertThat(mark).doesNotExist();
+
+    // Later runs load the classes from it (the JVM says so when asked to log class loading).
+    Run third = submitIn(dir, Map.of("JAVA_OPTS", "-Xlog:class+load=info"), "help");
+    assertThat(third.code()).as(third.output()).isZero();
+    assertThat(third.output())
+        .doesNotContain("submit.sh: recording")
+        .contains("dev.trainforge.cli.Main source: shared objects file (top)");
+
+    Run off =
+        submitIn(
+            dir, Map.of("TRAINFORGE_SPARK_CDS", "0", "JAVA_OPTS", "-Xlog:class+load=info"), "help");
+    assertThat(off.code()).as(off.output()).isZero();
+    assertThat(off.output()).doesNotContain("source: shared objects file (top)");
   }
 }

@@ -467,4 +467,55 @@ class BuildInputsTest {
                 "max-age = 2d\n    partition-column = event_date\n    allow-partition-gaps = true"));
     assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(1);
   }
+
+  @Test
+  void aDeltaSourceIsPlannedFromItsPartitionsListedBesideTheLabelScan() throws IOException {
+    labels(
+        "SELECT * FROM VALUES ('a', TIMESTAMP'2026-01-05 13:00:00', 1L),"
+            + " ('b', TIMESTAMP'2026-01-06 11:00:00', 1L) AS t(id, ts, user)");
+    spark
+        .sql(
+            "SELECT 1L AS user, timestamp_micros(unix_micros(TIMESTAMP'2026-01-01 12:00:00')"
+                + " + id * 86400000000) AS e, CAST(id + 1 AS INT) AS v,"
+                + " DATE'2026-01-01' + CAST(id AS INT) AS event_date FROM range(10)")
+        .write()
+        .format("delta")
+        .partitionBy("event_date")
+        .save(dir.resolve("features").toString());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    BuildResult result =
+        new DatasetBuild(spark, new PrintStream(log))
+            .run(config("", "format = delta\n    max-age = 1d\n    partition-column = event_date"));
+    assertThat(log.toString())
+        .contains(
+            "Feature source 'f': plans event_date=2026-01-04..2026-01-06; 10 partitions exist"
+                + " (2026-01-01..2026-01-10); reads 3; missing 0");
+    assertThat(result.sources().get(0).count(MatchStatus.MATCHED)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeltaPartitionThatIsNotADateFailsTheBuildNamingIt() throws IOException {
+    labels("SELECT 'a' AS id, TIMESTAMP'2026-01-05 13:00:00' AS ts, 1L AS user");
+    spark
+        .sql(
+            "SELECT 1L AS user, TIMESTAMP'2026-01-04 12:00:00' AS e, 4 AS v,"
+                + " 'yesterday' AS event_date")
+        .write()
+        .format("delta")
+        .partitionBy("event_date")
+        .save(dir.resolve("features").toString());
+    assertThatThrownBy(
+            () ->
+                build(
+                    config(
+                        "", "format = delta\n    max-age = 1d\n    partition-column = event_date")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot build 'inputs': feature source 'f' (delta path '"
+                + dir.resolve("features")
+                + "') has a partition directory 'event_date=yesterday' that is not a date"
+                + " (partition-column 'event_date' must hold the UTC date of the event time,"
+                + " yyyy-MM-dd; rename or remove that directory upstream, or unset"
+                + " dataset.features.f.partition-column)");
+  }
 }
