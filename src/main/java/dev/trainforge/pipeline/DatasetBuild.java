@@ -441,7 +441,34 @@ public final class DatasetBuild {
     StagedVersion staged = write(publisher, branch, joined.rows(), summary);
     String checksum = ContentChecksum.of(publisher.read(staged));
     String expected = publisher.recordedChecksum(spec.tag()).orElse("");
-    boolean identical = checksum.equals(expected);
+    return rebuilt(
+        spec,
+        publisher,
+        snapshot,
+        staged,
+        expected,
+        checksum,
+        checksum.equals(expected),
+        start,
+        currentInputs,
+        List.of());
+  }
+
+  /**
+   * What a rebuild found: the side branch is removed when the rows are {@code identical} to the
+   * version's, and kept for inspection otherwise.
+   */
+  private RebuildResult rebuilt(
+      DatasetSpec spec,
+      VersionPublisher publisher,
+      Snapshot snapshot,
+      StagedVersion staged,
+      String expected,
+      String checksum,
+      boolean identical,
+      long start,
+      boolean currentInputs,
+      List<RebuildResult.Day> days) {
     if (identical) {
       publisher.removeBranch(staged.branch());
     }
@@ -460,7 +487,7 @@ public final class DatasetBuild {
         spec.validation().auditBranchRetention(),
         System.currentTimeMillis() - start,
         currentInputs,
-        List.of());
+        days);
   }
 
   /** {@link #rebuild(BuildConfig, boolean)} of a rolling version, day by day. */
@@ -569,23 +596,15 @@ public final class DatasetBuild {
     String expected = publisher.recordedChecksum(spec.tag()).orElse("");
     boolean identical =
         checksum.equals(expected) && checked.stream().allMatch(RebuildResult.Day::identical);
-    if (identical) {
-      publisher.removeBranch(staged.branch());
-    }
-    describe(null);
-    return new RebuildResult(
-        spec.name(),
-        spec.version(),
-        staged.table(),
-        spec.tag(),
-        snapshot.snapshotId(),
-        staged.branch(),
-        staged.snapshotId(),
+    return rebuilt(
+        spec,
+        publisher,
+        snapshot,
+        staged,
         expected,
         checksum,
-        !identical,
-        spec.validation().auditBranchRetention(),
-        System.currentTimeMillis() - start,
+        identical,
+        start,
         currentInputs,
         checked);
   }

@@ -241,26 +241,12 @@ public final class Profiler {
             Map<String, Long> violations = new TreeMap<>();
             rules.forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
             columnProfiles.add(
-                new ColumnProfile(
+                ColumnProfile.other(
                     column,
                     schema.apply(column).dataType().simpleString(),
                     "other",
                     violations.getOrDefault("null", 0L),
-                    0,
-                    null,
-                    null,
-                    null,
-                    null,
-                    0,
-                    null,
-                    null,
-                    null,
-                    null,
-                    0,
-                    violations,
-                    null,
-                    null,
-                    null));
+                    violations));
           }
         });
 
@@ -509,26 +495,23 @@ public final class Profiler {
       binCounts.put(c.name, counts);
       inBaselineBins = Profile.BinCounts.of(c.bins, counts);
     }
-    return new ColumnProfile(
+    return ColumnProfile.numeric(
         c.name,
         c.type,
-        ColumnProfile.NUMERIC,
         nulls,
         nan,
-        a.doubleValue(c.aliases.get("min")),
-        a.doubleValue(c.aliases.get("max")),
-        a.doubleValue(c.aliases.get("mean")),
-        a.doubleValue(c.aliases.get("stddev")),
+        new ColumnProfile.Moments(
+            a.doubleValue(c.aliases.get("min")),
+            a.doubleValue(c.aliases.get("max")),
+            a.doubleValue(c.aliases.get("mean")),
+            a.doubleValue(c.aliases.get("stddev"))),
         a.longValue(c.aliases.get("distinct")),
         quantiles,
         deciles,
         sketch.isEmpty() ? null : Base64.getEncoder().encodeToString(sketch.toByteArray()),
-        null,
-        0,
         violations,
         ownBins,
-        inBaselineBins,
-        null);
+        inBaselineBins);
   }
 
   /** Exact bin counts from the aggregates {@code aliases}: below each edge, then at most max. */
@@ -676,25 +659,14 @@ public final class Profiler {
       }
       baselineCategoryCounts.put(c.name, byValue);
     }
-    return new ColumnProfile(
+    return ColumnProfile.categorical(
         c.name,
         c.type,
-        ColumnProfile.CATEGORICAL,
         nulls,
-        0,
-        null,
-        null,
-        null,
-        null,
         a.longValue(c.aliases.get("distinct")),
-        null,
-        null,
-        null,
         top,
         nonNull - inTop,
         violations,
-        null,
-        null,
         inBaselineCategories);
   }
 
