@@ -23,7 +23,8 @@
 # class-data archive of their classes, target/metadata.jsa, which their first run after a build
 # records (that run takes a few seconds longer). A local generate first checks on that light JVM whether
 # its version is already published as asked (then it prints it, as a build would, and exits 0);
-# only otherwise does it start the JVM that runs Spark. TRAINFORGE_LIGHT_JVM=0 turns both off.
+# only otherwise does it start the JVM that runs Spark, with the C1 compiler alone when the
+# inputs are small (trainforge.spark.small-build-bytes). TRAINFORGE_LIGHT_JVM=0 turns both off.
 # That JVM starts from a class-data archive of its own, target/spark.jsa, which the second local
 # Spark run after a build records (that run takes 10-20 s longer; later ones about a quarter less CPU).
 set -euo pipefail
@@ -98,9 +99,9 @@ light() {
     code=$?
   if [[ -n "$tmp" ]]; then
     # Only a run that did its work has loaded what the next ones need, not an error. A generate
-    # that stopped at a version to build (99) has loaded what a check needs: keeping its archive
+    # that stopped at a version to build (99 or 98) has loaded what a check needs: keeping its archive
     # spares every later generate the recording (seconds at exit), which would be thrown away.
-    if [[ ($code -eq 0 || $code -eq 99) && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
+    if [[ ($code -eq 0 || $code -eq 99 || $code -eq 98) && -s "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
   fi
   return $code
 }
@@ -167,10 +168,14 @@ if [[ -z "$master" || "$master" == local* ]]; then
         light "$@" || code=$?
         exit $code ;;
       generate)
-        # Exit 99: not published as asked, a build is needed (nothing was printed).
+        # Exit 99: not published as asked, a build is needed (nothing was printed). Exit 98: a
+        # small build (inputs under trainforge.spark.small-build-bytes): C2's compiling of Spark's
+        # hot code costs such a build more CPU than it saves (the sample: about half its CPU), so
+        # its JVM compiles with C1 alone. JAVA_OPTS, which comes after, can say otherwise.
         code=0
         light "$@" || code=$?
-        [[ $code -eq 99 ]] || exit $code
+        [[ $code -eq 99 || $code -eq 98 ]] || exit $code
+        if [[ $code -eq 98 ]]; then jvm_flags+=(-XX:TieredStopAtLevel=1); fi
         # The build's JVM does not check again what the light JVM found.
         props+=(-Dtrainforge.published-version-checked=true) ;;
     esac

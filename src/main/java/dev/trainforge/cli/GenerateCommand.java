@@ -72,6 +72,13 @@ final class GenerateCommand implements Callable<Integer> {
   static final int BUILD_NEEDED = 99;
 
   /**
+   * The exit code of a generate on the light JVM that needs a small build: its inputs take less
+   * than {@code trainforge.spark.small-build-bytes}, and submit.sh starts the build's JVM with the
+   * C1 compiler alone. Never a job's exit code.
+   */
+  static final int SMALL_BUILD_NEEDED = 98;
+
+  /**
    * System property set by {@code submit.sh} on the JVM it starts after the light JVM exited with
    * {@link #BUILD_NEEDED}: the check for a published version has been made, and is not made again
    * without Spark (about half a second). A version published meanwhile by another build is still
@@ -93,7 +100,9 @@ final class GenerateCommand implements Callable<Integer> {
             : NoOpGenerate.check(build, runId, System.err).orElse(null);
     if (result == null) {
       if (Boolean.getBoolean(LIGHT_JVM)) {
-        return BUILD_NEEDED;
+        return NoOpGenerate.inputsBelow(build, build.settings().smallBuildBytes())
+            ? SMALL_BUILD_NEEDED
+            : BUILD_NEEDED;
       }
       SparkSession spark = SparkSessions.forBuild(build.settings());
       result = new DatasetBuild(spark, System.err).run(build, runId, note);

@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * @param joinSortMemoryBytes the most a join task sorts in memory before Spark's spilling sorter
  *     takes over; 0 for a sixteenth of the heap, at most 512 MiB
  * @param lineage where OpenLineage run events go
+ * @param smallBuildBytes inputs smaller than this on storage make a small build, whose local JVM
+ *     compiles with C1 alone ({@code submit.sh}); 0 for none
  */
 public record AppSettings(
     Optional<String> sparkMaster,
@@ -32,7 +34,8 @@ public record AppSettings(
     JoinPartitioningKind joinPartitioning,
     java.time.Duration progressInterval,
     long joinSortMemoryBytes,
-    Lineage lineage) {
+    Lineage lineage,
+    long smallBuildBytes) {
   public AppSettings {
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(appName, "appName is null");
@@ -43,6 +46,9 @@ public record AppSettings(
     requireNonNull(lineage, "lineage is null");
     if (joinSortMemoryBytes < 0) {
       throw new IllegalArgumentException("joinSortMemoryBytes is negative: " + joinSortMemoryBytes);
+    }
+    if (smallBuildBytes < 0) {
+      throw new IllegalArgumentException("smallBuildBytes is negative: " + smallBuildBytes);
     }
   }
 

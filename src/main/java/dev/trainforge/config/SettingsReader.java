@@ -34,7 +34,8 @@ final class SettingsReader {
         r.enumValue(P + "join.partitioning", AppSettings.JoinPartitioningKind.class),
         progressInterval(r, P + "progress.interval"),
         r.bytes(P + "join.sort-memory"),
-        lineage(r, P + "lineage."));
+        lineage(r, P + "lineage."),
+        r.bytes(P + "spark.small-build-bytes"));
   }
 
   /** A whole number, reported with {@code fix} when below {@code min}. */

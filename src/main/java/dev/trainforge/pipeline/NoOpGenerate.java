@@ -96,6 +96,50 @@ public final class NoOpGenerate {
     }
   }
 
+  /**
+   * Whether {@code config}'s inputs (its labels and every feature source) take less than {@code
+   * limit} bytes on storage together, as far as that is known without Spark: false when any input's
+   * size is unknown, or {@code limit} is 0. Costs a listing of each input directory (stopped once
+   * the sum passes the limit) and, for an Iceberg input, a load of its table.
+   */
+  public static boolean inputsBelow(BuildConfig config, long limit) {
+    if (limit <= 0) {
+      return false;
+    }
+    DatasetSpec spec = config.dataset();
+    AppSettings settings = config.settings();
+    Map<String, Catalog> catalogs = new LinkedHashMap<>();
+    try {
+      QuickPins quick = quickPins(settings, catalogs);
+      List<dev.trainforge.config.SourceLocation> inputs = new ArrayList<>();
+      inputs.add(spec.labels().source());
+      spec.features().forEach(f -> inputs.add(f.source()));
+      long total = 0;
+      for (dev.trainforge.config.SourceLocation input : inputs) {
+        java.util.OptionalLong bytes = quick.bytesUpTo(input, limit - total);
+        if (bytes.isEmpty()) {
+          return false;
+        }
+        total += bytes.getAsLong();
+        if (total >= limit) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      // Not knowing the size is not an error: the build then runs as any other.
+      return false;
+    } finally {
+      catalogs.values().forEach(IcebergCatalogs::close);
+    }
+  }
+
+  private static QuickPins quickPins(AppSettings settings, Map<String, Catalog> catalogs) {
+    return new QuickPins(
+        IcebergCatalogs.hadoopConf(IcebergCatalogs.sparkConf(settings), null),
+        name -> icebergTable(settings, catalogs, name));
+  }
+
   /** The published version and the inputs' current pins, when they are what it recorded. */
   private record Found(Table table, Snapshot snapshot, List<InputPin> pins) {}
 
@@ -118,10 +162,7 @@ public final class NoOpGenerate {
         || !config.configHash().equals(summary.get(VersionPublisher.PREFIX + "config-sha256"))) {
       return Optional.empty();
     }
-    QuickPins quick =
-        new QuickPins(
-            IcebergCatalogs.hadoopConf(IcebergCatalogs.sparkConf(settings), null),
-            name -> icebergTable(settings, catalogs, name));
+    QuickPins quick = quickPins(settings, catalogs);
     List<InputPin> pins = new ArrayList<>();
     Optional<InputPin> labels = quick.resolve(spec.labels().source(), InputPin.LABELS);
     if (labels.isEmpty()) {

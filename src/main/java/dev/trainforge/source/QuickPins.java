@@ -59,6 +59,60 @@ public final class QuickPins {
     }
   }
 
+  /**
+   * The bytes the input at {@code location} takes on storage, counted until they exceed {@code
+   * limit} (then some figure above it); empty when not known without Spark. A directory's files (a
+   * Parquet directory, a Delta table with its log) are listed recursively, at most until the limit
+   * is passed, so that a large input costs a bounded listing; an Iceberg table's current snapshot
+   * says its size in its summary ({@code total-files-size}).
+   */
+  public java.util.OptionalLong bytesUpTo(SourceLocation location, long limit) {
+    try {
+      return switch (location.format()) {
+        case PARQUET, DELTA -> directoryBytesUpTo(location.location(), limit);
+        case ICEBERG ->
+            icebergTables
+                .apply(location.location())
+                .map(QuickPins::icebergBytes)
+                .orElse(java.util.OptionalLong.empty());
+      };
+    } catch (UncheckedIOException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  private java.util.OptionalLong directoryBytesUpTo(String dir, long limit) {
+    Path path = new Path(dir);
+    long bytes = 0;
+    try {
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+          path.getFileSystem(conf).listFiles(path, true);
+      while (files.hasNext() && bytes <= limit) {
+        bytes += files.next().getLen();
+      }
+    } catch (FileNotFoundException e) {
+      return java.util.OptionalLong.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + path, e);
+    }
+    return java.util.OptionalLong.of(bytes);
+  }
+
+  private static java.util.OptionalLong icebergBytes(Table table) {
+    Snapshot s = table.currentSnapshot();
+    if (s == null) {
+      return java.util.OptionalLong.of(0L);
+    }
+    String size = s.summary() == null ? null : s.summary().get("total-files-size");
+    try {
+      return size == null
+          ? java.util.OptionalLong.empty()
+          : java.util.OptionalLong.of(Long.parseLong(size));
+    } catch (NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   private Optional<InputPin> parquet(String role, String dir) {
     List<InputPin.FileEntry> files;
     try {

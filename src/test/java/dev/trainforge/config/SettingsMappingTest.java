@@ -30,6 +30,7 @@ class SettingsMappingTest {
           "trainforge.spark.app-name = nightly",
           "trainforge.spark.shuffle-partitions = 32",
           "trainforge.spark.conf = { \"spark.executor.memory\" = \"4g\" }",
+          "trainforge.spark.small-build-bytes = 1g",
           "trainforge.catalog.name = lake",
           "trainforge.catalog.type = rest",
           "trainforge.catalog.uri = \"http://rest:8181\"",
@@ -80,7 +81,8 @@ class SettingsMappingTest {
         JoinPartitioningKind.RANGE, // join.partitioning
         Duration.ofSeconds(30), // progress.interval
         0L, // join.sort-memory
-        new Lineage("none", Optional.empty(), Optional.empty(), "trainforge")); // lineage.*
+        new Lineage("none", Optional.empty(), Optional.empty(), "trainforge"), // lineage.*
+        128L << 20); // spark.small-build-bytes
   }
 
   @Test
@@ -120,7 +122,8 @@ class SettingsMappingTest {
                     "file",
                     Optional.of("http://marquez:5000/api/v1/lineage"),
                     Optional.of("/tmp/events.jsonl"),
-                    "fraud-team")));
+                    "fraud-team"),
+                1L << 30));
   }
 
   @Test

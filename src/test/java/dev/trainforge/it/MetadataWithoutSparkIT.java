@@ -106,11 +106,19 @@ class MetadataWithoutSparkIT {
   @Test
   void aGenerateThatMustBuildSaysSoWithoutSparkAndPrintsNothing() throws Exception {
     // On the light JVM (submit.sh sets trainforge.light-jvm), a generate that needs Spark exits
-    // 99 at once, having printed nothing: a changed config of v1 is refused by the build.
+    // at once, having printed nothing: a changed config of v1 is refused by the build. The
+    // sample's inputs (some 5 MB) make a small build (98: its JVM compiles with C1 alone) under
+    // the default trainforge.spark.small-build-bytes, and an ordinary one (99) under 1 MB.
     List<String> args = new ArrayList<>(List.of("generate"));
     args.addAll(settings);
     args.addAll(List.of("--set", "dataset.features.user_auth.max-age=3d"));
-    Run without = withoutSpark(List.of("-Dtrainforge.light-jvm=true"), args);
+    Run small = withoutSpark(List.of("-Dtrainforge.light-jvm=true"), args);
+    assertThat(small.code()).as(small.err()).isEqualTo(98);
+    assertThat(small.out()).isEmpty();
+    assertThat(small.err()).isEmpty();
+    List<String> larger = new ArrayList<>(args);
+    larger.addAll(List.of("--set", "trainforge.spark.small-build-bytes=1m"));
+    Run without = withoutSpark(List.of("-Dtrainforge.light-jvm=true"), larger);
     assertThat(without.code()).as(without.err()).isEqualTo(99);
     assertThat(without.out()).isEmpty();
     assertThat(without.err()).isEmpty();

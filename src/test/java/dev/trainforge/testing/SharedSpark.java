@@ -55,7 +55,8 @@ public final class SharedSpark {
             AppSettings.JoinPartitioningKind.RANGE,
             java.time.Duration.ofSeconds(30),
             0L,
-            AppSettings.Lineage.NONE);
+            AppSettings.Lineage.NONE,
+            0L);
     SparkSessions.configure(session(), settings);
     return settings;
   }
