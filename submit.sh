@@ -26,7 +26,7 @@
 # only otherwise does it start the JVM that runs Spark, with the C1 compiler alone when the
 # inputs are small (trainforge.spark.small-build-bytes). TRAINFORGE_LIGHT_JVM=0 turns both off.
 # That JVM starts from a class-data archive of its own, target/spark.jsa, which the second local
-# Spark run after a build records (that run takes 10-20 s longer; later ones about a quarter less CPU).
+# Spark run after a build records (that run takes 20-40 s longer on 2 cores; later ones about a quarter less CPU).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -109,7 +109,7 @@ light() {
 # The JVM that runs Spark locally starts from a class-data archive of the classes a run loads,
 # target/spark.jsa, when there is one newer than the jar and the classpath: a local build then
 # spends about a quarter less CPU (loading and verifying some 23,000 classes). Recording it
-# slows the run that records (dumping some 230 MB at exit: 10-20 s on 2 cores), so the first run
+# slows the run that records (dumping some 230 MB at exit: 20-40 s on 2 cores), so the first run
 # after a build only leaves a mark (target/spark.jsa.wanted), and the next one records; a run
 # that fails keeps nothing. TRAINFORGE_SPARK_CDS=0 turns it off. Sets spark_cds_flags, and
 # spark_tmp and spark_archive when this run records.
@@ -126,7 +126,7 @@ spark_cds() {
   elif [[ -f "$mark" && "$mark" -nt "$local_jar" && "$mark" -nt "$classpath_file" ]] && all_files "$classpath"; then
     spark_tmp="$spark_archive.$$.tmp"
     spark_cds_flags=(-XX:ArchiveClassesAtExit="$spark_tmp" -Xlog:cds=off -Xlog:cds+dynamic=off)
-    echo "submit.sh: recording target/spark.jsa, the classes a run loads, for faster starts (this run takes 10-20 s longer; once per build)" >&2
+    echo "submit.sh: recording target/spark.jsa, the classes a run loads, for faster starts (this run takes 20-40 s longer; once per build)" >&2
   else
     touch "$mark" 2>/dev/null || true
   fi

@@ -164,7 +164,7 @@ class SubmitScriptIT {
     assertThat(second.output())
         .contains(
             "submit.sh: recording target/spark.jsa, the classes a run loads, for faster starts"
-                + " (this run takes 10-20 s longer; once per build)");
+                + " (this run takes 20-40 s longer; once per build)");
     assertThat(archive).isNotEmptyFile();
     assertThat(mark).doesNotExist();
 
