@@ -59,6 +59,10 @@ fi
 run="$PWD/target/bench-generate/runs/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run/events"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
+# CPU time the host took from this machine during the run (the steal column of /proc/stat): on a
+# shared host a wall time means little without it.
+steal_jiffies() { awk '/^cpu /{print $9}' /proc/stat; }
+steal_before=$(steal_jiffies)
 started_ms=$(date +%s%3N)
 TRAINFORGE_HOME="$run/home" TRAINFORGE_DRIVER_MEMORY="$heap" \
   /usr/bin/time -f "%e %U %S" -o "$run/time.txt" \
@@ -67,14 +71,15 @@ TRAINFORGE_HOME="$run/home" TRAINFORGE_DRIVER_MEMORY="$heap" \
     "${args[@]+"${args[@]}"}" generate --config "$config" --result-file "$run/result.json" \
   2>&1 | tee "$run/generate.log"
 load_after=$(cut -d' ' -f1 /proc/loadavg)
+steal=$(( ($(steal_jiffies) - steal_before) / $(getconf CLK_TCK) ))
 echo "generate: $(cut -d' ' -f1 "$run/time.txt") s wall, $(cut -d' ' -f2 "$run/time.txt") s user," \
-  "$(cut -d' ' -f3 "$run/time.txt") s sys; load average $load_before / $load_after"
+  "$(cut -d' ' -f3 "$run/time.txt") s sys; load average $load_before / $load_after; host steal $steal s"
 rm -rf "$run/home"
 
 if $join; then
   TRAINFORGE_HOME="$run/home-join" bench_java "$heap" dev.trainforge.bench.GenerateBenchmark \
     --config "$config" --result "$run/result.json" --events "$run/events" --time "$run/time.txt" \
-    --title "$title" --dir "$PWD/target/bench-generate/join" --load-generate "$load_before / $load_after" \
+    --title "$title" --dir "$PWD/target/bench-generate/join" --load-generate "$load_before / $load_after (host steal $steal s of CPU)" \
     --started-ms "$started_ms"
   rm -rf "$run/home-join" target/bench-generate/join/out
 fi
