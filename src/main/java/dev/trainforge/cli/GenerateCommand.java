@@ -64,7 +64,8 @@ final class GenerateCommand implements Callable<Integer> {
   /**
    * System property set by {@code submit.sh} on the light JVM it checks a generate on first: that
    * JVM must not start Spark. When the version is not published as asked, the command then exits
-   * with {@link #BUILD_NEEDED}, having printed nothing, and submit.sh starts the JVM that builds.
+   * with {@link #BUILD_NEEDED} (or {@link #SMALL_BUILD_NEEDED}), having printed nothing, and
+   * submit.sh starts the JVM that builds.
    */
   static final String LIGHT_JVM = "trainforge.light-jvm";
 
@@ -80,9 +81,10 @@ final class GenerateCommand implements Callable<Integer> {
 
   /**
    * System property set by {@code submit.sh} on the JVM it starts after the light JVM exited with
-   * {@link #BUILD_NEEDED}: the check for a published version has been made, and is not made again
-   * without Spark (about half a second). A version published meanwhile by another build is still
-   * found, by the build itself, which compares it as the check would.
+   * {@link #BUILD_NEEDED} or {@link #SMALL_BUILD_NEEDED}: the check for a published version has
+   * been made, and is not made again without Spark (about half a second). A version published
+   * meanwhile by another build is still found, by the build itself, which compares it as the check
+   * would.
    */
   static final String CHECKED = "trainforge.published-version-checked";
 

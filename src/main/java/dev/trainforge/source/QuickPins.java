@@ -103,7 +103,10 @@ public final class QuickPins {
     if (s == null) {
       return java.util.OptionalLong.of(0L);
     }
-    String size = s.summary() == null ? null : s.summary().get("total-files-size");
+    String size =
+        s.summary() == null
+            ? null
+            : s.summary().get(org.apache.iceberg.SnapshotSummary.TOTAL_FILE_SIZE_PROP);
     try {
       return size == null
           ? java.util.OptionalLong.empty()
