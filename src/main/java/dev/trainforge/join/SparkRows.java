@@ -22,7 +22,6 @@ import org.apache.spark.sql.catalyst.expressions.XxHash64;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.execution.UnsafeExternalRowSorter;
-import org.apache.spark.sql.execution.UnsafeRowSerializer;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -39,11 +38,11 @@ import scala.reflect.ClassTag$;
  * passes here, so that a Spark upgrade which moves one of these changes this file alone.
  *
  * <p>What passes: a DataFrame's rows as an RDD and back, the shuffle of rows to chosen partitions
- * with Spark's unsafe-row serializer, building a row, a string or an array value, the {@code
- * xxhash64} expression, rows copied into and read from plain byte arrays, and Spark's external
- * sorter (under Spark's memory manager, spilling to disk). What does not: the row format itself
- * ({@link InternalRow}, {@link UnsafeRow}, {@link UTF8String}), which the merge reads and writes as
- * its data, as Spark's own operators do.
+ * in Spark's unsafe-row format ({@link RowShuffleSerializer}), building a row, a string or an array
+ * value, the {@code xxhash64} expression, rows copied into and read from plain byte arrays, and
+ * Spark's external sorter (under Spark's memory manager, spilling to disk). What does not: the row
+ * format itself ({@link InternalRow}, {@link UnsafeRow}, {@link UTF8String}), which the merge reads
+ * and writes as its data, as Spark's own operators do.
  */
 final class SparkRows {
   private SparkRows() {}
@@ -69,7 +68,7 @@ final class SparkRows {
       JavaRDD<Tuple2<Integer, InternalRow>> routed, int partitions, int fieldCount) {
     ShuffledRDD<Integer, InternalRow, InternalRow> shuffled =
         new ShuffledRDD<>(routed.rdd(), new ById(partitions), tag(), tag(), tag());
-    shuffled.setSerializer(new UnsafeRowSerializer(fieldCount, null));
+    shuffled.setSerializer(new RowShuffleSerializer(fieldCount));
     return shuffled.toJavaRDD().map(Tuple2::_2);
   }
 
