@@ -20,8 +20,9 @@ import scala.reflect.ClassTag;
  * The join's shuffle serializer: each unsafe row as its size (4 bytes, big-endian) and its bytes,
  * the format of Spark's {@code UnsafeRowSerializer}, written with one copy into a plain buffer and
  * read back by pointing the row into one. Spark's serializer writes and reads each size with four
- * one-byte calls on a synchronized buffered stream, a fifth of the join's CPU on S (BENCHMARKS.md,
- * "Where ours's CPU goes on S"). Keys are not written: the partition is the shuffle's own.
+ * one-byte calls on a synchronized buffered stream; this one costs the join's merge on S 6-13% less
+ * CPU (BENCHMARKS.md, "Where ours's CPU goes on S"). Keys are not written: the partition is the
+ * shuffle's own.
  *
  * <p>A row read is valid until the next one is read (as with Spark's serializer): the reader reuses
  * its buffer.
