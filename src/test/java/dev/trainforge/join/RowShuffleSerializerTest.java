@@ -3,6 +3,7 @@ package dev.trainforge.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trainforge.testing.SharedSpark;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -93,5 +97,36 @@ class RowShuffleSerializerTest {
     assertThatThrownBy(it::next)
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("shuffle stream ends after");
+  }
+
+  @Test
+  void aShufflePastTheBypassThresholdMovesEveryRowToItsPartition() {
+    // 201 partitions: past spark.shuffle.sort.bypassMergeThreshold (200), Spark's serialized
+    // shuffle writes each record alone and moves its bytes as this serializer wrote them.
+    int partitions = 201;
+    List<Tuple2<Integer, Integer>> pairs = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      pairs.add(new Tuple2<>((i * 7919) % partitions, i));
+    }
+    JavaRDD<Tuple2<Integer, InternalRow>> routed =
+        JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext())
+            .parallelize(pairs, 3)
+            .map(p -> new Tuple2<>(p._1(), (InternalRow) row(p._2(), p._2() % 500)));
+    List<String> got =
+        SparkRows.shuffleToPartitions(routed, partitions, 2)
+            .mapPartitionsWithIndex(
+                (partition, rows) -> {
+                  List<String> seen = new ArrayList<>();
+                  rows.forEachRemaining(
+                      r -> seen.add(partition + ":" + r.getLong(0) + ":" + r.getUTF8String(1)));
+                  return seen.iterator();
+                },
+                false)
+            .collect();
+    List<String> expected = new ArrayList<>();
+    for (Tuple2<Integer, Integer> p : pairs) {
+      expected.add(p._1() + ":" + p._2() + ":" + row(p._2(), p._2() % 500).getUTF8String(1));
+    }
+    assertThat(got).containsExactlyInAnyOrderElementsOf(expected);
   }
 }
