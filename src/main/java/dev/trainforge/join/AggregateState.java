@@ -14,8 +14,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <ul>
  *   <li>running totals per window ({@link WindowTotals}): a row adds when it enters, and subtracts
- *       when it leaves, from a queue of this partition's rows in exit order ({@link ExitQueue}), or
- *       from an exit event shipped from the partition where the row entered;
+ *       when it leaves, from a queue of this partition's rows in exit order ({@link ExitQueue},
+ *       each row kept as the few values its window's totals take), or from an exit event shipped
+ *       from the partition where the row entered;
  *   <li>per min or max, a {@link Front} of the rows that can still be the window's extreme;
  *   <li>the k greatest rows for last-k ({@link TopRows}), of which a label keeps those in its
  *       window;
@@ -30,6 +31,8 @@ final class AggregateState {
   private final AggregatePlan plan;
   private final WindowTotals[] totals;
   private final ExitQueue[] exits;
+  // per window: one row's values, as its totals take them
+  private final long[][] values;
   private final List<Front<Void>> extremes = new ArrayList<>();
   private final Front<Void> newestAvailable;
   private final TopRows top;
@@ -39,9 +42,13 @@ final class AggregateState {
     this.plan = plan;
     this.totals = new WindowTotals[plan.windows.length];
     this.exits = new ExitQueue[plan.windows.length];
+    this.values = new long[plan.windows.length][];
     for (int w = 0; w < plan.windows.length; w++) {
-      totals[w] = plan.tracked[w] ? new WindowTotals(plan, w) : null;
-      exits[w] = plan.tracked[w] ? new ExitQueue() : null;
+      if (plan.tracked[w]) {
+        totals[w] = new WindowTotals(plan, w);
+        exits[w] = new ExitQueue(totals[w].stride());
+        values[w] = new long[totals[w].stride()];
+      }
     }
     for (Aggregation a : plan.aggregations) {
       boolean max = a.function() == Aggregation.Function.MAX;
@@ -77,17 +84,14 @@ final class AggregateState {
    * routed to a later partition as an event of its own.
    */
   void enter(InternalRow row, long shipped) {
-    InternalRow copy = null;
     for (int w = 0; w < totals.length; w++) {
       if (totals[w] == null) {
         continue;
       }
-      totals[w].add(row, 1);
+      totals[w].capture(row, values[w], 0);
+      totals[w].add(values[w], 0, 1);
       if ((shipped & (1L << w)) == 0) {
-        if (copy == null) {
-          copy = row.copy();
-        }
-        exits[w].add(plan.exit(row, plan.windows[w]), copy);
+        exits[w].add(plan.exit(row, plan.windows[w]), values[w], 0);
       }
     }
     seen(row);
@@ -134,8 +138,8 @@ final class AggregateState {
       if (exits[w] == null) {
         continue;
       }
-      for (InternalRow gone = exits[w].pollUpTo(t); gone != null; gone = exits[w].pollUpTo(t)) {
-        totals[w].add(gone, -1);
+      while (exits[w].pollUpTo(t, values[w])) {
+        totals[w].add(values[w], 0, -1);
       }
     }
   }

@@ -8,23 +8,33 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * tie-break, content hash)}, plus a "partner": another event equal in every time but with another
  * content hash, kept while one exists, so that "decided by the content hash alone" survives a merge
  * of two candidates. Holds two events at most, copied into buffers of its own, since Spark reuses
- * the rows it hands out; a row taken from {@link #best()} stays valid until the next offer.
+ * the rows it hands out; a row taken from {@link #best()} stays valid until the next offer. Where
+ * the rows offered keep their bytes for as long as the candidate lives (the in-memory sort's), it
+ * holds views of them instead: the merge offers every row, and most win, so this saves a copy per
+ * row.
  */
 final class Candidate {
   private final SourceFields fields;
   private final int timeIndex;
   private final ContentHash contentHash;
+  private final boolean rowsStay;
   private InternalRow best;
   private long bestHash;
   private boolean bestHashKnown;
   private InternalRow partner;
   private InternalRow spare;
 
-  /** For events of a source laid out as {@code fields} says. */
-  Candidate(SourceFields fields, int timeIndex, ContentHash contentHash) {
+  /**
+   * For events of a source laid out as {@code fields} says.
+   *
+   * @param rowsStay whether the bytes of an unsafe row offered stay as they are while this
+   *     candidate lives, so that it may keep a view of them rather than a copy
+   */
+  Candidate(SourceFields fields, int timeIndex, ContentHash contentHash, boolean rowsStay) {
     this.fields = fields;
     this.timeIndex = timeIndex;
     this.contentHash = contentHash;
+    this.rowsStay = rowsStay;
   }
 
   void offer(InternalRow row) {
@@ -108,11 +118,18 @@ final class Candidate {
         : best.getLong(timeIndex) - fields.eventShift();
   }
 
-  /** A copy of {@code row}, into the spare buffer when both are unsafe rows. */
+  /**
+   * A copy of {@code row}, into the spare buffer when both are unsafe rows; a view of it, in the
+   * spare row object, when rows stay.
+   */
   private InternalRow keep(InternalRow row) {
     if (row instanceof UnsafeRow u) {
       UnsafeRow into = spare instanceof UnsafeRow s ? s : new UnsafeRow(u.numFields());
       spare = null;
+      if (rowsStay) {
+        into.pointTo(u.getBaseObject(), u.getBaseOffset(), u.getSizeInBytes());
+        return into;
+      }
       if (into.getBaseObject() == null) {
         into.pointTo(new byte[Math.max(64, u.getSizeInBytes())], u.getSizeInBytes());
       }

@@ -222,9 +222,17 @@ public final class EventLayout implements Serializable {
     return at;
   }
 
-  /** A candidate for source j's rows. */
+  /** A candidate for source j's rows, which copies the rows it keeps. */
   Candidate candidate(int j) {
-    return new Candidate(sources[j], timeIndex(), new ContentHash(this, j));
+    return candidate(j, false);
+  }
+
+  /**
+   * A candidate for source j's rows; one that keeps views of them when {@code rowsStay} (see {@link
+   * Candidate#Candidate}).
+   */
+  Candidate candidate(int j, boolean rowsStay) {
+    return new Candidate(sources[j], timeIndex(), new ContentHash(this, j), rowsStay);
   }
 
   /**

@@ -18,9 +18,10 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * hash of the group (the key itself for one integral key, else the 64-bit key hash), then each
  * bucket, small enough for the CPU cache, is sorted by (group, time, order) on primitive arrays.
  * Where the group is the key hash, rows with equal hashes are checked for equal keys, and a true
- * collision is sorted again by comparison. It holds the partition's rows and 28 bytes a row of sort
- * fields (twice during the first pass); beyond {@code maxBytes} of rows it hands everything to
- * Spark's sorter, which spills to disk.
+ * collision is sorted again by comparison. The first pass also moves the rows into bucket order, so
+ * that the merge reads them back from the cache. It holds the partition's rows and 28 bytes a row
+ * of sort fields, both twice during the first pass; beyond {@code maxBytes} of rows it hands
+ * everything to Spark's sorter, which spills to disk.
  */
 final class EventSorter {
   private static final int CHUNK = 1 << 20;
@@ -36,6 +37,7 @@ final class EventSorter {
   private int n;
   private int nullKeys;
   private int numFields;
+  private boolean spilled;
   // where each row is (chunk << 32 | offset), and its sort fields
   private long[] address = new long[1024];
   private long[] group = new long[1024];
@@ -54,7 +56,10 @@ final class EventSorter {
     return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 16);
   }
 
-  /** Sorts {@code events} (unsafe rows); the rows returned are views, valid until the next. */
+  /**
+   * Sorts {@code events} (unsafe rows); the rows returned are views, valid until the next, though
+   * their bytes stay where they are while this sorter lives when {@link #rowsStay()}.
+   */
   Iterator<InternalRow> sort(Iterator<InternalRow> events) {
     while (events.hasNext()) {
       if (bytes > maxBytes) {
@@ -67,6 +72,14 @@ final class EventSorter {
       fixKeyHashCollisions();
     }
     return sorted();
+  }
+
+  /**
+   * Whether the bytes of every sorted row stay where they are while this sorter lives: true after
+   * an in-memory sort, false after Spark's sorter, whose rows are overwritten as it reads on.
+   */
+  boolean rowsStay() {
+    return !spilled;
   }
 
   private void add(UnsafeRow row) {
@@ -109,29 +122,59 @@ final class EventSorter {
 
   // ---- sorting ---------------------------------------------------------------------------------
 
-  /** Spreads rows over about n/128 buckets by a mixed group hash, then sorts each bucket. */
+  /**
+   * Spreads rows over about n/128 buckets by a mixed group hash, moving the rows themselves into
+   * one array in bucket order, then sorts each bucket. Reading the rows back in sorted order then
+   * touches one bucket's few kilobytes at a time, not the whole partition at random: each row's
+   * first read is a cache hit. The move reads the chunks in the order they were written and writes
+   * to as many places as there are buckets, which the cache holds.
+   */
   private void bucketSort() {
     int bits = Math.max(0, Math.min(16, 31 - Integer.numberOfLeadingZeros(Math.max(1, n >> 7))));
     int buckets = 1 << bits;
     int[] start = new int[buckets + 1];
-    for (int i = 0; i < n; i++) {
-      start[bucket(group[i], bits) + 1]++;
+    long[] byteStart = new long[buckets + 1];
+    long nullKeyBytes = 0;
+    for (int i = 0; i < nullKeys; i++) {
+      nullKeyBytes += 4 + sizeAt(nullKeyAddress[i]);
     }
+    for (int i = 0; i < n; i++) {
+      int b = bucket(group[i], bits);
+      start[b + 1]++;
+      byteStart[b + 1] += 4 + sizeAt(address[i]);
+    }
+    byteStart[0] = nullKeyBytes;
     for (int b = 0; b < buckets; b++) {
       start[b + 1] += start[b];
+      byteStart[b + 1] += byteStart[b];
+    }
+    byte[] rows = new byte[Math.toIntExact(byteStart[buckets])];
+    int at = 0;
+    for (int i = 0; i < nullKeys; i++) {
+      long from = nullKeyAddress[i];
+      nullKeyAddress[i] = at;
+      at += moveRow(from, rows, at);
     }
     int[] next = java.util.Arrays.copyOf(start, buckets);
+    long[] nextByte = java.util.Arrays.copyOf(byteStart, buckets);
     long[] addressOut = new long[n];
     long[] groupOut = new long[n];
     long[] timeOut = new long[n];
     int[] orderOut = new int[n];
     for (int i = 0; i < n; i++) {
-      int to = next[bucket(group[i], bits)]++;
-      addressOut[to] = address[i];
+      int b = bucket(group[i], bits);
+      int to = next[b]++;
+      int byteTo = (int) nextByte[b];
+      nextByte[b] += moveRow(address[i], rows, byteTo);
+      addressOut[to] = byteTo;
       groupOut[to] = group[i];
       timeOut[to] = time[i];
       orderOut[to] = order[i];
     }
+    // every row now lives in the one array, as chunk 0
+    chunks.clear();
+    chunks.add(rows);
+    chunk = null;
     address = addressOut;
     group = groupOut;
     time = timeOut;
@@ -139,6 +182,19 @@ final class EventSorter {
     for (int b = 0; b < buckets; b++) {
       sortRange(start[b], start[b + 1]);
     }
+  }
+
+  /** The size of the row written at {@code address} of the chunks. */
+  private int sizeAt(long address) {
+    return SparkRows.sizeAt(chunks.get((int) (address >>> 32)), (int) address);
+  }
+
+  /** Copies the row at {@code address} of the chunks to {@code to} of {@code rows}; its bytes. */
+  private int moveRow(long address, byte[] rows, int to) {
+    byte[] from = chunks.get((int) (address >>> 32));
+    int length = 4 + SparkRows.sizeAt(from, (int) address);
+    System.arraycopy(from, (int) address, rows, to, length);
+    return length;
   }
 
   private static int bucket(long group, int bits) {
@@ -294,6 +350,7 @@ final class EventSorter {
   // ---- too large: Spark's sorter ---------------------------------------------------------------
 
   private Iterator<InternalRow> spilling(Iterator<InternalRow> rest) {
+    spilled = true;
     // Visible on the log, and in Spark's task metrics (memory and disk bytes spilled).
     org.slf4j.LoggerFactory.getLogger(EventSorter.class)
         .warn(

@@ -57,10 +57,11 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> events) {
-    return new Merge(
+    EventSorter sorter =
         new EventSorter(
-                layout, sortMemoryBytes > 0 ? sortMemoryBytes : EventSorter.defaultMaxBytes())
-            .sort(events));
+            layout, sortMemoryBytes > 0 ? sortMemoryBytes : EventSorter.defaultMaxBytes());
+    Iterator<InternalRow> sorted = sorter.sort(events);
+    return new Merge(sorted, sorter.rowsStay());
   }
 
   private final class Merge implements Iterator<InternalRow> {
@@ -71,10 +72,10 @@ final class MergeFunction implements FlatMapFunction<Iterator<InternalRow>, Inte
     private UnsafeRow keyBuffer;
     private InternalRow next;
 
-    Merge(Iterator<InternalRow> events) {
+    Merge(Iterator<InternalRow> events, boolean rowsStay) {
       this.events = events;
       for (int j = 0; j < best.length; j++) {
-        best[j] = layout.candidate(j);
+        best[j] = layout.candidate(j, rowsStay);
         if (layout.aggregates[j] != null) {
           aggregates[j] = new AggregateState(layout.aggregates[j], new ContentHash(layout, j));
         }

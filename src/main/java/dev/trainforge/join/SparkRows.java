@@ -143,6 +143,11 @@ final class SparkRows {
     return 4 + size;
   }
 
+  /** The size of the row that {@link #copyInto} wrote at {@code at} of {@code chunk}. */
+  static int sizeAt(byte[] chunk, int at) {
+    return Platform.getInt(chunk, Platform.BYTE_ARRAY_OFFSET + at);
+  }
+
   /** Points {@code row} at the row that {@link #copyInto} wrote at {@code at} of {@code chunk}. */
   static void pointAt(UnsafeRow row, byte[] chunk, int at) {
     long offset = Platform.BYTE_ARRAY_OFFSET + at;

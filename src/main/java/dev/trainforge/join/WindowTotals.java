@@ -19,6 +19,8 @@ final class WindowTotals {
   private final long[] longSums;
   private final ExactSum[] sums;
   private final ExactSum[] squares;
+  private final int maskWords;
+  private final long[] scratch;
 
   WindowTotals(AggregatePlan plan, int window) {
     this.plan = plan;
@@ -29,6 +31,8 @@ final class WindowTotals {
     this.longSums = new long[n];
     this.sums = new ExactSum[n];
     this.squares = new ExactSum[n];
+    this.maskWords = (n + 63) >>> 6;
+    this.scratch = new long[maskWords + n];
     for (int j = 0; j < n; j++) {
       int i = aggregations[j];
       Aggregation.Function f = plan.aggregations.get(i).function();
@@ -43,23 +47,58 @@ final class WindowTotals {
     }
   }
 
-  /** Adds a row's values ({@code sign} 1) or takes them out ({@code sign} -1). */
-  void add(InternalRow row, int sign) {
-    rows += sign;
+  /**
+   * Longs that {@link #capture} writes per row: a mask of the aggregations that skip the row (no
+   * column, or a null value), one bit each, then one value per aggregation.
+   */
+  int stride() {
+    return maskWords + aggregations.length;
+  }
+
+  /**
+   * Writes what this window's totals take from a row into {@code into} from {@code at}: {@link
+   * #stride()} longs, so that a row waiting to leave the window is a few longs, not a copy of it.
+   */
+  void capture(InternalRow row, long[] into, int at) {
+    java.util.Arrays.fill(into, at, at + maskWords, 0L);
     for (int j = 0; j < aggregations.length; j++) {
       int i = aggregations[j];
       int f = plan.fields[i];
+      long value = 0;
       if (f < 0 || row.isNullAt(f)) {
+        into[at + (j >>> 6)] |= 1L << j;
+      } else if (sums[j] != null) {
+        value = Double.doubleToRawLongBits(plan.floating(row, i));
+      } else if (plan.kinds[i] == AggregatePlan.Kind.INTEGRAL) {
+        value = AggregatePlan.integral(row, f, plan.inputTypes[i]);
+      }
+      into[at + maskWords + j] = value;
+    }
+  }
+
+  /** Adds a row's values ({@code sign} 1) or takes them out ({@code sign} -1). */
+  void add(InternalRow row, int sign) {
+    capture(row, scratch, 0);
+    add(scratch, 0, sign);
+  }
+
+  /**
+   * Adds the values that {@link #capture} wrote at {@code at} of {@code values} ({@code sign} 1),
+   * or takes them out ({@code sign} -1).
+   */
+  void add(long[] values, int at, int sign) {
+    rows += sign;
+    for (int j = 0; j < aggregations.length; j++) {
+      if ((values[at + (j >>> 6)] & (1L << j)) != 0) {
         continue;
       }
+      long value = values[at + maskWords + j];
       nonNull[j] += sign;
       if (sums[j] == null) {
-        if (plan.kinds[i] == AggregatePlan.Kind.INTEGRAL) {
-          longSums[j] += sign * AggregatePlan.integral(row, f, plan.inputTypes[i]);
-        }
+        longSums[j] += sign * value; // 0 unless the column is integral
         continue;
       }
-      double x = plan.floating(row, i);
+      double x = Double.longBitsToDouble(value);
       if (sign > 0) {
         sums[j].add(x);
       } else {

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,9 +42,32 @@ class AsOfJoinOracleTest {
     check(seed, new RandomCases(seed, 500, 3000), new RangePartitioning(), 17);
   }
 
+  /**
+   * With 1 KiB of sort memory every partition goes to Spark's sorter, told here to spill to disk
+   * every 200 rows; reading back from disk overwrites the rows it handed out, so the merge must
+   * copy the rows it keeps, not hold views of them.
+   */
+  @Test
+  void agreesWithTheOracleWhenEverySortSpillsToDisk() {
+    SharedSpark.session(); // started, so that its environment exists
+    org.apache.spark.SparkConf conf = org.apache.spark.SparkEnv.get().conf();
+    String threshold = "spark.shuffle.spill.numElementsForceSpillThreshold";
+    conf.set(threshold, "200");
+    try {
+      check(7, new RandomCases(7, 500), new RangePartitioning(), 3, 1024);
+    } finally {
+      conf.remove(threshold);
+    }
+  }
+
   private static void check(long seed, RandomCases cases, JoinPartitioning partitioning, int n) {
+    check(seed, cases, partitioning, n, 0);
+  }
+
+  private static void check(
+      long seed, RandomCases cases, JoinPartitioning partitioning, int n, long sortMemory) {
     SparkSession spark = SharedSpark.session();
-    Map<String, Row> actual = run(spark, cases, partitioning, n);
+    Map<String, Row> actual = run(spark, cases, partitioning, n, sortMemory);
 
     Map<String, Oracle.Source> oracle = new HashMap<>();
     for (String s : SOURCES) {
@@ -74,8 +98,17 @@ class AsOfJoinOracleTest {
 
   static Map<String, Row> run(
       SparkSession spark, RandomCases cases, JoinPartitioning partitioning, int partitions) {
+    return run(spark, cases, partitioning, partitions, 0);
+  }
+
+  static Map<String, Row> run(
+      SparkSession spark,
+      RandomCases cases,
+      JoinPartitioning partitioning,
+      int partitions,
+      long sortMemory) {
     Dataset<Row> out =
-        new AsOfJoin(partitioning, partitions)
+        new AsOfJoin(partitioning, partitions, sortMemory)
             .join(cases.labelFrame(spark), cases.joinSources(spark));
     List<Column> cols = new ArrayList<>();
     cols.add(col("id"));

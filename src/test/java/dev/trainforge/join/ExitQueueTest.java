@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 
 class ExitQueueTest {
@@ -13,8 +12,8 @@ class ExitQueueTest {
   void rowsComeOutByExitWhateverOrderTheyWentInAndOnlyOnceDue() {
     Random random = new Random(7);
     for (int round = 0; round < 200; round++) {
-      ExitQueue queue = new ExitQueue();
-      List<long[]> added = new ArrayList<>(); // {exit, id}
+      ExitQueue queue = new ExitQueue(2);
+      List<Long> ids = new ArrayList<>();
       long clock = 0;
       long last = 0;
       List<Long> out = new ArrayList<>();
@@ -27,37 +26,44 @@ class ExitQueueTest {
                 clock + 1,
                 random.nextInt(5) == 0 ? last - random.nextInt(50) : last + random.nextInt(3) * 10);
         last = Math.max(last, exit);
-        queue.add(exit, SparkRows.row(new Object[] {exit, (long) i}));
-        added.add(new long[] {exit, i});
+        queue.add(exit, new long[] {-1, exit, i}, 1);
         if (random.nextInt(4) == 0) {
           clock += random.nextInt(40);
-          drain(queue, clock, out);
+          drain(queue, clock, out, ids);
         }
       }
-      drain(queue, Long.MAX_VALUE, out);
+      drain(queue, Long.MAX_VALUE, out, ids);
       assertThat(out).hasSize(n);
       assertThat(out).isSorted().as("round %d", round);
-      assertThat(queue.pollUpTo(Long.MAX_VALUE)).isNull();
+      // each row once, its values intact
+      assertThat(ids)
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.LongStream.range(0, n).boxed().toList());
+      assertThat(queue.pollUpTo(Long.MAX_VALUE, new long[2])).isFalse();
     }
   }
 
   @Test
   void aClearedQueueHoldsNothing() {
-    ExitQueue queue = new ExitQueue();
-    queue.add(5, SparkRows.row(new Object[] {5L, 0L}));
-    queue.add(3, SparkRows.row(new Object[] {3L, 1L}));
+    ExitQueue queue = new ExitQueue(2);
+    long[] row = new long[2];
+    queue.add(5, new long[] {5, 0}, 0);
+    queue.add(3, new long[] {3, 1}, 0);
     queue.clear();
-    assertThat(queue.pollUpTo(Long.MAX_VALUE)).isNull();
-    queue.add(9, SparkRows.row(new Object[] {9L, 2L}));
-    assertThat(queue.pollUpTo(8)).isNull();
-    assertThat(queue.pollUpTo(9).getLong(1)).isEqualTo(2L);
+    assertThat(queue.pollUpTo(Long.MAX_VALUE, row)).isFalse();
+    queue.add(9, new long[] {9, 2}, 0);
+    assertThat(queue.pollUpTo(8, row)).isFalse();
+    assertThat(queue.pollUpTo(9, row)).isTrue();
+    assertThat(row).containsExactly(9, 2);
   }
 
-  /** Takes out every due row at {@code clock}; each must be due, and in exit order. */
-  private static void drain(ExitQueue queue, long clock, List<Long> out) {
-    for (InternalRow r = queue.pollUpTo(clock); r != null; r = queue.pollUpTo(clock)) {
-      assertThat(r.getLong(0)).isLessThanOrEqualTo(clock);
-      out.add(r.getLong(0));
+  /** Takes out every due row at {@code clock} (exit and id); each must be due. */
+  private static void drain(ExitQueue queue, long clock, List<Long> out, List<Long> ids) {
+    long[] row = new long[2];
+    while (queue.pollUpTo(clock, row)) {
+      assertThat(row[0]).isLessThanOrEqualTo(clock);
+      out.add(row[0]);
+      ids.add(row[1]);
     }
   }
 }
