@@ -121,32 +121,33 @@ final class RowShuffleSerializer extends Serializer implements java.io.Serializa
     }
 
     private void drain() {
-      try {
-        out.write(buffer, 0, at);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      unchecked(() -> out.write(buffer, 0, at));
       at = 0;
     }
 
     @Override
     public void flush() {
       drain();
-      try {
-        out.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      unchecked(out::flush);
     }
 
     @Override
     public void close() {
       drain();
-      try {
-        out.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      unchecked(out::close);
+    }
+  }
+
+  /** A stream call whose {@link IOException} Spark's serializer interfaces cannot declare. */
+  private interface StreamCall {
+    void run() throws IOException;
+  }
+
+  private static void unchecked(StreamCall call) {
+    try {
+      call.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -264,11 +265,7 @@ final class RowShuffleSerializer extends Serializer implements java.io.Serializa
     public void close() {
       if (!closed) {
         closed = true;
-        try {
-          in.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        unchecked(in::close);
       }
     }
   }
