@@ -55,7 +55,7 @@ import org.apache.spark.sql.types.StructType;
  * publish it. Nothing is visible to readers until the final metadata commit.
  *
  * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers; the job counts
- * are the sample's, 18 in all):
+ * are the sample's, 15 in all):
  *
  * <ol>
  *   <li><b>Opening the inputs</b> reads metadata only and runs no Spark job: per Parquet input, its
@@ -78,15 +78,16 @@ import org.apache.spark.sql.types.StructType;
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
  *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
  *   <li><b>Validation</b> reads the written snapshot (about two splits per core) three times, in
- *       two queries. The first runs two aggregations side by side (5 jobs): the profile, one
- *       aggregation without grouping (counts, moments, sketches, the leakage audit, boolean
- *       categories and the content checksum: a few microseconds of CPU per row), and the exact
- *       distinct counts of ids and of (keys, time), a grouped pass over those columns alone. The
- *       second counts the numeric columns' values in their own decile bins, whose edges the first's
- *       sketches give and which drift compares exactly (2 jobs). Non-boolean categorical columns
- *       add one grouped pass for their top-k (the sample has none). A rolling build reads only its
- *       window's days. On the sample the first query's aggregation is most of this phase: its code
- *       is compiled and run cold, whatever the row count.
+ *       three jobs ({@link Profiler}): the profile, one pass without grouping (counts, moments,
+ *       sketches, the leakage audit, boolean categories and the content checksum) folded in plain
+ *       Java from one generated projection, about 2.5 microseconds of CPU per row on S; the exact
+ *       distinct counts of ids and of (keys, time), one shuffle of 64-bit hashes sorted as longs
+ *       (and, only when hashes repeat, a count among those rows); and the numeric columns' counts
+ *       in their own decile bins, whose edges the first pass's sketches give and which drift
+ *       compares exactly. Non-boolean categorical columns add one grouped pass for their top-k (the
+ *       sample has none). A rolling build reads only its window's days. On S (2M rows) this phase
+ *       is about a third of the join's (BENCHMARKS.md); on the sample, the first, cold run of each
+ *       pass's code, whatever the row count.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
  *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
  *       each of its days by itself to store the day's profile (a one-day window stores the

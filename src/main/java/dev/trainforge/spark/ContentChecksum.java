@@ -32,11 +32,18 @@ public final class ContentChecksum {
    * checksum, so another pass (the validation profile's) can compute it on the side.
    */
   public static Column hashSum(String[] columns) {
+    // A decimal sum cannot overflow and does not depend on the order it is added in.
+    return sum(rowHash(columns).cast(DataTypes.createDecimalType(38, 0)));
+  }
+
+  /**
+   * Each row's hash, whose exact sum over the rows {@link #hashSum} is: its columns taken in name
+   * order. For a pass that sums it by itself.
+   */
+  public static Column rowHash(String[] columns) {
     String[] names = columns.clone();
     Arrays.sort(names);
-    Column[] cols = Arrays.stream(names).map(Columns::named).toArray(Column[]::new);
-    // A decimal sum cannot overflow and does not depend on the order it is added in.
-    return sum(xxhash64(cols).cast(DataTypes.createDecimalType(38, 0)));
+    return xxhash64(Arrays.stream(names).map(Columns::named).toArray(Column[]::new));
   }
 
   /**

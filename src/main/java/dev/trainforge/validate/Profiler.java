@@ -2,20 +2,13 @@ package dev.trainforge.validate;
 
 import static dev.trainforge.spark.Columns.named;
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
-import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.kll_sketch_agg_double;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
@@ -53,13 +46,26 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Measures a dataset version for the gate: one aggregation over all rows, without grouping, for
- * counts, moments, sketches, the leakage audit, the baseline's bins, boolean columns' categories
- * and the content checksum; one grouped pass over the id and the (keys, time) columns alone for
- * their exact distinct counts; when there are categorical columns other than booleans, one grouped
- * pass for their top-k categories; and one aggregation over the numeric columns for exact counts in
- * their own decile bins (whose edges the first pass's sketches give). Only the aggregates reach the
- * driver.
+ * Measures a dataset version for the gate, in three Spark jobs over the version's rows (four with
+ * categorical columns other than booleans):
+ *
+ * <ol>
+ *   <li>one pass of {@link RowMetrics} for everything that needs no grouping: counts, moments,
+ *       sketches (KLL for quantiles, HLL for distinct estimates), the leakage audit, the baseline's
+ *       bins, boolean columns' categories and the content checksum. A generated projection computes
+ *       each row's values once; plain Java folds them (a few microseconds of CPU per row for the
+ *       whole profile, where Spark's own aggregation of the same fifty aggregates took several);
+ *   <li>{@link DistinctCounts} for the exact numbers of distinct ids and of distinct (keys, time):
+ *       one shuffle of 64-bit hashes, sorted as primitive longs, and a count by Spark only among
+ *       the rows whose hashes repeat;
+ *   <li>when there are categorical columns other than booleans, one grouped pass for their top-k
+ *       categories;
+ *   <li>a second pass of {@link RowMetrics} over the numeric columns for exact counts in their own
+ *       decile bins, whose edges the first pass's sketches give.
+ * </ol>
+ *
+ * Only the aggregates, and the hashes that repeat (at most {@link
+ * DistinctCounts#MAX_REPEATED_HASHES}), reach the driver.
  */
 public final class Profiler {
   static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
@@ -121,52 +127,6 @@ public final class Profiler {
     }
   }
 
-  /** Collects named aggregates and reads them back from the one result row. */
-  private static final class Aggregates {
-    private final List<Column> columns = new ArrayList<>();
-    private Row row;
-
-    String add(Column c) {
-      String alias = "a" + columns.size();
-      columns.add(c.as(alias));
-      return alias;
-    }
-
-    void run(Dataset<Row> rows) {
-      row = aggregate(rows).first();
-    }
-
-    /**
-     * Runs these aggregates and {@code other}'s (one row, other aliases) in one query: both
-     * aggregations are planned and scheduled together, and their scans run side by side.
-     */
-    void run(Dataset<Row> rows, Dataset<Row> other) {
-      row = aggregate(rows).crossJoin(other).first();
-    }
-
-    private Dataset<Row> aggregate(Dataset<Row> rows) {
-      return rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new));
-    }
-
-    long longValue(String alias) {
-      Object v = row.getAs(alias);
-      return v == null ? 0L : ((Number) v).longValue();
-    }
-
-    Double doubleValue(String alias) {
-      Object v = row.getAs(alias);
-      return v == null ? null : ((Number) v).doubleValue();
-    }
-
-    byte[] bytes(String alias) {
-      return row.getAs(alias);
-    }
-
-    java.math.BigDecimal decimal(String alias) {
-      return row.getAs(alias);
-    }
-  }
-
   /** Profiles {@code rows}, a version of this dataset. */
   public Measured profile(Dataset<Row> rows) {
     StructType schema = rows.schema();
@@ -181,16 +141,21 @@ public final class Profiler {
       anyKeyNull = anyKeyNull.or(named(k).isNull());
     }
     List<Column> keysAndTime = new ArrayList<>();
-    labels.keyColumns().forEach(k -> keysAndTime.add(named(k)));
+    List<DataType> keyAndTimeTypes = new ArrayList<>();
+    for (String k : labels.keyColumns()) {
+      keysAndTime.add(named(k));
+      keyAndTimeTypes.add(schema.apply(k).dataType());
+    }
     keysAndTime.add(t);
+    keyAndTimeTypes.add(org.apache.spark.sql.types.DataTypes.LongType);
     Column allPresent = t.isNotNull().and(anyKeyNull.unary_$bang());
 
-    Aggregates a = new Aggregates();
-    String rowCount = a.add(count(lit(1)));
-    String hashSum = a.add(ContentChecksum.hashSum(rows.columns()));
-    String withKeysAndTime = a.add(count_if(allPresent));
-    String nullTime = a.add(count_if(t.isNull()));
-    String nullKey = a.add(count_if(anyKeyNull));
+    RowMetrics a = new RowMetrics();
+    String rowCount = a.count(lit(true));
+    String hashSum = a.hashSum(ContentChecksum.rowHash(rows.columns()));
+    String withKeysAndTime = a.count(allPresent);
+    String nullTime = a.count(t.isNull());
+    String nullKey = a.count(anyKeyNull);
 
     List<SourceAliases> sources = new ArrayList<>();
     for (FeatureSourceSpec f : spec.features()) {
@@ -206,8 +171,13 @@ public final class Profiler {
       }
     }
     Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
-    a.run(rows, distinctCounts(rows, named(labels.idColumn()), keysAndTime));
-    long[] distinct = {a.longValue(DISTINCT_IDS), a.longValue(DISTINCT_KEYS_AND_TIME)};
+    a.run(rows);
+    // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values.
+    long[] distinct =
+        DistinctCounts.of(
+            rows,
+            List.of(List.of(named(labels.idColumn())), keysAndTime),
+            List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes));
 
     Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
     Map<String, Profile.BinCounts> ownBins = ownBinCounts(rows, a, columns);
@@ -288,28 +258,6 @@ public final class Profiler {
         sketches);
   }
 
-  private static final String DISTINCT_IDS = "distinct_ids";
-  private static final String DISTINCT_KEYS_AND_TIME = "distinct_keys_and_time";
-
-  /**
-   * The exact number of distinct non-null ids ({@link #DISTINCT_IDS}), and of distinct {@code
-   * keysAndTime} among the rows where all of them are non-null ({@link #DISTINCT_KEYS_AND_TIME}),
-   * as an aggregation of their own over those columns alone, run in one query with the profile's
-   * aggregation. In the profile's aggregation they would make Spark expand every row into one per
-   * distinct aggregate and group by them, so that every other aggregate (sketches included) got a
-   * buffer per id: about a hundred microseconds per row. Here the grouped pass carries a few narrow
-   * columns.
-   */
-  private static Dataset<Row> distinctCounts(
-      Dataset<Row> rows, Column id, List<Column> keysAndTime) {
-    return rows.agg(
-        count_distinct(id).as(DISTINCT_IDS),
-        count_distinct(
-                keysAndTime.get(0),
-                keysAndTime.subList(1, keysAndTime.size()).toArray(Column[]::new))
-            .as(DISTINCT_KEYS_AND_TIME));
-  }
-
   /** The label columns and every source's feature columns, in output order. */
   List<String> profiledColumns() {
     List<String> out = new ArrayList<>(spec.labels().labelColumns());
@@ -333,7 +281,7 @@ public final class Profiler {
       String leakEvent,
       String leakAvailable,
       String leakMaxAge) {
-    Profile.SourceProfile profile(Aggregates a, long rows) {
+    Profile.SourceProfile profile(RowMetrics a, long rows) {
       Map<String, Long> counts = new LinkedHashMap<>();
       statuses.forEach((status, alias) -> counts.put(status.name(), a.longValue(alias)));
       KllDoublesSketch sketch = Statistics.sketch(a.bytes(staleness));
@@ -356,11 +304,11 @@ public final class Profiler {
     }
   }
 
-  private static SourceAliases sourceAggregates(Aggregates a, FeatureSourceSpec f, Column t) {
+  private static SourceAliases sourceAggregates(RowMetrics a, FeatureSourceSpec f, Column t) {
     Column status = named(f.statusOutput());
     Map<MatchStatus, String> statuses = new LinkedHashMap<>();
     for (MatchStatus s : MatchStatus.values()) {
-      statuses.put(s, a.add(count_if(status.equalTo(s.name()))));
+      statuses.put(s, a.count(status.equalTo(s.name())));
     }
     Column matched = status.equalTo(MatchStatus.MATCHED.name());
     long g = micros(f.servingLag());
@@ -394,11 +342,11 @@ public final class Profiler {
     return new SourceAliases(
         f,
         statuses,
-        a.add(count_if(hashTies)),
-        a.add(kll_sketch_agg_double(when(matched, t.minus(e).divide(1e6)))),
-        a.add(count_if(eventLeak)),
-        a.add(count_if(availableLeak)),
-        a.add(count_if(tooOld)));
+        a.count(hashTies),
+        a.kll(when(matched, t.minus(e).divide(1e6))),
+        a.count(eventLeak),
+        a.count(availableLeak),
+        a.count(tooOld));
   }
 
   private static long micros(java.time.Duration d) {
@@ -438,38 +386,35 @@ public final class Profiler {
     return x.isNotNull();
   }
 
-  private ColumnAliases numericAggregates(Aggregates a, String name, DataType type) {
+  private ColumnAliases numericAggregates(RowMetrics a, String name, DataType type) {
     ColumnAliases c = new ColumnAliases(name, type, true);
     Column x = named(name).cast("double");
     Column ok = finite(x, type);
     Column v = when(ok, x);
     c.value = x;
     c.finite = ok;
-    c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
-    c.aliases.put("nan", a.add(count_if(x.isNotNull().and(ok.unary_$bang()))));
-    c.aliases.put("finite", a.add(count_if(ok)));
-    c.aliases.put("min", a.add(min(v)));
-    c.aliases.put("max", a.add(max(v)));
-    c.aliases.put("mean", a.add(avg(v)));
-    c.aliases.put("stddev", a.add(stddev_samp(v)));
-    c.aliases.put("distinct", a.add(approx_count_distinct(named(name))));
-    c.aliases.put("sketch", a.add(kll_sketch_agg_double(v)));
-    if (mergeable) {
-      c.aliases.put("hll", a.add(hllSketch(name, type)));
+    c.aliases.put("nulls", a.count(named(name).isNull()));
+    c.aliases.put("nan", a.count(x.isNotNull().and(ok.unary_$bang())));
+    c.aliases.put("finite", a.count(ok));
+    String moments = a.moments(v);
+    for (String m : List.of("min", "max", "mean", "stddev")) {
+      c.aliases.put(m, moments + "." + m);
     }
+    distinctAggregates(a, c, name, type);
+    c.aliases.put("sketch", a.kll(v));
     ColumnProfile base = baseline == null ? null : baseline.column(name);
     if (base != null && base.numeric() && base.min() != null && base.max() != null) {
       c.bins = Bins.from(base.min(), base.max(), base.deciles());
       for (double edge : c.bins.edges()) {
-        c.binAliases.add(a.add(count_if(ok.and(x.lt(edge)))));
+        c.binAliases.add(a.count(ok.and(x.lt(edge))));
       }
-      c.binAliases.add(a.add(count_if(ok.and(x.leq(c.bins.max())))));
+      c.binAliases.add(a.count(ok.and(x.leq(c.bins.max()))));
     }
     return c;
   }
 
   private ColumnProfile numericProfile(
-      Aggregates a,
+      RowMetrics a,
       ColumnAliases c,
       long rows,
       Map<String, Long> violations,
@@ -516,7 +461,7 @@ public final class Profiler {
 
   /** Exact bin counts from the aggregates {@code aliases}: below each edge, then at most max. */
   private static long[] binCounts(
-      Bins bins, Aggregates a, List<String> aliases, long finite, long nullish) {
+      Bins bins, RowMetrics a, List<String> aliases, long finite, long nullish) {
     long[] below = new long[bins.edges().size()];
     for (int i = 0; i < below.length; i++) {
       below[i] = a.longValue(aliases.get(i));
@@ -531,8 +476,8 @@ public final class Profiler {
    * they were partitioned (sketches of the same rows differ with the merge order).
    */
   private static Map<String, Profile.BinCounts> ownBinCounts(
-      Dataset<Row> rows, Aggregates first, List<ColumnAliases> columns) {
-    Aggregates a = new Aggregates();
+      Dataset<Row> rows, RowMetrics first, List<ColumnAliases> columns) {
+    RowMetrics a = new RowMetrics();
     Map<String, Bins> bins = new LinkedHashMap<>();
     Map<String, List<String>> aliases = new LinkedHashMap<>();
     for (ColumnAliases c : columns) {
@@ -552,9 +497,9 @@ public final class Profiler {
       Bins own = Bins.from(min, max, deciles);
       List<String> names = new ArrayList<>();
       for (double edge : own.edges()) {
-        names.add(a.add(count_if(c.finite.and(c.value.lt(edge)))));
+        names.add(a.count(c.finite.and(c.value.lt(edge))));
       }
-      names.add(a.add(count_if(c.finite.and(c.value.leq(own.max())))));
+      names.add(a.count(c.finite.and(c.value.leq(own.max()))));
       bins.put(c.name, own);
       aliases.put(c.name, names);
     }
@@ -578,34 +523,27 @@ public final class Profiler {
   }
 
   /**
-   * A mergeable HLL sketch of the column's distinct non-null values: Spark sketches integers,
-   * strings and bytes, so other types are sketched as their string cast.
+   * The column's distinct non-null values as one HLL sketch: its estimate is the profile's distinct
+   * count, and a mergeable profiler keeps its bytes, so that profiles of parts merge into the
+   * profile of the whole.
    */
-  private static Column hllSketch(String name, DataType type) {
-    Column x = named(name);
-    if (type instanceof org.apache.spark.sql.types.IntegerType
-        || type instanceof org.apache.spark.sql.types.LongType
-        || type instanceof org.apache.spark.sql.types.ShortType
-        || type instanceof org.apache.spark.sql.types.ByteType) {
-      x = x.cast("long");
-    } else if (!(type instanceof StringType)) {
-      x = x.cast("string");
+  private void distinctAggregates(RowMetrics a, ColumnAliases c, String name, DataType type) {
+    String hll = a.hll(named(name), type, HLL_LG_K);
+    c.aliases.put("distinct", hll + ".estimate");
+    if (mergeable) {
+      c.aliases.put("hll", hll);
     }
-    return org.apache.spark.sql.functions.hll_sketch_agg(x, HLL_LG_K);
   }
 
-  private ColumnAliases categoricalAggregates(Aggregates a, String name, DataType type) {
+  private ColumnAliases categoricalAggregates(RowMetrics a, String name, DataType type) {
     ColumnAliases c = new ColumnAliases(name, type, false);
-    c.aliases.put("nulls", a.add(count_if(named(name).isNull())));
-    c.aliases.put("distinct", a.add(approx_count_distinct(named(name))));
-    if (mergeable) {
-      c.aliases.put("hll", a.add(hllSketch(name, type)));
-    }
+    c.aliases.put("nulls", a.count(named(name).isNull()));
+    distinctAggregates(a, c, name, type);
     if (type instanceof BooleanType) {
       // Two values: counted here, exactly, rather than in the grouped pass.
       c.booleanCounts = true;
-      c.aliases.put("true", a.add(count_if(named(name).equalTo(true))));
-      c.aliases.put("false", a.add(count_if(named(name).equalTo(false))));
+      c.aliases.put("true", a.count(named(name).equalTo(true)));
+      c.aliases.put("false", a.count(named(name).equalTo(false)));
     }
     return c;
   }
@@ -614,7 +552,7 @@ public final class Profiler {
    * A boolean column's categories as the grouped pass would count them: each value that occurs,
    * named as its string cast names it.
    */
-  private static List<CategoryCount> booleanCategories(Aggregates a, ColumnAliases c) {
+  private static List<CategoryCount> booleanCategories(RowMetrics a, ColumnAliases c) {
     List<CategoryCount> out = new ArrayList<>();
     for (String value : List.of("true", "false")) {
       long n = a.longValue(c.aliases.get(value));
@@ -626,7 +564,7 @@ public final class Profiler {
   }
 
   private ColumnProfile categoricalProfile(
-      Aggregates a,
+      RowMetrics a,
       ColumnAliases c,
       long rows,
       List<CategoryCount> counted,
@@ -714,7 +652,7 @@ public final class Profiler {
   // ---- declared rules -----------------------------------------------------------------------
 
   /** Per rule column: violation kind (null, below-min, above-max, outside-domain) to alias. */
-  private Map<String, Map<String, String>> ruleAggregates(Aggregates a, StructType schema) {
+  private Map<String, Map<String, String>> ruleAggregates(RowMetrics a, StructType schema) {
     Map<String, Map<String, String>> out = new TreeMap<>();
     for (ColumnRule rule : spec.validation().columnRules()) {
       if (!java.util.Arrays.asList(schema.fieldNames()).contains(rule.column())) {
@@ -722,16 +660,14 @@ public final class Profiler {
       }
       Map<String, String> aliases = new LinkedHashMap<>();
       Column x = named(rule.column());
-      aliases.put("null", a.add(count_if(x.isNull())));
-      rule.min().ifPresent(m -> aliases.put("below-min", a.add(count_if(x.cast("double").lt(m)))));
-      rule.max().ifPresent(m -> aliases.put("above-max", a.add(count_if(x.cast("double").gt(m)))));
+      aliases.put("null", a.count(x.isNull()));
+      rule.min().ifPresent(m -> aliases.put("below-min", a.count(x.cast("double").lt(m))));
+      rule.max().ifPresent(m -> aliases.put("above-max", a.count(x.cast("double").gt(m))));
       if (!rule.domain().isEmpty()) {
         aliases.put(
             "outside-domain",
-            a.add(
-                count_if(
-                    x.isNotNull()
-                        .and(x.cast("string").isin(rule.domain().toArray()).unary_$bang()))));
+            a.count(
+                x.isNotNull().and(x.cast("string").isin(rule.domain().toArray()).unary_$bang())));
       }
       out.put(rule.column(), aliases);
     }
