@@ -41,10 +41,12 @@ import org.apache.spark.sql.types.FloatType;
  * (duplicates, or rarely two tuples sharing a hash) are then counted exactly by Spark, among the
  * rows with those hashes only; past {@link #MAX_REPEATED_HASHES} repeated hashes, among all rows.
  *
- * <p>Costs one scan of the tuples' columns and one shuffle of 16 bytes per row and tuple; each task
- * holds its partition's hashes as a sorted long array (8 bytes each). Where Spark would group every
- * row by its values in a hash map (a cache miss per row once the map outgrows the cache), this
- * sorts primitive longs. With repeated hashes, one more scan for their rows.
+ * <p>Costs one scan of the tuples' columns and one shuffle of a 24-byte (tuple, hash) row per row
+ * and tuple; each task holds its partition's hashes as a sorted long array (8 bytes each, outside
+ * Spark's memory manager: with adaptive execution a partition is about {@code
+ * spark.sql.adaptive.advisoryPartitionSizeInBytes} of shuffle data, so a few MB). Where Spark would
+ * group every row by its values in a hash map (a cache miss per row once the map outgrows the
+ * cache), this sorts primitive longs. With repeated hashes, one more scan for their rows.
  */
 final class DistinctCounts {
   /** Beyond this many repeated hashes of one tuple, its exact count groups all rows. */

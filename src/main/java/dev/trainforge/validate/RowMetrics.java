@@ -71,16 +71,17 @@ final class RowMetrics {
     return inputs.size() - 1;
   }
 
-  private String name(String kind, int index) {
-    return kind + index;
+  /** Declares a metric of {@code kind} that reads {@code value}; returns its name. */
+  private String declare(String kind, List<Integer> ordinals, List<String> names, Column value) {
+    ordinals.add(input(value));
+    String name = kind + names.size();
+    names.add(name);
+    return name;
   }
 
   /** The number of rows where {@code flag} (a boolean) is true; {@link #longValue}. */
   String count(Column flag) {
-    countInputs.add(input(flag.cast("boolean")));
-    String name = name("count", countNames.size());
-    countNames.add(name);
-    return name;
+    return declare("count", countInputs, countNames, flag.cast("boolean"));
   }
 
   /**
@@ -90,10 +91,7 @@ final class RowMetrics {
    * stddev_samp} give them; returns {@code <m>}.
    */
   String moments(Column value) {
-    momentInputs.add(input(value.cast("double")));
-    String name = name("moments", momentNames.size());
-    momentNames.add(name);
-    return name;
+    return declare("moments", momentInputs, momentNames, value.cast("double"));
   }
 
   /**
@@ -101,10 +99,7 @@ final class RowMetrics {
    * {@code kll_sketch_agg_double} (null when there is none); {@link #bytes}.
    */
   String kll(Column value) {
-    kllInputs.add(input(value.cast("double")));
-    String name = name("kll", kllNames.size());
-    kllNames.add(name);
-    return name;
+    return declare("kll", kllInputs, kllNames, value.cast("double"));
   }
 
   /**
@@ -125,11 +120,8 @@ final class RowMetrics {
     } else if (!(type instanceof StringType) && !(type instanceof BinaryType)) {
       v = value.cast("string");
     }
-    hllInputs.add(input(v));
     hllLgK.add(lgK);
-    String name = name("hll", hllNames.size());
-    hllNames.add(name);
-    return name;
+    return declare("hll", hllInputs, hllNames, v);
   }
 
   /**
@@ -137,10 +129,7 @@ final class RowMetrics {
    * {@code sum(cast(hash as decimal(38, 0)))} gives it.
    */
   String hashSum(Column hash) {
-    hashInputs.add(input(hash.cast("long")));
-    String name = name("hashsum", hashNames.size());
-    hashNames.add(name);
-    return name;
+    return declare("hashsum", hashInputs, hashNames, hash.cast("long"));
   }
 
   /** Computes every metric over {@code rows} in one Spark job. */
