@@ -147,7 +147,7 @@ final class RowMetrics {
     for (byte[] s : states) {
       total.merge(State.fromBytes(s, plan), plan);
     }
-    read(total, plan);
+    read(total);
     ran = true;
   }
 
@@ -194,7 +194,7 @@ final class RowMetrics {
     return values.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private void read(State s, Plan plan) {
+  private void read(State s) {
     for (int i = 0; i < countNames.size(); i++) {
       results.put(countNames.get(i), s.counts[i]);
     }
@@ -210,7 +210,7 @@ final class RowMetrics {
       results.put(kllNames.get(i), s.kll[i].isEmpty() ? null : s.kll[i].toByteArray());
     }
     for (int i = 0; i < hllNames.size(); i++) {
-      HllSketch h = s.hllResult(i, plan);
+      HllSketch h = s.hllResult(i);
       results.put(hllNames.get(i), h.isEmpty() ? null : h.toUpdatableByteArray());
       results.put(hllNames.get(i) + ".estimate", Math.round(h.getEstimate()));
     }
@@ -435,7 +435,7 @@ final class RowMetrics {
       momentCounts[i] = n;
     }
 
-    HllSketch hllResult(int i, Plan p) {
+    HllSketch hllResult(int i) {
       return hllUnion == null ? hll[i] : hllUnion[i].getResult(TgtHllType.HLL_8);
     }
 
