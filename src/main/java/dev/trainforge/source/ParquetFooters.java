@@ -20,6 +20,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -155,6 +158,7 @@ final class ParquetFooters {
     Footer footer =
         read(
             spark.sparkContext().hadoopConfiguration(),
+            readOptions(),
             full,
             shown(pin, first),
             first.size(),
@@ -237,6 +241,7 @@ final class ParquetFooters {
     if (files.isEmpty()) {
       return out;
     }
+    ParquetReadOptions options = readOptions();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()));
     try {
       List<Future<Footer>> pending = new ArrayList<>();
@@ -246,6 +251,7 @@ final class ParquetFooters {
                 () ->
                     read(
                         conf,
+                        options,
                         full(pin, f),
                         shown(pin, f),
                         f.size(),
@@ -263,6 +269,18 @@ final class ParquetFooters {
       pool.shutdownNow();
     }
     return out;
+  }
+
+  /**
+   * How a footer is read: with the session's Hadoop configuration, and without the row groups'
+   * metadata, which no check here reads. Built once per check, not per file: Parquet's default
+   * options build a new Hadoop configuration, which parses Hadoop's default XML files again (about
+   * 15 ms of a cold JVM per file, 90% of the footer check on the sample before).
+   */
+  private ParquetReadOptions readOptions() {
+    return HadoopReadOptions.builder(spark.sparkContext().hadoopConfiguration())
+        .withMetadataFilter(ParquetMetadataConverter.SKIP_ROW_GROUPS)
+        .build();
   }
 
   /** Spark's conversion of Parquet types, with the session's settings, as its reads use it. */
@@ -284,6 +302,7 @@ final class ParquetFooters {
   /** One file's footer, its schema as {@code schema} gives it, or why it could not be read. */
   private static Footer read(
       Configuration conf,
+      ParquetReadOptions options,
       String full,
       String shown,
       long size,
@@ -294,7 +313,7 @@ final class ParquetFooters {
     }
     ParquetMetadata meta;
     try (ParquetFileReader reader =
-        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(full), conf))) {
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(full), conf), options)) {
       meta = reader.getFooter();
     } catch (IOException | RuntimeException e) {
       return new Footer(
