@@ -94,6 +94,8 @@ class SubmitScriptIT {
     assertThat(run.code()).as(run.output()).isZero();
     assertThat(run.output())
         .startsWith("java -Xmx1500m ")
+        // C2 only for the code that runs for most rows: a build's JVM lives for one build
+        .contains(" -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 ")
         .contains(" -Dspark.driver.memory=1500m ")
         .contains(" dev.trainforge.cli.Main generate ");
   }
