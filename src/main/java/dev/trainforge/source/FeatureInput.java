@@ -14,6 +14,7 @@ import dev.trainforge.config.KeyMapping;
 import dev.trainforge.join.Aggregation;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
+import dev.trainforge.spark.Beside;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -48,7 +49,7 @@ public final class FeatureInput {
   private final InputPin pin;
 
   /** The partition dates being listed beside other work ({@link #startListingPartitionDates}). */
-  private java.util.concurrent.CompletableFuture<SortedSet<LocalDate>> listing;
+  private Beside<SortedSet<LocalDate>> listing;
 
   /** The directory name Spark and Hive give a partition whose value is null. */
   private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
@@ -414,19 +415,7 @@ public final class FeatureInput {
         || listing != null) {
       return;
     }
-    listing = new java.util.concurrent.CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                listing.complete(existingDates());
-              } catch (Throwable e) { // handed to the thread that waits for the dates
-                listing.completeExceptionally(e);
-              }
-            },
-            "trainforge-partitions-" + spec.name());
-    t.setDaemon(true);
-    t.start();
+    listing = Beside.start("trainforge-partitions-" + spec.name(), this::existingDates);
   }
 
   /**
@@ -435,31 +424,13 @@ public final class FeatureInput {
    */
   public void awaitPartitionDates() {
     if (listing != null) {
-      try {
-        listing.join();
-      } catch (java.util.concurrent.CompletionException
-          | java.util.concurrent.CancellationException e) {
-        // the build is failing already; the listing's own failure is not the one to report
-      }
+      listing.await();
     }
   }
 
   /** The partition dates, as listed in the background if that was started, else listed now. */
   private SortedSet<LocalDate> partitionDates() {
-    if (listing == null) {
-      return existingDates();
-    }
-    try {
-      return listing.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    return listing == null ? existingDates() : listing.join();
   }
 
   /**
