@@ -24,7 +24,8 @@
 # records (that run takes a few seconds longer). A local generate first checks on that light JVM whether
 # its version is already published as asked (then it prints it, as a build would, and exits 0);
 # only otherwise does it start the JVM that runs Spark, with the C1 compiler alone when the
-# inputs are small (trainforge.spark.small-build-bytes). TRAINFORGE_LIGHT_JVM=0 turns both off.
+# inputs are small (trainforge.spark.small-build-bytes), else with C2 only for the code that runs
+# most (ten times HotSpot's compile thresholds). TRAINFORGE_LIGHT_JVM=0 turns both checks off.
 # That JVM starts from a class-data archive of its own, target/spark.jsa, which the second local
 # Spark run after a build records (that run takes 20-40 s longer on 2 cores; later ones about a quarter less CPU).
 set -euo pipefail
