@@ -82,13 +82,12 @@ import org.apache.spark.sql.types.StructType;
  *       sketches, the leakage audit, boolean categories and the content checksum) folded in plain
  *       Java from one generated projection, about 2.5 microseconds of CPU per row on S; the exact
  *       distinct counts of ids and of (keys, time), one shuffle of 64-bit hashes sorted as longs
- *       (and, only when hashes repeat, a count among those rows), whose jobs run beside the other
- *       passes' in a thread of their own; and the numeric columns' counts in their own decile bins,
- *       whose edges the first pass's sketches give and which drift compares exactly. Non-boolean
- *       categorical columns add one grouped pass for their top-k (the sample has none). A rolling
- *       build reads only its window's days. On S (2M rows) this phase is about a third of the
- *       join's (BENCHMARKS.md); on the sample, the first, cold run of each pass's code, whatever
- *       the row count.
+ *       (and, only when hashes repeat, a count among those rows); and the numeric columns' counts
+ *       in their own decile bins, whose edges the first pass's sketches give and which drift
+ *       compares exactly. Non-boolean categorical columns add one grouped pass for their top-k (the
+ *       sample has none). A rolling build reads only its window's days. On S (2M rows) this phase
+ *       is about a third of the join's (BENCHMARKS.md); on the sample, the first, cold run of each
+ *       pass's code, whatever the row count.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
  *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
  *       each of its days by itself to store the day's profile (a one-day window stores the

@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 /**
  * Work, usually Spark jobs, run in a thread of its own beside the caller's work. The caller creates
  * the thread, so it inherits the caller's Spark local properties: its jobs carry the job
- * description that labels the build's phase. On a few cores, a job beside another takes the cores
- * that the other's last tasks leave idle, and its driver work overlaps theirs.
+ * description that labels the build's phase. Worth it where the work is mostly the driver's, or
+ * waits, as a Delta table's cold log replay beside the label scan does: the stages of two jobs run
+ * in the order they were submitted (FIFO), so two jobs of many tasks overlap only in their tails.
  *
  * @param <T> what the work returns
  */

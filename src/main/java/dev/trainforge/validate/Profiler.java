@@ -22,7 +22,6 @@ import dev.trainforge.report.Profile.CategoryCount;
 import dev.trainforge.report.Profile.ColumnProfile;
 import dev.trainforge.report.Statistics;
 import dev.trainforge.source.TimeColumns;
-import dev.trainforge.spark.Beside;
 import dev.trainforge.spark.ContentChecksum;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,8 +55,7 @@ import org.apache.spark.sql.types.StructType;
  *       whole profile, where Spark's own aggregation of the same fifty aggregates took several);
  *   <li>{@link DistinctCounts} for the exact numbers of distinct ids and of distinct (keys, time):
  *       one shuffle of 64-bit hashes, sorted as primitive longs, and a count by Spark only among
- *       the rows whose hashes repeat. It needs no other pass: its jobs run beside theirs, in a
- *       thread of its own ({@link Beside});
+ *       the rows whose hashes repeat;
  *   <li>when there are categorical columns other than booleans, one grouped pass for their top-k
  *       categories;
  *   <li>a second pass of {@link RowMetrics} over the numeric columns for exact counts in their own
@@ -171,28 +169,16 @@ public final class Profiler {
       }
     }
     Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
-    // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values. It needs
-    // none of the other passes, so its jobs run beside theirs, on the cores their last tasks and
-    // the driver's work between them leave idle.
-    Beside<long[]> distinctCounts =
-        Beside.start(
-            "trainforge-distinct-counts",
-            () ->
-                DistinctCounts.of(
-                    rows,
-                    List.of(List.of(named(labels.idColumn())), keysAndTime),
-                    List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes)));
-    Map<String, List<CategoryCount>> categories;
-    Map<String, Profile.BinCounts> ownBins;
-    try {
-      a.run(rows);
-      categories = categoryCounts(rows, columns);
-      ownBins = ownBinCounts(rows, a, columns);
-    } catch (RuntimeException | Error e) {
-      distinctCounts.await();
-      throw e;
-    }
-    long[] distinct = distinctCounts.join();
+    a.run(rows);
+    // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values.
+    long[] distinct =
+        DistinctCounts.of(
+            rows,
+            List.of(List.of(named(labels.idColumn())), keysAndTime),
+            List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes));
+
+    Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
+    Map<String, Profile.BinCounts> ownBins = ownBinCounts(rows, a, columns);
     Map<String, long[]> binCounts = new TreeMap<>();
     Map<String, Map<String, Long>> baselineCategoryCounts = new TreeMap<>();
     List<ColumnProfile> columnProfiles = new ArrayList<>();
