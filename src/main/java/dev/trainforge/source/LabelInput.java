@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The label table, checked and normalized: the id, the label time (as a UTC timestamp), the keys
@@ -198,10 +199,17 @@ public final class LabelInput {
   }
 
   /**
-   * Scans the labels once: counts, nulls and the time range. Fails when text times do not parse.
+   * The labels' counts, nulls and time range: from the Parquet footers' statistics when they say it
+   * all (no Spark job; see {@link #fromFooters}), else from one scan of the labels. Fails when text
+   * times do not parse.
    */
   public Stats stats() {
-    checkFiles();
+    Optional<Stats> fromFooters = checkFiles().flatMap(this::fromFooters);
+    return fromFooters.isPresent() ? fromFooters.get() : scan();
+  }
+
+  /** The stats from one scan of the labels (package-private: a test compares the two ways). */
+  Stats scan() {
     Column t = named(JoinColumns.LABEL_TIME);
     Column raw = named(spec.timeColumn());
     Column badTime = raw.isNotNull().and(t.isNull());
@@ -250,25 +258,71 @@ public final class LabelInput {
 
   /**
    * Checks every Parquet file of the labels from its footer: readable, and with every configured
-   * column, of the type planned with.
+   * column, of the type planned with. For a timestamp time column, also sums what the row groups'
+   * statistics say of the time and key columns; empty for any other source or time column, or when
+   * the statistics do not say it all.
    */
-  private void checkFiles() {
+  private Optional<ParquetFooters.Summary> checkFiles() {
     if (pin.format() != dev.trainforge.config.SourceFormat.PARQUET) {
-      return;
+      return Optional.empty();
     }
     java.util.Map<String, DataType> needed = new java.util.LinkedHashMap<>();
     StructType schema = all.schema();
     for (String c : spec.inputColumns()) {
       needed.put(c, schema.apply(c).dataType());
     }
-    reader
+    String fix = "rewrite the file with the labels' schema, or cast the column upstream";
+    if (!(timeType instanceof TimestampType)) {
+      reader.parquetFooters().check(pin, file -> true, what, needed, fix);
+      return Optional.empty();
+    }
+    return reader
         .parquetFooters()
-        .check(
-            pin,
-            file -> true,
-            what,
-            needed,
-            "rewrite the file with the labels' schema, or cast the column upstream");
+        .checkAndSummarize(pin, what, needed, fix, spec.keyColumns(), spec.timeColumn());
+  }
+
+  /**
+   * The stats as the footers' statistics give them, when they are exact without a scan: every timed
+   * label inside the label window, and every immature label count known to be zero; null counts
+   * that say which rows have a null time or key (at most one of the time and the keys has nulls).
+   * Empty otherwise: a scan counts them.
+   */
+  private Optional<Stats> fromFooters(ParquetFooters.Summary footers) {
+    ParquetFooters.ColumnStats time = footers.columns().get(spec.timeColumn());
+    Optional<Long> min = Optional.ofNullable(time.minMicros());
+    Optional<Long> max = Optional.ofNullable(time.maxMicros());
+    boolean allInWindow =
+        min.isEmpty()
+            || (spec.windowStart().map(s -> min.get() >= micros(s)).orElse(true)
+                && spec.windowEnd().map(e -> max.get() < micros(e)).orElse(true));
+    boolean allMature =
+        max.isEmpty() || spec.maturity().map(m -> max.get() <= m.latestMatureMicros()).orElse(true);
+    long nullTime = time.nulls();
+    long nullKey = 0;
+    int withNulls = nullTime > 0 ? 1 : 0;
+    for (String k : spec.keyColumns()) {
+      long n = footers.columns().get(k).nulls();
+      if (n > 0) {
+        nullKey = n;
+        withNulls++;
+      }
+    }
+    if (!allInWindow || !allMature || withNulls > 1) {
+      return Optional.empty();
+    }
+    long dropped = spec.nullRows() == NullRows.DROP ? nullTime + nullKey : 0L;
+    boolean timelessHeld = !windowBounded() || spec.nullRows() == NullRows.DROP;
+    return Optional.of(
+        new Stats(
+            footers.rows(),
+            nullTime,
+            nullKey,
+            dropped,
+            0L,
+            0L,
+            timelessHeld ? 0L : nullTime,
+            min,
+            max));
   }
 
   /**

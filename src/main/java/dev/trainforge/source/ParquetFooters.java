@@ -1,6 +1,8 @@
 package dev.trainforge.source;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER;
+import static org.apache.parquet.format.converter.ParquetMetadataConverter.SKIP_ROW_GROUPS;
 
 import dev.trainforge.InputMissingException;
 import dev.trainforge.InvalidInputException;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,10 +25,15 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.format.converter.ParquetMetadataConverter.MetadataFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
@@ -55,6 +63,9 @@ import org.apache.spark.sql.types.StructType;
 final class ParquetFooters {
   private static final int THREADS = 8;
 
+  /** Spark reads timestamps from 1900 on as written (1900-01-01T00:00:00Z, in microseconds). */
+  private static final long EARLIEST_AS_WRITTEN = -2_208_988_800_000_000L;
+
   private final SparkSession spark;
   private final String prefix;
 
@@ -67,8 +78,30 @@ final class ParquetFooters {
     this.prefix = requireNonNull(prefix, "prefix is null");
   }
 
-  /** One file's schema in Spark's types, or why it could not be read. */
-  private record Footer(String file, StructType schema, String unreadable) {}
+  /** One file's schema in Spark's types and its metadata, or why it could not be read. */
+  private record Footer(String file, StructType schema, ParquetMetadata meta, String unreadable) {}
+
+  /**
+   * What the statistics of every row group say of one column.
+   *
+   * @param nulls the column's null values
+   * @param minMicros its least non-null value in microseconds since the epoch (a timestamp column
+   *     only), null without one
+   * @param maxMicros its greatest, likewise
+   */
+  record ColumnStats(long nulls, Long minMicros, Long maxMicros) {}
+
+  /**
+   * What the footers of a pin's files say of some of its columns, without reading a row.
+   *
+   * @param rows the files' rows
+   * @param columns by column name, as asked
+   */
+  record Summary(long rows, Map<String, ColumnStats> columns) {
+    Summary {
+      columns = Map.copyOf(columns);
+    }
+  }
 
   /**
    * Reads the footer of each of {@code pin}'s files that {@code read} accepts (by relative path),
@@ -88,7 +121,106 @@ final class ParquetFooters {
         files.add(f);
       }
     }
-    for (Footer footer : footers(pin, files)) {
+    checked(footers(pin, files, SKIP_ROW_GROUPS), what, needed, fix);
+  }
+
+  /**
+   * Checks every file of {@code pin} as {@link #check} does, and sums what the statistics of their
+   * row groups say of {@code counted} (null counts) and of {@code time} (null count and range):
+   * what a scan of those columns would count, at the cost of reading the row groups' metadata with
+   * each footer. Empty when a file does not say it all: a row group without a column's null count,
+   * a column read from the directory names, a time column that is not a UTC-adjusted Parquet
+   * timestamp in micro- or milliseconds (an {@code INT96} has no usable range), or a time before
+   * 1900 (whose value Spark may rebase from the hybrid calendar when it reads it).
+   */
+  Optional<Summary> checkAndSummarize(
+      InputPin pin,
+      String what,
+      Map<String, DataType> needed,
+      String fix,
+      List<String> counted,
+      String time) {
+    List<Footer> footers = footers(pin, pin.files(), NO_FILTER);
+    checked(footers, what, needed, fix);
+    long rows = 0;
+    Map<String, long[]> nulls = new LinkedHashMap<>();
+    for (String c : counted) {
+      nulls.put(c, new long[1]);
+    }
+    nulls.put(time, new long[1]);
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (Footer footer : footers) {
+      for (BlockMetaData block : footer.meta().getBlocks()) {
+        rows += block.getRowCount();
+        for (Map.Entry<String, long[]> e : nulls.entrySet()) {
+          Statistics<?> stats = statistics(block, e.getKey());
+          if (stats == null || !stats.isNumNullsSet()) {
+            return Optional.empty();
+          }
+          e.getValue()[0] += stats.getNumNulls();
+        }
+        Statistics<?> t = statistics(block, time);
+        if (t.hasNonNullValue()) {
+          Long unit = microsPerUnit(t.type());
+          if (unit == null) {
+            return Optional.empty();
+          }
+          min = Math.min(min, Math.multiplyExact((Long) t.genericGetMin(), unit));
+          max = Math.max(max, Math.multiplyExact((Long) t.genericGetMax(), unit));
+        } else if (t.getNumNulls() != block.getRowCount()) {
+          return Optional.empty();
+        }
+      }
+    }
+    boolean timed = min <= max;
+    if (timed && min < EARLIEST_AS_WRITTEN) {
+      return Optional.empty();
+    }
+    Map<String, ColumnStats> columns = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : nulls.entrySet()) {
+      boolean isTime = e.getKey().equals(time);
+      columns.put(
+          e.getKey(),
+          new ColumnStats(
+              e.getValue()[0], isTime && timed ? min : null, isTime && timed ? max : null));
+    }
+    return Optional.of(new Summary(rows, columns));
+  }
+
+  /** The statistics of {@code column}'s chunk in {@code block}, by name as Spark matches it. */
+  private static Statistics<?> statistics(BlockMetaData block, String column) {
+    for (ColumnChunkMetaData chunk : block.getColumns()) {
+      String[] path = chunk.getPath().toArray();
+      if (path.length == 1 && path[0].equalsIgnoreCase(column)) {
+        return chunk.getStatistics();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Microseconds per unit of a Parquet timestamp that Spark reads as it is written (64 bits, UTC,
+   * micro- or milliseconds); null for any other type.
+   */
+  private static Long microsPerUnit(PrimitiveType type) {
+    if (type.getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.INT64
+        || !(type.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts)
+        || !ts.isAdjustedToUTC()) {
+      return null;
+    }
+    return switch (ts.getUnit()) {
+      case MICROS -> 1L;
+      case MILLIS -> 1_000L;
+      default -> null;
+    };
+  }
+
+  /** Checks each of {@code footers} as {@link #check} says. */
+  private void checked(
+      List<Footer> footers, String what, Map<String, DataType> needed, String fix) {
+    for (Footer footer : footers) {
       requireReadable(footer, what);
       // Partition columns come from the directory names (event_date=...), not from the file.
       Set<String> fromPath = partitionColumns(footer.file());
@@ -158,7 +290,7 @@ final class ParquetFooters {
     Footer footer =
         read(
             spark.sparkContext().hadoopConfiguration(),
-            readOptions(),
+            readOptions(SKIP_ROW_GROUPS),
             full,
             shown(pin, first),
             first.size(),
@@ -233,15 +365,19 @@ final class ParquetFooters {
     return t instanceof IntegerType ? 3 : 4;
   }
 
-  /** The footers of {@code files}, in their order, read by a few threads (remote stores). */
-  private List<Footer> footers(InputPin pin, List<InputPin.FileEntry> files) {
+  /**
+   * The footers of {@code files}, in their order, read by a few threads (remote stores), with the
+   * row groups' metadata that {@code filter} keeps.
+   */
+  private List<Footer> footers(
+      InputPin pin, List<InputPin.FileEntry> files, MetadataFilter filter) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     ParquetToSparkSchemaConverter converter = converter();
     List<Footer> out = new ArrayList<>();
     if (files.isEmpty()) {
       return out;
     }
-    ParquetReadOptions options = readOptions();
+    ParquetReadOptions options = readOptions(filter);
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()));
     try {
       List<Future<Footer>> pending = new ArrayList<>();
@@ -272,14 +408,15 @@ final class ParquetFooters {
   }
 
   /**
-   * How a footer is read: with the session's Hadoop configuration, and without the row groups'
-   * metadata, which no check here reads. Built once per check, not per file: Parquet's default
-   * options build a new Hadoop configuration, which parses Hadoop's default XML files again (about
-   * 15 ms of a cold JVM per file, 90% of the footer check on the sample before).
+   * How a footer is read: with the session's Hadoop configuration, and with the row groups'
+   * metadata only when {@code filter} keeps it (a check of the schema alone does not read it).
+   * Built once per check, not per file: Parquet's default options build a new Hadoop configuration,
+   * which parses Hadoop's default XML files again (about 15 ms of a cold JVM per file, 90% of the
+   * footer check on the sample before).
    */
-  private ParquetReadOptions readOptions() {
+  private ParquetReadOptions readOptions(MetadataFilter filter) {
     return HadoopReadOptions.builder(spark.sparkContext().hadoopConfiguration())
-        .withMetadataFilter(ParquetMetadataConverter.SKIP_ROW_GROUPS)
+        .withMetadataFilter(filter)
         .build();
   }
 
@@ -309,7 +446,10 @@ final class ParquetFooters {
       Function<ParquetMetadata, StructType> schema) {
     if (size == 0) {
       return new Footer(
-          shown, null, "is empty (0 bytes): not a Parquet file, probably an interrupted write");
+          shown,
+          null,
+          null,
+          "is empty (0 bytes): not a Parquet file, probably an interrupted write");
     }
     ParquetMetadata meta;
     try (ParquetFileReader reader =
@@ -319,6 +459,7 @@ final class ParquetFooters {
       return new Footer(
           shown,
           null,
+          null,
           "("
               + size
               + " bytes) is not a readable Parquet file, probably truncated or still being"
@@ -326,10 +467,10 @@ final class ParquetFooters {
               + firstLine(e.getMessage()));
     }
     try {
-      return new Footer(shown, schema.apply(meta), null);
+      return new Footer(shown, schema.apply(meta), meta, null);
     } catch (RuntimeException e) {
       return new Footer(
-          shown, null, "has a schema Spark cannot read: " + firstLine(e.getMessage()));
+          shown, null, null, "has a schema Spark cannot read: " + firstLine(e.getMessage()));
     }
   }
 
