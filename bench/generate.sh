@@ -7,10 +7,13 @@
 #   bench/generate.sh                     # quarter-size S (500k labels x 5M feature rows)
 #   bench/generate.sh --scale 1           # full S (2M labels x 20M feature rows)
 #   bench/generate.sh --scale 1 --day 30  # one day of S: the labels of day 30 and that day's feature rows
+#   bench/generate.sh --scale 1 --timestamps micros  # S with 64-bit timestamps (not Spark's INT96)
 #   bench/generate.sh --config conf/datasets/card_fraud.conf   # the sample
 #
 # Options: --scale F  --day N  --config FILE  --heap SIZE (both JVMs; default 12g, as the join
-# benchmark)  --generate-only (no join alone, no table: the generate and its output alone).
+# benchmark)  --generate-only (no join alone, no table: the generate and its output alone)
+# --timestamps int96|micros (how S's Parquet files store timestamps: Spark's default INT96, or INT64
+# microseconds as DuckDB, pyarrow and Iceberg write them, with min/max statistics; default int96).
 # Other arguments go to submit.sh before `generate` (e.g. --conf spark.x=y).
 #
 # S's data and configs go to target/bench-generate/S<scale>/ (kept between runs). Each run builds a
@@ -27,6 +30,7 @@ day=""
 config=""
 heap="${TRAINFORGE_BENCH_HEAP:-12g}"
 join=true
+timestamps=int96
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --config) config="$2"; shift 2 ;;
     --heap) heap="$2"; shift 2 ;;
     --generate-only) join=false; shift ;;
+    --timestamps) timestamps="$2"; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -51,8 +56,11 @@ if [[ -n "$config" ]]; then
   title="$config"
 else
   dir="target/bench-generate/S$scale"
-  config=$(bench_java 4g dev.trainforge.bench.GenerateWorkload "$dir" "$scale" ${day:+"$day"} | tail -1)
+  [[ "$timestamps" == int96 ]] || dir="$dir-$timestamps"
+  config=$(TRAINFORGE_BENCH_TIMESTAMPS="$timestamps" \
+    bench_java 4g dev.trainforge.bench.GenerateWorkload "$dir" "$scale" ${day:+"$day"} | tail -1)
   title="S at scale $scale"
+  [[ "$timestamps" == int96 ]] || title="$title, timestamps as $timestamps"
   [[ -n "$day" ]] && title="day $day of S at scale $scale (its labels and feature rows of that day)"
 fi
 

@@ -44,8 +44,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Measures a dataset version for the gate, in three Spark jobs over the version's rows (four with
- * categorical columns other than booleans):
+ * Measures a dataset version for the gate, in two scans of the version's rows (three with
+ * categorical columns other than booleans), in two Spark jobs (three):
  *
  * <ol>
  *   <li>one pass of {@link RowMetrics} for everything that needs no grouping: counts, moments,
@@ -55,11 +55,11 @@ import org.apache.spark.sql.types.StructType;
  *       whole profile, where Spark's own aggregation of the same fifty aggregates took several);
  *   <li>{@link DistinctCounts} for the exact numbers of distinct ids and of distinct (keys, time):
  *       one shuffle of 64-bit hashes, sorted as primitive longs, and a count by Spark only among
- *       the rows whose hashes repeat;
+ *       the rows whose hashes repeat. Its scan carries a second set of {@link RowMetrics}: the
+ *       numeric columns' exact counts in their own decile bins, whose edges the first pass's
+ *       sketches give (one scan less than a pass of their own: on S, about 1.4 s of 10);
  *   <li>when there are categorical columns other than booleans, one grouped pass for their top-k
- *       categories;
- *   <li>a second pass of {@link RowMetrics} over the numeric columns for exact counts in their own
- *       decile bins, whose edges the first pass's sketches give.
+ *       categories.
  * </ol>
  *
  * Only the aggregates, and the hashes that repeat (at most {@link
@@ -170,15 +170,19 @@ public final class Profiler {
     }
     Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
     a.run(rows);
-    // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values.
+    // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values. The same
+    // scan counts the numeric columns' values in the bins that the first pass's sketches give.
+    OwnBins own = OwnBins.declare(a, columns);
     long[] distinct =
         DistinctCounts.of(
             rows,
             List.of(List.of(named(labels.idColumn())), keysAndTime),
-            List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes));
+            List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes),
+            -1L,
+            own.metrics());
 
     Map<String, List<CategoryCount>> categories = categoryCounts(rows, columns);
-    Map<String, Profile.BinCounts> ownBins = ownBinCounts(rows, a, columns);
+    Map<String, Profile.BinCounts> ownBins = own.counts(a, columns);
     Map<String, long[]> binCounts = new TreeMap<>();
     Map<String, Map<String, Long>> baselineCategoryCounts = new TreeMap<>();
     List<ColumnProfile> columnProfiles = new ArrayList<>();
@@ -468,56 +472,70 @@ public final class Profiler {
   }
 
   /**
-   * One more aggregation, over the numeric columns only: the exact counts of each column's values
-   * in its own bins (min, the deciles its sketch gave, max). Stored in the profile, they make the
-   * baseline side of the next version's PSI exact, so that the same rows measure no drift however
-   * they were partitioned (sketches of the same rows differ with the merge order).
+   * The exact counts of each numeric column's values in its own bins (min, the deciles its sketch
+   * gave, max), declared on {@code metrics} for a later pass (the distinct counts' scan carries
+   * them). Stored in the profile, they make the baseline side of the next version's PSI exact, so
+   * that the same rows measure no drift however they were partitioned (sketches of the same rows
+   * differ with the merge order).
+   *
+   * @param metrics the metrics of the later pass
+   * @param bins each column's own bins
+   * @param aliases each column's metrics: the count below each edge, then the count up to max
    */
-  private static Map<String, Profile.BinCounts> ownBinCounts(
-      Dataset<Row> rows, RowMetrics first, List<ColumnAliases> columns) {
-    RowMetrics a = new RowMetrics();
-    Map<String, Bins> bins = new LinkedHashMap<>();
-    Map<String, List<String>> aliases = new LinkedHashMap<>();
-    for (ColumnAliases c : columns) {
-      if (!c.numeric) {
-        continue;
+  private record OwnBins(
+      RowMetrics metrics, Map<String, Bins> bins, Map<String, List<String>> aliases) {
+
+    /** Declares the counts, from the edges that the first pass's sketches give. */
+    static OwnBins declare(RowMetrics first, List<ColumnAliases> columns) {
+      RowMetrics a = new RowMetrics();
+      Map<String, Bins> bins = new LinkedHashMap<>();
+      Map<String, List<String>> aliases = new LinkedHashMap<>();
+      for (ColumnAliases c : columns) {
+        if (!c.numeric) {
+          continue;
+        }
+        KllDoublesSketch sketch = Statistics.sketch(first.bytes(c.aliases.get("sketch")));
+        Double min = first.doubleValue(c.aliases.get("min"));
+        Double max = first.doubleValue(c.aliases.get("max"));
+        if (sketch.isEmpty() || min == null || max == null) {
+          continue;
+        }
+        List<Double> deciles = new ArrayList<>();
+        for (double r : DECILE_RANKS) {
+          deciles.add(Statistics.quantile(sketch, r));
+        }
+        Bins own = Bins.from(min, max, deciles);
+        List<String> names = new ArrayList<>();
+        for (double edge : own.edges()) {
+          names.add(a.count(c.finite.and(c.value.lt(edge))));
+        }
+        names.add(a.count(c.finite.and(c.value.leq(own.max()))));
+        bins.put(c.name, own);
+        aliases.put(c.name, names);
       }
-      KllDoublesSketch sketch = Statistics.sketch(first.bytes(c.aliases.get("sketch")));
-      Double min = first.doubleValue(c.aliases.get("min"));
-      Double max = first.doubleValue(c.aliases.get("max"));
-      if (sketch.isEmpty() || min == null || max == null) {
-        continue;
-      }
-      List<Double> deciles = new ArrayList<>();
-      for (double r : DECILE_RANKS) {
-        deciles.add(Statistics.quantile(sketch, r));
-      }
-      Bins own = Bins.from(min, max, deciles);
-      List<String> names = new ArrayList<>();
-      for (double edge : own.edges()) {
-        names.add(a.count(c.finite.and(c.value.lt(edge))));
-      }
-      names.add(a.count(c.finite.and(c.value.leq(own.max()))));
-      bins.put(c.name, own);
-      aliases.put(c.name, names);
+      return new OwnBins(a, bins, aliases);
     }
-    Map<String, Profile.BinCounts> out = new TreeMap<>();
-    if (bins.isEmpty()) {
+
+    /** The counts, by column, once the later pass has run. */
+    Map<String, Profile.BinCounts> counts(RowMetrics first, List<ColumnAliases> columns) {
+      Map<String, Profile.BinCounts> out = new TreeMap<>();
+      for (ColumnAliases c : columns) {
+        Bins own = bins.get(c.name);
+        if (own != null) {
+          long nullish =
+              first.longValue(c.aliases.get("nulls")) + first.longValue(c.aliases.get("nan"));
+          long[] counts =
+              binCounts(
+                  own,
+                  metrics,
+                  aliases.get(c.name),
+                  first.longValue(c.aliases.get("finite")),
+                  nullish);
+          out.put(c.name, Profile.BinCounts.of(own, counts));
+        }
+      }
       return out;
     }
-    a.run(rows);
-    for (ColumnAliases c : columns) {
-      Bins own = bins.get(c.name);
-      if (own != null) {
-        long nullish =
-            first.longValue(c.aliases.get("nulls")) + first.longValue(c.aliases.get("nan"));
-        long[] counts =
-            binCounts(
-                own, a, aliases.get(c.name), first.longValue(c.aliases.get("finite")), nullish);
-        out.put(c.name, Profile.BinCounts.of(own, counts));
-      }
-    }
-    return out;
   }
 
   /**

@@ -136,19 +136,78 @@ final class RowMetrics {
   void run(Dataset<Row> rows) {
     Dataset<Row> values = rows.select(inputs.toArray(Column[]::new));
     Plan plan = plan(values.schema());
-    List<byte[]> states =
+    merge(
+        plan,
         values
             .queryExecution()
             .toRdd()
             .toJavaRDD()
             .mapPartitions((FlatMapFunction<Iterator<InternalRow>, byte[]>) plan::fold)
-            .collect();
+            .collect());
+  }
+
+  /**
+   * The values the metrics read, in order: a pass that carries these metrics beside its own work
+   * ({@link #carried}) selects them first.
+   */
+  List<Column> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  /**
+   * The metrics' fold, for a pass of another's that carries them: its rows' first fields are {@link
+   * #inputs}, of the types {@code schema} gives (the fields after those are the pass's own). Each
+   * task folds its rows into one state; {@link #merge(Carried, List)} reads the tasks' states.
+   */
+  Carried carried(StructType schema) {
+    return new Carried(plan(schema));
+  }
+
+  /** Reads the metrics' results from the states of {@code carried}'s tasks, in partition order. */
+  void merge(Carried carried, List<byte[]> states) {
+    merge(carried.plan, states);
+  }
+
+  private void merge(Plan plan, List<byte[]> states) {
     State total = plan.empty();
     for (byte[] s : states) {
       total.merge(State.fromBytes(s, plan), plan);
     }
     read(total);
     ran = true;
+  }
+
+  /** The metrics' fold in a pass that carries them; shipped to the executors. */
+  static final class Carried implements Serializable {
+    private final Plan plan;
+
+    private Carried(Plan plan) {
+      this.plan = plan;
+    }
+
+    /** A task's fold: {@code add} each row, then {@code bytes} for its state. */
+    Task start() {
+      return new Task(plan);
+    }
+
+    /** One task's state. */
+    static final class Task {
+      private final Plan plan;
+      private final State state;
+
+      private Task(Plan plan) {
+        this.plan = plan;
+        this.state = plan.empty();
+      }
+
+      void add(InternalRow row) {
+        state.add(row, plan);
+      }
+
+      byte[] bytes() {
+        return state.toBytes();
+      }
+    }
   }
 
   private Plan plan(StructType schema) {

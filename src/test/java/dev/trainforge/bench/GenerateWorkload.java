@@ -27,7 +27,10 @@ import org.apache.spark.sql.SparkSession;
  * the same shape. Used by {@code bench/generate.sh}.
  *
  * <p>Arguments: {@code <dir> <scale> [<day>]}, day counted from 0, the first day of the labels.
- * Data that exists with the same shape is kept. Prints the path of the config to build.
+ * Data that exists with the same shape is kept. Prints the path of the config to build. The
+ * environment's {@code TRAINFORGE_BENCH_TIMESTAMPS} says how the files store timestamps: {@code
+ * int96} (Spark's default, no statistics) or {@code micros} (INT64, UTC-adjusted, with min/max
+ * statistics, as DuckDB, pyarrow and Iceberg write them).
  */
 public final class GenerateWorkload {
   private GenerateWorkload() {}
@@ -45,6 +48,15 @@ public final class GenerateWorkload {
             (long) (1_000_000 * scale),
             1,
             0);
+    String timestamps = System.getenv().getOrDefault("TRAINFORGE_BENCH_TIMESTAMPS", "int96");
+    String outputType =
+        switch (timestamps) {
+          case "int96" -> "INT96";
+          case "micros" -> "TIMESTAMP_MICROS";
+          default ->
+              throw new IllegalArgumentException(
+                  "TRAINFORGE_BENCH_TIMESTAMPS is " + timestamps + ": use int96 or micros");
+        };
     String whole = "the join benchmark's S workload at scale " + scale;
     Path conf = writeConfig(dir, "asof_s.conf", whole);
     Path slice = day.isPresent() ? dir.resolve("day" + day.getAsInt()) : null;
@@ -52,12 +64,15 @@ public final class GenerateWorkload {
         slice == null
             ? null
             : writeConfig(slice, "asof_s_day.conf", "day " + day.getAsInt() + " of " + whole);
-    boolean wholeReady = written(dir, shape.toString());
-    boolean sliceReady = slice == null || written(slice, shape + " day " + day.getAsInt());
+    // The INT96 data's marker is the shape alone, as it was before the choice.
+    String marker = shape + (timestamps.equals("int96") ? "" : " timestamps " + timestamps);
+    boolean wholeReady = written(dir, marker);
+    boolean sliceReady = slice == null || written(slice, marker + " day " + day.getAsInt());
     if (!wholeReady || !sliceReady) {
       SparkSession spark =
           SparkSessions.localBuilder("local[2]", "generate-workload")
               .config("spark.ui.enabled", "false")
+              .config("spark.sql.parquet.outputTimestampType", outputType)
               .getOrCreate();
       if (!wholeReady) {
         AsOfWorkload w = new AsOfWorkload(spark, shape);
@@ -71,11 +86,11 @@ public final class GenerateWorkload {
             .mode("overwrite")
             .partitionBy("event_date")
             .parquet(dir.resolve("features").toString());
-        Files.writeString(dir.resolve("_SHAPE"), shape.toString());
+        Files.writeString(dir.resolve("_SHAPE"), marker);
       }
       if (slice != null && !sliceReady) {
         writeDay(spark, dir, slice, day.getAsInt());
-        Files.writeString(slice.resolve("_SHAPE"), shape + " day " + day.getAsInt());
+        Files.writeString(slice.resolve("_SHAPE"), marker + " day " + day.getAsInt());
       }
       spark.stop();
     }

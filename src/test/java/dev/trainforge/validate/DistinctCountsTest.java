@@ -42,7 +42,8 @@ class DistinctCountsTest {
         rows,
         List.of(List.of(col("id")), List.of(col("k"), col("t")), List.of(col("d"))),
         TYPES,
-        hashMask);
+        hashMask,
+        new RowMetrics());
   }
 
   private static long[] sparks(Dataset<Row> rows) {
@@ -98,6 +99,54 @@ class DistinctCountsTest {
     assertThat(counts).containsExactly(sparks(data));
     assertThat(counts[0]).isEqualTo(values);
     assertThat(counts[1]).isEqualTo(values + 1);
+  }
+
+  @Test
+  void carriesOtherMetricsThatEqualAPassOfTheirOwn() {
+    // 20,000 rows a map task: more hashes per reduce partition than one record carries
+    Random r = new Random(7);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      rows.add(
+          RowFactory.create(
+              (long) r.nextInt(30_000),
+              "k" + r.nextInt(100),
+              (long) i,
+              r.nextInt(9) == 0 ? null : r.nextGaussian()));
+    }
+    Dataset<Row> data = spark.createDataFrame(rows, SCHEMA).repartition(2);
+    RowMetrics own = new RowMetrics();
+    RowMetrics carried = new RowMetrics();
+    List<String[]> names = new ArrayList<>();
+    for (RowMetrics m : List.of(own, carried)) {
+      names.add(
+          new String[] {
+            m.count(col("d").gt(0.5)),
+            m.moments(col("d")),
+            m.kll(col("d")),
+            m.hashSum(org.apache.spark.sql.functions.xxhash64(col("id"), col("k")))
+          });
+    }
+
+    own.run(data);
+    long[] counts =
+        DistinctCounts.of(data, List.of(List.of(col("id"))), TYPES.subList(0, 1), -1L, carried);
+
+    assertThat(counts).containsExactly(sparks(data)[0]);
+    String[] o = names.get(0);
+    String[] c = names.get(1);
+    assertThat(carried.longValue(c[0])).isEqualTo(own.longValue(o[0])).isPositive();
+    for (String moment : List.of(".min", ".max", ".mean", ".stddev")) {
+      assertThat(carried.doubleValue(c[1] + moment))
+          .as(moment)
+          .isEqualTo(own.doubleValue(o[1] + moment));
+    }
+    assertThat(
+            org.apache.datasketches.kll.KllDoublesSketch.heapify(
+                    org.apache.datasketches.memory.Memory.wrap(carried.bytes(c[2])))
+                .getN())
+        .isEqualTo(data.where(col("d").isNotNull()).count());
+    assertThat(carried.decimal(c[3])).isEqualTo(own.decimal(o[3]));
   }
 
   @Test
