@@ -67,7 +67,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): the counts and the time range that the
  *       partition plans need. From the Parquet labels' footers, read for their check anyway, when
  *       their statistics say it all (no job: a UTC timestamp in 64 bits, every label in the window
- *       and mature, nulls in at most one of the time and the keys; on S about 4 s less); else one
+ *       and mature, nulls in at most one of the time and the keys; on S 4-5 s less); else one
  *       aggregation over the labels (2 jobs; Spark writes timestamps as {@code INT96} by default,
  *       which has no statistics). Beside it, in a thread of its own started as soon as the source
  *       is opened, each table source with a partition column lists its partitions ({@link
@@ -81,13 +81,13 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
  *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
- *   <li><b>Validation</b> reads the written snapshot (about two splits per core) three times, in
- *       three jobs ({@link Profiler}): the profile, one pass without grouping (counts, moments,
- *       sketches, the leakage audit, boolean categories and the content checksum) folded in plain
- *       Java from one generated projection, about 2.5 microseconds of CPU per row on S; the exact
- *       distinct counts of ids and of (keys, time), one shuffle of 64-bit hashes sorted as longs
- *       (and, only when hashes repeat, a count among those rows); and the numeric columns' counts
- *       in their own decile bins, whose edges the first pass's sketches give and which drift
+ *   <li><b>Validation</b> reads the written snapshot (about two splits per core) twice, in two jobs
+ *       ({@link Profiler}): the profile, one pass without grouping (counts, moments, sketches, the
+ *       leakage audit, boolean categories and the content checksum) folded in plain Java from one
+ *       generated projection, about 2.5 microseconds of CPU per row on S; then the exact distinct
+ *       counts of ids and of (keys, time), one shuffle of 64-bit hashes sorted as longs (and, only
+ *       when hashes repeat, a count among those rows), whose scan also counts the numeric columns'
+ *       values in their own decile bins, whose edges the first pass's sketches give and which drift
  *       compares exactly. Non-boolean categorical columns add one grouped pass for their top-k (the
  *       sample has none). A rolling build reads only its window's days. On S (2M rows) this phase
  *       is about a third of the join's (BENCHMARKS.md); on the sample, the first, cold run of each
@@ -104,9 +104,10 @@ import org.apache.spark.sql.types.StructType;
  * planning and the first, cold run of its code, and the build's fixed cost is the sum of these
  * (BENCHMARKS.md has it phase by phase).
  *
- * <p>So the labels are read three times (scan, sampling, join) and each source twice (sampling,
- * join); the label reads are narrow and cheap next to the shuffle, and the two extra reads are the
- * join's (a range-partitioned join needs its boundaries before it runs).
+ * <p>So the labels are read three times (scan, sampling, join; twice when their footers give the
+ * scan's counts) and each source twice (sampling, join); the label reads are narrow and cheap next
+ * to the shuffle, and the two extra reads are the join's (a range-partitioned join needs its
+ * boundaries before it runs).
  */
 public final class DatasetBuild {
   /** The merged profile of a rolling version, next to its build's report.json. */
