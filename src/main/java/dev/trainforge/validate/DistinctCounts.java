@@ -63,18 +63,13 @@ final class DistinctCounts {
   private DistinctCounts() {}
 
   /**
-   * The number of distinct non-null tuples of each of {@code tuples} among {@code rows}, in order.
+   * The number of distinct non-null tuples of each of {@code tuples} among {@code rows}, in order,
+   * and {@code carried}'s metrics computed in the same scan of {@code rows} (read back from {@code
+   * carried} afterwards; a {@code new RowMetrics()} carries none).
    *
    * @param types the types of each tuple's columns
-   */
-  static long[] of(Dataset<Row> rows, List<List<Column>> tuples, List<List<DataType>> types) {
-    return of(rows, tuples, types, -1L, new RowMetrics());
-  }
-
-  /**
-   * As {@link #of(Dataset, List, List)}, and {@code carried}'s metrics computed in the same scan of
-   * {@code rows} (read back from {@code carried} afterwards); with each hash cut to the bits of
-   * {@code hashMask} (-1 for all: a test makes distinct tuples share hashes this way).
+   * @param hashMask the bits of each hash kept: -1 for all (a test makes distinct tuples share
+   *     hashes by cutting them)
    */
   static long[] of(
       Dataset<Row> rows,

@@ -159,15 +159,9 @@ class LabelStatsTest {
       LabelInput labels = open(path, spec);
 
       LabelInput.Stats scanned = labels.scan();
-      String group = "stats-" + System.nanoTime();
-      spark.sparkContext().setJobGroup(group, "label stats", false);
-      LabelInput.Stats stats;
-      try {
-        stats = labels.stats();
-      } finally {
-        spark.sparkContext().clearJobGroup();
-      }
-      boolean ranJob = spark.sparkContext().statusTracker().getJobIdsForGroup(group).length > 0;
+      Counted<LabelInput.Stats> counted = countingJobs(labels::stats);
+      LabelInput.Stats stats = counted.result();
+      boolean ranJob = counted.jobs() > 0;
 
       assertThat(stats).as("case %d", c).isEqualTo(scanned);
       assertThat(ranJob)
@@ -265,13 +259,22 @@ class LabelStatsTest {
 
   /** Runs {@code work} in a job group of its own, and checks whether a Spark job ran in it. */
   private static <T> T withJobs(java.util.function.Supplier<T> work, boolean none) {
+    Counted<T> counted = countingJobs(work);
+    assertThat(counted.jobs() == 0).as("no job ran").isEqualTo(none);
+    return counted.result();
+  }
+
+  /** What some work returned, and how many Spark jobs it ran. */
+  private record Counted<T>(T result, int jobs) {}
+
+  /** Runs {@code work} in a job group of its own, and counts the Spark jobs that ran in it. */
+  private static <T> Counted<T> countingJobs(java.util.function.Supplier<T> work) {
     String group = "stats-" + System.nanoTime();
     spark.sparkContext().setJobGroup(group, "label stats", false);
     try {
       T result = work.get();
-      int[] jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(group);
-      assertThat(jobs.length == 0).as("no job ran").isEqualTo(none);
-      return result;
+      return new Counted<>(
+          result, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
