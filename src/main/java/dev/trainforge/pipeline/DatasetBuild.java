@@ -80,18 +80,22 @@ import org.apache.spark.sql.types.StructType;
  *       source's file list per query that reads it, 2 more).
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
- *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores).
- *   <li><b>Validation</b> reads the written snapshot (about two splits per core) twice, in two jobs
- *       ({@link Profiler}): the profile, one pass without grouping (counts, moments, sketches, the
- *       leakage audit, boolean categories and the content checksum) folded in plain Java from one
- *       generated projection, about 2.5 microseconds of CPU per row on S; then the exact distinct
- *       counts of ids and of (keys, time), one shuffle of 64-bit hashes sorted as longs (and, only
- *       when hashes repeat, a count among those rows), whose scan also counts the numeric columns'
- *       values in their own decile bins, whose edges the first pass's sketches give and which drift
- *       compares exactly. Non-boolean categorical columns add one grouped pass for their top-k (the
- *       sample has none). A rolling build reads only its window's days. On S (2M rows) this phase
- *       is about a third of the join's (BENCHMARKS.md); on the sample, the first, cold run of each
- *       pass's code, whatever the row count.
+ *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores). The
+ *       write's tasks also fold the validation profile's one pass without grouping (counts,
+ *       moments, sketches, the leakage audit, boolean categories and the content checksum) in plain
+ *       Java from one generated projection, about 2.5 microseconds of CPU per row on S ({@link
+ *       Profiler#inWrite}); the baseline is resolved before the write for it.
+ *   <li><b>Validation</b> reads the written snapshot (about two splits per core) once, in one job
+ *       ({@link Profiler}): the exact distinct counts of ids and of (keys, time), one shuffle of
+ *       64-bit hashes sorted as longs (and, only when hashes repeat, a count among those rows),
+ *       whose scan also counts the numeric columns' values in their own decile bins, whose edges
+ *       the profile's sketches give and which drift compares exactly. When the snapshot's columns
+ *       are not the ones written (the table keeps a column an older version had, which this one
+ *       reads as null, or stores a type wider than written), the profile's pass reads the snapshot
+ *       too, in a job before it, and the build's log says so. Non-boolean categorical columns add
+ *       one grouped pass for their top-k (the sample has none). A rolling build reads only its
+ *       window's days. On S (2M rows) this phase is about a third of the join's (BENCHMARKS.md); on
+ *       the sample, the first, cold run of each pass's code, whatever the row count.
  *   <li><b>A rolling build of more than one day</b> adds one grouped aggregation over its window's
  *       rows for each day's checksum (a one-day window takes it from the profile), and profiles
  *       each of its days by itself to store the day's profile (a one-day window stores the
@@ -244,27 +248,33 @@ public final class DatasetBuild {
     if (mergedProfile) {
       summary.put("version-profile", versionProfile);
     }
-    StagedVersion staged =
-        write(
-            publisher,
-            audit,
-            joined.rows(),
-            summary,
-            rolling.map(RollingBuild::replaced).orElse(org.apache.spark.sql.functions.lit(true)));
-
-    describe("validate audit snapshot " + staged.snapshotId());
     ReportStore reports = new ReportStore(publisher.io());
     Baselines.Resolved baseline =
         new Baselines(publisher, reports)
             .resolve(spec, rolling.flatMap(RollingBuild::builderOfDayBefore));
+    Profiler profiler = new Profiler(spec, baseline.profile(), rolling.isPresent());
     // A rolling version is checked on the days this build computed; the kept days were checked
-    // by the builds that computed them, and are not read again.
-    Dataset<Row> built = publisher.read(staged);
-    if (rolling.isPresent()) {
-      built = built.where(rolling.get().window());
+    // by the builds that computed them, and are not read again. The write folds the profile's
+    // first pass over those rows as it writes them.
+    org.apache.spark.sql.Column checked =
+        rolling.map(RollingBuild::window).orElse(org.apache.spark.sql.functions.lit(true));
+    Profiler.InWrite written = profiler.inWrite(joined.rows(), checked);
+    StagedVersion staged =
+        write(
+            publisher,
+            audit,
+            written.rows(),
+            summary,
+            rolling.map(RollingBuild::replaced).orElse(org.apache.spark.sql.functions.lit(true)));
+
+    describe("validate audit snapshot " + staged.snapshotId());
+    Dataset<Row> built = publisher.read(staged).where(checked);
+    Profiler.Measured measured = profiler.profile(built, written);
+    if (!measured.foldedInWrite()) {
+      log.println(
+          "Validation: read the audit snapshot for the profile, as its columns are not the ones"
+              + " written (older columns kept, or types the table widened)");
     }
-    Profiler.Measured measured =
-        new Profiler(spec, baseline.profile(), rolling.isPresent()).profile(built);
     String whyEmpty =
         measured.profile().rows() == 0 ? inputs.labels().whyNoRows(stats) : "there are rows";
     Validator.Outcome outcome =

@@ -45,14 +45,18 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Measures a dataset version for the gate, in two scans of the version's rows (three with
- * categorical columns other than booleans), in two Spark jobs (three):
+ * categorical columns other than booleans), in two Spark jobs (three); in one scan and one job less
+ * when the version's write carried the first pass ({@link #inWrite}):
  *
  * <ol>
  *   <li>one pass of {@link RowMetrics} for everything that needs no grouping: counts, moments,
  *       sketches (KLL for quantiles, HLL for distinct estimates), the leakage audit, the baseline's
  *       bins, boolean columns' categories and the content checksum. A generated projection computes
  *       each row's values once; plain Java folds them (a few microseconds of CPU per row for the
- *       whole profile, where Spark's own aggregation of the same fifty aggregates took several);
+ *       whole profile, where Spark's own aggregation of the same fifty aggregates took several).
+ *       The write of the version can fold it as it writes the rows, in its own tasks: the version
+ *       is then not read for it (on S, the write's tasks take about 2.5 s more of CPU, and the scan
+ *       of some 5 s is gone);
  *   <li>{@link DistinctCounts} for the exact numbers of distinct ids and of distinct (keys, time):
  *       one shuffle of 64-bit hashes, sorted as primitive longs, and a count by Spark only among
  *       the rows whose hashes repeat. Its scan carries a second set of {@link RowMetrics}: the
@@ -104,13 +108,16 @@ public final class Profiler {
    * @param contentChecksum the rows' {@link ContentChecksum}, from the same aggregation pass
    * @param sketches base64 sketches that the profile keeps only as quantiles or estimates: {@code
    *     staleness:<source>} (KLL) always, {@code distinct:<column>} (HLL) from a mergeable profiler
+   * @param foldedInWrite whether the first pass was folded by the version's write ({@link
+   *     #profile(Dataset, InWrite)}) rather than a scan of its rows
    */
   public record Measured(
       Profile profile,
       Map<String, long[]> binCounts,
       Map<String, Map<String, Long>> categoryCounts,
       String contentChecksum,
-      Map<String, String> sketches) {
+      Map<String, String> sketches,
+      boolean foldedInWrite) {
     public Measured {
       requireNonNull(profile, "profile is null");
       requireNonNull(contentChecksum, "contentChecksum is null");
@@ -127,7 +134,93 @@ public final class Profiler {
 
   /** Profiles {@code rows}, a version of this dataset. */
   public Measured profile(Dataset<Row> rows) {
+    return profile(rows, null);
+  }
+
+  /**
+   * The rows of a version as they pass to its write, which then folds the profile's first pass
+   * ({@link RowMetrics#passing}) over those where {@code where} holds, the rows that {@link
+   * #profile(Dataset, InWrite)} will be asked for: the write's tasks compute the pass's values, and
+   * the version's rows are not scanned for them again. Write {@link InWrite#rows()}.
+   */
+  public InWrite inWrite(Dataset<Row> rows, Column where) {
+    Declared d = declare(rows.schema());
+    return new InWrite(d, d.metrics().passing(rows, where));
+  }
+
+  /** Rows whose write folds the profile's first pass; see {@link #inWrite}. */
+  public static final class InWrite {
+    private final Declared declared;
+    private final RowMetrics.Passing passing;
+
+    private InWrite(Declared declared, RowMetrics.Passing passing) {
+      this.declared = declared;
+      this.passing = passing;
+    }
+
+    /** The rows to write, as they were given. */
+    public Dataset<Row> rows() {
+      return passing.rows();
+    }
+
+    /** Whether the first pass can be read from the write for a version of columns {@code read}. */
+    boolean stands(StructType read) {
+      return passing.complete() && sameColumns(declared.schema(), read);
+    }
+  }
+
+  /**
+   * Profiles {@code rows}, a version of this dataset that was written from {@code written}'s rows
+   * (or null). When the write read every partition to its end, and {@code rows} has the columns
+   * that were written, of the same types (so that every value, and so every metric, is the same),
+   * the first pass is the one the write folded, and {@code rows} is scanned once, for the distinct
+   * counts. Otherwise, as {@link #profile(Dataset)}: for instance when the table keeps older
+   * columns that this version reads as null, or stores a type wider than the one written.
+   */
+  public Measured profile(Dataset<Row> rows, InWrite written) {
     StructType schema = rows.schema();
+    boolean folded = written != null && written.stands(schema);
+    Declared d = folded ? written.declared : declare(schema);
+    if (folded) {
+      d.metrics().merge(written.passing);
+    } else {
+      d.metrics().run(rows);
+    }
+    return measure(rows, schema, d, folded);
+  }
+
+  /** Same names and types, in the same order; nullability aside (Iceberg may relax it). */
+  static boolean sameColumns(StructType written, StructType read) {
+    StructField[] w = written.fields();
+    StructField[] r = read.fields();
+    if (w.length != r.length) {
+      return false;
+    }
+    for (int i = 0; i < w.length; i++) {
+      if (!w[i].name().equals(r[i].name())
+          || !w[i].dataType().sql().equals(r[i].dataType().sql())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The first pass's metrics, declared for rows of {@code schema}, and their results' names. */
+  private record Declared(
+      StructType schema,
+      RowMetrics metrics,
+      String rowCount,
+      String hashSum,
+      String withKeysAndTime,
+      String nullTime,
+      String nullKey,
+      List<SourceAliases> sources,
+      List<ColumnAliases> columns,
+      Map<String, Map<String, String>> ruleAliases,
+      List<Column> keysAndTime,
+      List<DataType> keyAndTimeTypes) {}
+
+  private Declared declare(StructType schema) {
     LabelSpec labels = spec.labels();
     Column t =
         TimeColumns.micros(
@@ -150,7 +243,7 @@ public final class Profiler {
 
     RowMetrics a = new RowMetrics();
     String rowCount = a.count(lit(true));
-    String hashSum = a.hashSum(ContentChecksum.rowHash(rows.columns()));
+    String hashSum = a.hashSum(ContentChecksum.rowHash(schema.fieldNames()));
     String withKeysAndTime = a.count(allPresent);
     String nullTime = a.count(t.isNull());
     String nullKey = a.count(anyKeyNull);
@@ -169,15 +262,34 @@ public final class Profiler {
       }
     }
     Map<String, Map<String, String>> ruleAliases = ruleAggregates(a, schema);
-    a.run(rows);
+    return new Declared(
+        schema,
+        a,
+        rowCount,
+        hashSum,
+        withKeysAndTime,
+        nullTime,
+        nullKey,
+        sources,
+        columns,
+        ruleAliases,
+        keysAndTime,
+        keyAndTimeTypes);
+  }
+
+  /** The profile, once the first pass of {@code d} has run. */
+  private Measured measure(Dataset<Row> rows, StructType schema, Declared d, boolean folded) {
+    RowMetrics a = d.metrics();
+    List<ColumnAliases> columns = d.columns();
+    LabelSpec labels = spec.labels();
     // Exact distinct ids and (keys, time): a sort of hashes, not a grouping of values. The same
     // scan counts the numeric columns' values in the bins that the first pass's sketches give.
     OwnBins own = OwnBins.declare(a, columns);
     long[] distinct =
         DistinctCounts.of(
             rows,
-            List.of(List.of(named(labels.idColumn())), keysAndTime),
-            List.of(List.of(schema.apply(labels.idColumn()).dataType()), keyAndTimeTypes),
+            List.of(List.of(named(labels.idColumn())), d.keysAndTime()),
+            List.of(List.of(schema.apply(labels.idColumn()).dataType()), d.keyAndTimeTypes()),
             -1L,
             own.metrics());
 
@@ -186,10 +298,10 @@ public final class Profiler {
     Map<String, long[]> binCounts = new TreeMap<>();
     Map<String, Map<String, Long>> baselineCategoryCounts = new TreeMap<>();
     List<ColumnProfile> columnProfiles = new ArrayList<>();
-    long rowsTotal = a.longValue(rowCount);
+    long rowsTotal = a.longValue(d.rowCount());
     for (ColumnAliases c : columns) {
       Map<String, Long> violations = new TreeMap<>();
-      ruleAliases
+      d.ruleAliases()
           .getOrDefault(c.name, Map.of())
           .forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
       ColumnProfile p =
@@ -207,24 +319,25 @@ public final class Profiler {
       columnProfiles.add(p);
     }
     // Rules on columns that are not profiled (keys, times) still count their violations.
-    ruleAliases.forEach(
-        (column, rules) -> {
-          if (columns.stream().noneMatch(c -> c.name.equals(column))) {
-            Map<String, Long> violations = new TreeMap<>();
-            rules.forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
-            columnProfiles.add(
-                ColumnProfile.other(
-                    column,
-                    schema.apply(column).dataType().simpleString(),
-                    "other",
-                    violations.getOrDefault("null", 0L),
-                    violations));
-          }
-        });
+    d.ruleAliases()
+        .forEach(
+            (column, rules) -> {
+              if (columns.stream().noneMatch(c -> c.name.equals(column))) {
+                Map<String, Long> violations = new TreeMap<>();
+                rules.forEach((rule, alias) -> violations.put(rule, a.longValue(alias)));
+                columnProfiles.add(
+                    ColumnProfile.other(
+                        column,
+                        schema.apply(column).dataType().simpleString(),
+                        "other",
+                        violations.getOrDefault("null", 0L),
+                        violations));
+              }
+            });
 
     List<Profile.SourceProfile> sourceProfiles = new ArrayList<>();
     Map<String, String> sketches = new TreeMap<>();
-    for (SourceAliases s : sources) {
+    for (SourceAliases s : d.sources()) {
       sourceProfiles.add(s.profile(a, rowsTotal));
       byte[] staleness = a.bytes(s.staleness());
       if (staleness != null) {
@@ -245,10 +358,10 @@ public final class Profiler {
         new Profile(
             rowsTotal,
             distinct[0],
-            a.longValue(withKeysAndTime),
+            a.longValue(d.withKeysAndTime()),
             distinct[1],
-            a.longValue(nullTime),
-            a.longValue(nullKey),
+            a.longValue(d.nullTime()),
+            a.longValue(d.nullKey()),
             fields,
             sourceProfiles,
             columnProfiles);
@@ -256,8 +369,9 @@ public final class Profiler {
         profile,
         binCounts,
         baselineCategoryCounts,
-        ContentChecksum.format(rowsTotal, a.decimal(hashSum)),
-        sketches);
+        ContentChecksum.format(rowsTotal, a.decimal(d.hashSum())),
+        sketches,
+        folded);
   }
 
   /** The label columns and every source's feature columns, in output order. */

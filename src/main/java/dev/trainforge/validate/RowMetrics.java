@@ -11,24 +11,34 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.AccumulatorV2;
 
 /**
  * Aggregates over all rows of a table, without grouping, computed in one pass: each metric declares
@@ -177,6 +187,186 @@ final class RowMetrics {
     ran = true;
   }
 
+  /**
+   * {@code rows} as they pass to a job of another's (the write of the version), which folds these
+   * metrics on the way, over the rows where {@code where} is true: the metrics' values are computed
+   * beside the rows' columns in one generated projection, each task folds its rows into one state
+   * as the job reads them and keeps it by partition (a task run again replaces its partition's
+   * state, so a retried or speculative task counts once), and {@link #merge(Passing)} reads the
+   * states, in partition order, once the job has run. Costs per row the metrics' fold and one copy
+   * of the row; no scan and no job of its own.
+   */
+  Passing passing(Dataset<Row> rows, Column where) {
+    List<Column> values = new ArrayList<>(inputs);
+    values.add(functions.coalesce(where.cast("boolean"), functions.lit(false)));
+    for (String name : rows.columns()) {
+      values.add(dev.trainforge.spark.Columns.named(name));
+    }
+    Dataset<Row> projected = rows.select(values.toArray(Column[]::new));
+    Plan plan = plan(projected.schema());
+    int whereOrdinal = inputs.size();
+    StructType schema = rows.schema();
+    DataType[] types =
+        Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
+    PartitionStates states = new PartitionStates();
+    rows.sparkSession().sparkContext().register(states, "trainforge: metrics folded in passing");
+    JavaRDD<InternalRow> passed =
+        projected
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(
+                (FlatMapFunction<Iterator<InternalRow>, InternalRow>)
+                    in -> new Folding(in, plan, whereOrdinal, types, states));
+    Dataset<Row> out =
+        ((org.apache.spark.sql.classic.SparkSession) rows.sparkSession())
+            .internalCreateDataFrame(passed.rdd(), schema, false);
+    return new Passing(out, plan, states, passed.getNumPartitions());
+  }
+
+  /** Reads the metrics' results from the states that {@code passing}'s job folded. */
+  void merge(Passing passing) {
+    if (!passing.complete()) {
+      throw new IllegalStateException(
+          "the job folded "
+              + passing.states.value().size()
+              + " of "
+              + passing.partitions
+              + " partitions");
+    }
+    merge(passing.plan, new ArrayList<>(passing.states.value().values()));
+  }
+
+  /** Rows that fold the metrics as another job reads them ({@link #passing}). */
+  static final class Passing {
+    private final Dataset<Row> rows;
+    private final Plan plan;
+    private final PartitionStates states;
+    private final int partitions;
+
+    private Passing(Dataset<Row> rows, Plan plan, PartitionStates states, int partitions) {
+      this.rows = rows;
+      this.plan = plan;
+      this.states = states;
+      this.partitions = partitions;
+    }
+
+    /** The rows, with the schema of those passed in: what the job is to read. */
+    Dataset<Row> rows() {
+      return rows;
+    }
+
+    /**
+     * Whether a job has read every partition to its end, so that the states stand for all rows: not
+     * before the job, nor when it stopped early.
+     */
+    boolean complete() {
+      return states.value().size() == partitions;
+    }
+  }
+
+  /** One task's rows, folded as they pass and projected back to the rows' own columns. */
+  private static final class Folding implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> in;
+    private final Plan plan;
+    private final int whereOrdinal;
+    private final UnsafeProjection columns;
+    private final PartitionStates states;
+    private final int partition = TaskContext.getPartitionId();
+    private final State state;
+    private boolean kept;
+
+    Folding(
+        Iterator<InternalRow> in,
+        Plan plan,
+        int whereOrdinal,
+        DataType[] types,
+        PartitionStates states) {
+      this.in = in;
+      this.plan = plan;
+      this.whereOrdinal = whereOrdinal;
+      this.states = states;
+      this.state = plan.empty();
+      List<Expression> refs = new ArrayList<>();
+      for (int i = 0; i < types.length; i++) {
+        refs.add(new BoundReference(whereOrdinal + 1 + i, types[i], true));
+      }
+      this.columns =
+          UnsafeProjection.create(scala.jdk.javaapi.CollectionConverters.asScala(refs).toSeq());
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (in.hasNext()) {
+        return true;
+      }
+      // Only a partition read to its end stands for its rows.
+      if (!kept) {
+        kept = true;
+        states.add(new PartitionState(partition, state.toBytes()));
+      }
+      return false;
+    }
+
+    @Override
+    public InternalRow next() {
+      InternalRow r = in.next();
+      if (r.getBoolean(whereOrdinal)) {
+        state.add(r, plan);
+      }
+      return columns.apply(r);
+    }
+  }
+
+  /** A partition's state, in bytes. */
+  record PartitionState(int partition, byte[] state) implements Serializable {}
+
+  /**
+   * The states of a job's partitions, by partition: a state added again for a partition replaces
+   * the one before, as a retried task's does.
+   */
+  static final class PartitionStates
+      extends AccumulatorV2<PartitionState, SortedMap<Integer, byte[]>> {
+    private TreeMap<Integer, byte[]> states = new TreeMap<>();
+
+    @Override
+    public boolean isZero() {
+      return states.isEmpty();
+    }
+
+    @Override
+    public PartitionStates copy() {
+      PartitionStates c = new PartitionStates();
+      synchronized (this) {
+        c.states.putAll(states);
+      }
+      return c;
+    }
+
+    @Override
+    public synchronized void reset() {
+      states = new TreeMap<>();
+    }
+
+    @Override
+    public synchronized void add(PartitionState s) {
+      states.put(s.partition(), s.state());
+    }
+
+    @Override
+    public void merge(AccumulatorV2<PartitionState, SortedMap<Integer, byte[]>> other) {
+      SortedMap<Integer, byte[]> theirs = other.value();
+      synchronized (this) {
+        states.putAll(theirs);
+      }
+    }
+
+    @Override
+    public synchronized SortedMap<Integer, byte[]> value() {
+      return new TreeMap<>(states);
+    }
+  }
+
   /** The metrics' fold in a pass that carries them; shipped to the executors. */
   static final class Carried implements Serializable {
     private final Plan plan;
@@ -291,6 +481,14 @@ final class RowMetrics {
       throw new IllegalArgumentException("no metric result named " + name);
     }
     return results.get(name);
+  }
+
+  /** Every result by name, once the metrics have run: sketches in bytes, as the getters give. */
+  Map<String, Object> results() {
+    if (!ran) {
+      throw new IllegalStateException("the metrics have not run");
+    }
+    return new LinkedHashMap<>(results);
   }
 
   /** A count, or an estimate; 0 for null. */

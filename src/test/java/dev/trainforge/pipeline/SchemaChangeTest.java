@@ -42,10 +42,15 @@ class SchemaChangeTest {
         .parquet(dir.resolve("features").toString());
 
     assertThat(build(spark, catalog, "1", "[a]").verdict()).isEqualTo("PASS");
+    assertThat(log.toString()).doesNotContain(READ_FOR_PROFILE);
     BuildResult v2 = build(spark, catalog, "2", "[b, a]");
     assertThat(v2.verdict()).isEqualTo("WARN");
+    // The version's columns are the ones written, reordered: the write folded the profile.
+    assertThat(log.toString()).doesNotContain(READ_FOR_PROFILE);
     // Published (a failed gate would throw); the removed column is kept as null, see below.
     build(spark, catalog, "3", "[b]");
+    // v3 reads a column it did not write (as null): the profile is a scan of what it reads.
+    assertThat(log.toString()).contains(READ_FOR_PROFILE);
 
     String table = catalog + ".datasets.schemas";
     assertThat(columns(spark, table, "v1"))
@@ -66,6 +71,13 @@ class SchemaChangeTest {
     assertThat(spark.read().option("versionAsOf", "v3").table(table).where("b >= 10").count())
         .isEqualTo(20);
   }
+
+  private static final String READ_FOR_PROFILE =
+      "Validation: read the audit snapshot for the profile, as its columns are not the ones"
+          + " written (older columns kept, or types the table widened)";
+
+  /** The log of the last build. */
+  private ByteArrayOutputStream log;
 
   private static List<String> columns(SparkSession spark, String table, String tag) {
     return Arrays.asList(spark.read().option("versionAsOf", tag).table(table).columns());
@@ -97,6 +109,7 @@ class SchemaChangeTest {
             "  }",
             "}"));
     BuildConfig config = ConfigLoader.load(file, List.of());
-    return new DatasetBuild(spark, new PrintStream(new ByteArrayOutputStream())).run(config);
+    log = new ByteArrayOutputStream();
+    return new DatasetBuild(spark, new PrintStream(log, true)).run(config);
   }
 }

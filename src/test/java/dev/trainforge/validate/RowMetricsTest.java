@@ -13,6 +13,7 @@ import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
@@ -133,6 +134,59 @@ class RowMetricsTest {
           .isEqualTo(ContentChecksum.of(rows));
       rows.unpersist();
     }
+  }
+
+  /** One metric of every kind over {@code rows}' columns. */
+  private static void declareAll(RowMetrics m, Dataset<Row> rows) {
+    m.count(lit(true));
+    m.count(col("flag"));
+    m.moments(finite(col("x")));
+    m.moments(col("i"));
+    m.kll(finite(col("x")));
+    m.hll(col("i"), DataTypes.IntegerType, 12);
+    m.hll(col("s"), DataTypes.StringType, 12);
+    m.hll(col("x"), DataTypes.DoubleType, 12);
+    m.hashSum(ContentChecksum.rowHash(rows.columns()));
+  }
+
+  @Test
+  void rowsPassingToAJobFoldTheMetricsOfTheRowsWhereTheConditionHoldsOncePerPartition() {
+    Dataset<Row> rows = randomRows(11, 6000, 5).cache();
+    RowMetrics scanned = new RowMetrics();
+    declareAll(scanned, rows);
+    scanned.run(rows.where(col("flag")));
+
+    RowMetrics folded = new RowMetrics();
+    declareAll(folded, rows);
+    RowMetrics.Passing passing = folded.passing(rows, col("flag"));
+    assertThat(passing.complete()).isFalse();
+    // a job that stops early does not stand for the rows
+    assertThat(passing.rows().limit(10).collectAsList()).hasSize(10);
+    assertThat(passing.complete()).isFalse();
+    List<Row> passed = passing.rows().collectAsList();
+    // a second job over the same partitions replaces their states rather than adding to them
+    passing.rows().count();
+    assertThat(passing.complete()).isTrue();
+    folded.merge(passing);
+
+    assertThat(passing.rows().schema()).isEqualTo(rows.schema());
+    assertThat(passed).containsExactlyInAnyOrderElementsOf(rows.collectAsList());
+    // the same rows folded in the same order and merged in the same partition order: every
+    // result is the same to the bit, but the KLL sketch's, which draws random bits as it
+    // compacts; that one is of as many values, with the same extremes
+    Map<String, Object> mine = folded.results();
+    Map<String, Object> theirs = scanned.results();
+    KllDoublesSketch kll = Statistics.sketch((byte[]) mine.remove("kll0"));
+    KllDoublesSketch theirKll = Statistics.sketch((byte[]) theirs.remove("kll0"));
+    assertThat(mine).usingRecursiveComparison().isEqualTo(theirs);
+    assertThat(kll.getN()).isEqualTo(theirKll.getN()).isGreaterThan(1000);
+    assertThat(kll.getMinItem()).isEqualTo(theirKll.getMinItem());
+    assertThat(kll.getMaxItem()).isEqualTo(theirKll.getMaxItem());
+    // the fold counted the rows where the condition holds, not all that passed
+    assertThat(folded.results().get("count0"))
+        .isEqualTo(rows.where(col("flag")).count())
+        .isNotEqualTo((long) passed.size());
+    rows.unpersist();
   }
 
   @Test
