@@ -209,7 +209,8 @@ final class RowMetrics {
     DataType[] types =
         Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
     PartitionStates states = new PartitionStates();
-    rows.sparkSession().sparkContext().register(states, "trainforge: metrics folded in passing");
+    // Unnamed: a named accumulator's value goes to the listeners (UI, event log) with every task.
+    rows.sparkSession().sparkContext().register(states);
     JavaRDD<InternalRow> passed =
         projected
             .queryExecution()

@@ -60,26 +60,14 @@ class EmptyAndUnmatchedTest {
     Path file = dir.resolve("empty.conf");
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
-            "dataset {",
-            "  name = empty",
-            "  version = \"1\"",
-            "  labels {",
-            "    path = \"" + dir.resolve("labels") + "\"",
-            "    id-column = id",
-            "    time-column = ts",
-            "    key-columns = [user]",
-            "    label-columns = [label]",
-            "  }",
-            "  features.f {",
-            "    path = \"" + dir.resolve("features") + "\"",
-            "    keys { user = user }",
-            "    event-time-column = e",
-            "    columns = [v]",
-            "  }",
-            "}"));
+        DatasetFiles.oneSource(
+            catalog,
+            dir.resolve("catalog"),
+            "empty",
+            "1",
+            dir.resolve("labels"),
+            dir.resolve("features"),
+            "[v]"));
     return ConfigLoader.load(file, List.of(sets));
   }
 

@@ -36,26 +36,14 @@ class ProfileInWriteTest {
     Path file = dir.resolve("fold.conf");
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
-            "dataset {",
-            "  name = fold",
-            "  version = \"1\"",
-            "  labels {",
-            "    path = \"" + dir.resolve("labels") + "\"",
-            "    id-column = id",
-            "    time-column = ts",
-            "    key-columns = [user]",
-            "    label-columns = [label]",
-            "  }",
-            "  features.f {",
-            "    path = \"" + dir.resolve("features") + "\"",
-            "    keys { user = user }",
-            "    event-time-column = e",
-            "    columns = [v, channel]",
-            "  }",
-            "}"));
+        DatasetFiles.oneSource(
+            catalog,
+            dir.resolve("catalog"),
+            "fold",
+            "1",
+            dir.resolve("labels"),
+            dir.resolve("features"),
+            "[v, channel]"));
     return ConfigLoader.load(file, List.of());
   }
 

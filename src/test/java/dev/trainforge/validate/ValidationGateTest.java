@@ -67,26 +67,14 @@ class ValidationGateTest {
     Path file = dir.resolve("gate.conf");
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            DatasetFiles.catalogLines(catalog, dir.resolve("catalog")),
-            "dataset {",
-            "  name = gate",
-            "  version = \"" + version + "\"",
-            "  labels {",
-            "    path = \"" + dir.resolve(labels) + "\"",
-            "    id-column = id",
-            "    time-column = ts",
-            "    key-columns = [user]",
-            "    label-columns = [label]",
-            "  }",
-            "  features.f {",
-            "    path = \"" + dir.resolve(features) + "\"",
-            "    keys { user = user }",
-            "    event-time-column = e",
-            "    columns = [v, channel]",
-            "  }",
-            "}"));
+        DatasetFiles.oneSource(
+            catalog,
+            dir.resolve("catalog"),
+            "gate",
+            version,
+            dir.resolve(labels),
+            dir.resolve(features),
+            "[v, channel]"));
     return ConfigLoader.load(file, List.of(sets));
   }
 
