@@ -55,8 +55,8 @@ import org.apache.spark.sql.types.StructType;
  *       each row's values once; plain Java folds them (a few microseconds of CPU per row for the
  *       whole profile, where Spark's own aggregation of the same fifty aggregates took several).
  *       The write of the version can fold it as it writes the rows, in its own tasks: the version
- *       is then not read for it (on S, the write's tasks take about 2.5 s more of CPU, and the scan
- *       of some 5 s is gone);
+ *       is then not read for it (on S, BENCHMARKS.md: the write's tasks take up to 5 s more, and
+ *       validation 3-5 s less);
  *   <li>{@link DistinctCounts} for the exact numbers of distinct ids and of distinct (keys, time):
  *       one shuffle of 64-bit hashes, sorted as primitive longs, and a count by Spark only among
  *       the rows whose hashes repeat. Its scan carries a second set of {@link RowMetrics}: the
