@@ -160,8 +160,24 @@ class RowMetricsTest {
     declareAll(folded, rows);
     RowMetrics.Passing passing = folded.passing(rows, col("flag"));
     assertThat(passing.complete()).isFalse();
-    // a job that stops early does not stand for the rows
+    // a job that stops early does not stand for the rows: in one partition, or in every one
     assertThat(passing.rows().limit(10).collectAsList()).hasSize(10);
+    assertThat(passing.complete()).isFalse();
+    long firstRows =
+        passing
+            .rows()
+            .javaRDD()
+            .mapPartitions(
+                (org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<Row>, Row>)
+                    it -> {
+                      List<Row> first = new ArrayList<>();
+                      while (first.size() < 3 && it.hasNext()) {
+                        first.add(it.next());
+                      }
+                      return first.iterator();
+                    })
+            .count();
+    assertThat(firstRows).isEqualTo(15);
     assertThat(passing.complete()).isFalse();
     List<Row> passed = passing.rows().collectAsList();
     // a second job over the same partitions replaces their states rather than adding to them
