@@ -62,26 +62,14 @@ class ReadCommandsTest {
     config = dir.resolve("gate.conf");
     Files.writeString(
         config,
-        String.join(
-            "\n",
-            DatasetFiles.catalogLines(catalog, dir),
-            "dataset {",
-            "  name = gate",
-            "  version = \"1\"",
-            "  labels {",
-            "    path = \"" + dir.resolve("labels") + "\"",
-            "    id-column = id",
-            "    time-column = ts",
-            "    key-columns = [user]",
-            "    label-columns = [label]",
-            "  }",
-            "  features.f {",
-            "    path = \"" + dir.resolve("features") + "\"",
-            "    keys { user = user }",
-            "    event-time-column = e",
-            "    columns = [v, channel]",
-            "  }",
-            "}"));
+        DatasetFiles.oneSource(
+            catalog,
+            dir,
+            "gate",
+            "1",
+            dir.resolve("labels"),
+            dir.resolve("features"),
+            "[v, channel]"));
     Run v1 = run("generate", "--config", config.toString());
     assertThat(v1.exitCode()).as(v1.err()).isZero();
     // generate logs its progress to System.err; keep v2's log.

@@ -46,26 +46,14 @@ class DriftAgreementTest {
     Files.createDirectories(dir.resolve("features"));
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            DatasetFiles.catalogLines("drift", dir),
-            "dataset {",
-            "  name = drift",
-            "  version = \"1\"",
-            "  labels {",
-            "    path = \"" + dir.resolve("labels") + "\"",
-            "    id-column = id",
-            "    time-column = ts",
-            "    key-columns = [user]",
-            "    label-columns = [label]",
-            "  }",
-            "  features.f {",
-            "    path = \"" + dir.resolve("features") + "\"",
-            "    keys { user = user }",
-            "    event-time-column = e",
-            "    columns = [v, channel]",
-            "  }",
-            "}"));
+        DatasetFiles.oneSource(
+            "drift",
+            dir,
+            "drift",
+            "1",
+            dir.resolve("labels"),
+            dir.resolve("features"),
+            "[v, channel]"));
     spec = ConfigLoader.load(file, List.of()).dataset();
   }
 
