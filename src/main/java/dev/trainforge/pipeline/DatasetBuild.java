@@ -55,15 +55,20 @@ import org.apache.spark.sql.types.StructType;
  * publish it. Nothing is visible to readers until the final metadata commit.
  *
  * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers; the job counts
- * are the sample's, 15 in all):
+ * are the sample's, 6 in all):
  *
  * <ol>
  *   <li><b>Opening the inputs</b> reads metadata only and runs no Spark job: per Parquet input, its
  *       file listing (on the driver, up to 1024 files in a local session) and the one footer Spark
  *       would infer its schema from ({@link dev.trainforge.source.SourceReader#open}); per Delta
  *       input, a listing of its log and the pinned version's protocol and metadata (from the
- *       version's checksum file when there is one); per Iceberg input, its table metadata. What it
- *       costs on a small build is the JVM's first use of these libraries (loading classes).
+ *       version's checksum file when there is one), and, for a version that plain Parquet reads
+ *       exactly and of at most 1024 files (no reader feature that changes a file's rows, each
+ *       file's directories naming its partition values), the replay of its log on the driver by
+ *       Delta Kernel, whose files are then read as a Parquet source's ({@link
+ *       dev.trainforge.source.DeltaFiles}; about 0.3 s on the sample); per Iceberg input, its table
+ *       metadata. What it costs on a small build is the JVM's first use of these libraries (loading
+ *       classes).
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): the counts and the time range that the
  *       partition plans need. From the Parquet labels' footers, read for their check anyway, when
  *       their statistics say it all (no job: a UTC timestamp in 64 bits, every label in the window
@@ -71,13 +76,14 @@ import org.apache.spark.sql.types.StructType;
  *       aggregation over the labels (2 jobs; Spark writes timestamps as {@code INT96} by default,
  *       which has no statistics). Beside it, in a thread of its own started as soon as the source
  *       is opened, each table source with a partition column lists its partitions ({@link
- *       FeatureInput#startListingPartitionDates}): for Delta, the replay of its log (3 jobs) and
- *       the filtering of its file list (1 job), 3-5 s of cold driver work on the sample, longer
- *       than the label scan, which leaves it a core. Then, on the driver, the footers of every
- *       Parquet file the plans read, checked against the schema.
+ *       FeatureInput#startListingPartitionDates}): for a Delta version that Delta's reader reads,
+ *       the replay of its log (3 jobs) and the filtering of its file list (1 job), 3-5 s of cold
+ *       driver work on a small table, longer than a small label scan, which leaves it a core; for
+ *       one read as its Parquet files, a walk over their paths. Then, on the driver, the footers of
+ *       every Parquet file the plans read, checked against the schema.
  *   <li><b>The join's sampling pass</b>: a sampled read of the labels' and each source's keys and
- *       times, for the range boundaries (about 3 s on S; 2 jobs, and a filtering of a Delta
- *       source's file list per query that reads it, 2 more).
+ *       times, for the range boundaries (about 3 s on S; 2 jobs, and a filtering of the file list
+ *       of a Delta source that Delta's reader reads per query that reads it, 2 more).
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
  *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores). The
@@ -773,17 +779,19 @@ public final class DatasetBuild {
 
   private Joined join(BuildConfig config, Inputs inputs) {
     describe("scan labels: row counts and time range");
-    // A table source's partition dates are Spark work (Delta replays its log) that does not need
-    // the label scan: it runs beside it, on the core the scan of a small label source leaves idle
-    // (started when the source was opened; here for an input opened without).
+    // A table source's partition dates may be Spark work (Delta's reader replays its log) that
+    // does not need the label scan: it runs beside it, on the core the scan of a small label source
+    // leaves idle (started when the source was opened; here for an input opened without).
     inputs.features().forEach(FeatureInput::startListingPartitionDates);
     LabelInput.Stats stats;
     List<JoinSource> sources = new ArrayList<>();
     try {
       stats = inputs.labels().stats();
       logLabels(config, stats);
+      inputs.labels().reading().ifPresent(r -> log.println("Labels: " + r));
       for (FeatureInput f : inputs.features()) {
         Optional<PartitionPlan> plan = f.partitionPlan(stats);
+        f.reading().ifPresent(r -> log.printf("Feature source '%s': %s%n", f.spec().name(), r));
         plan.ifPresent(p -> log.println(p.describe()));
         sources.add(f.toJoinSource(stats.maxTimeMicros().orElse(null), plan));
       }

@@ -47,6 +47,7 @@ public final class FeatureInput {
   private final DataType eventType;
   private final DataType availableType;
   private final InputPin pin;
+  private final Optional<String> reading;
 
   /** The partition dates being listed beside other work ({@link #startListingPartitionDates}). */
   private Beside<SortedSet<LocalDate>> listing;
@@ -58,6 +59,7 @@ public final class FeatureInput {
       SourceReader reader, FeatureSourceSpec spec, SourceReader.Opened opened, StructType labels) {
     Dataset<Row> raw = opened.rows();
     this.pin = opened.pin();
+    this.reading = opened.reading();
     this.reader = reader;
     this.spec = spec;
     this.what = "feature source '" + spec.name() + "' (" + spec.source() + ")";
@@ -148,6 +150,11 @@ public final class FeatureInput {
   /** What this source was pinned to and read at. */
   public InputPin pin() {
     return pin;
+  }
+
+  /** How a Delta table's version is read, for the build's log; empty for other formats. */
+  public Optional<String> reading() {
+    return reading;
   }
 
   public FeatureSourceSpec spec() {
@@ -403,11 +410,13 @@ public final class FeatureInput {
 
   /**
    * Starts listing the source's partition dates in a thread of its own, beside the caller's work
-   * (the label scan), when listing them is Spark work: a table's files at its pin (for Delta, the
-   * replay of its log, three jobs on the sample, and the filtering of its file list, one job). A
-   * Parquet source's dates are in its pinned listing, and a source without a partition column has
-   * none: for them this does nothing. The thread inherits the caller's job description; {@link
-   * #partitionPlan} waits for its result, and {@link #awaitPartitionDates} for its end.
+   * (the label scan), when listing them may be Spark work: a table's files at its pin (for a Delta
+   * version that Delta's reader reads, the replay of its log, three jobs on a small table, and the
+   * filtering of its file list, one job; none for one read as its Parquet files, see {@link
+   * DeltaFiles}). A Parquet source's dates are in its pinned listing, and a source without a
+   * partition column has none: for them this does nothing. The thread inherits the caller's job
+   * description; {@link #partitionPlan} waits for its result, and {@link #awaitPartitionDates} for
+   * its end.
    */
   public void startListingPartitionDates() {
     if (spec.partitionColumn().isEmpty()

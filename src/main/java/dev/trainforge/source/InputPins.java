@@ -1,6 +1,7 @@
 package dev.trainforge.source;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
 
 import dev.trainforge.InputMissingException;
 import dev.trainforge.config.SourceFormat;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -192,12 +194,53 @@ public final class InputPins {
     return spark.read().schema(dataSchema).option("basePath", pin.location()).parquet(paths);
   }
 
-  Dataset<Row> readDelta(InputPin pin, String what) {
+  /**
+   * The pinned version's data files when plain Parquet reads it exactly and Spark lists them on the
+   * driver (see {@link DeltaFiles}), or why Delta's reader must read it.
+   */
+  DeltaFiles deltaFiles(InputPin pin) {
+    return DeltaFiles.at(
+        spark.sparkContext().hadoopConfiguration(),
+        pin.location(),
+        Long.parseLong(pin.pin()),
+        driverListedPaths());
+  }
+
+  /**
+   * The table at its pinned version: as the Parquet files its log lists when {@code files} holds
+   * them (no Spark job), else through Delta's reader.
+   */
+  Dataset<Row> readDelta(InputPin pin, String what, DeltaFiles files) {
+    if (files.readable()) {
+      return readDeltaFiles(pin, files);
+    }
     try {
       return spark.read().format("delta").option("versionAsOf", pin.pin()).load(pin.location());
     } catch (RuntimeException e) {
       throw gone(pin, what, e);
     }
+  }
+
+  /** The files as Parquet, with Delta's schema in Delta's column order. */
+  private Dataset<Row> readDeltaFiles(InputPin pin, DeltaFiles files) {
+    Dataset<Row> read =
+        files.files().isEmpty()
+            ? spark.createDataFrame(List.of(), files.schema())
+            : spark
+                .read()
+                .schema(files.schema())
+                .option("basePath", pin.location())
+                .parquet(files.files().toArray(String[]::new));
+    return read.select(
+        files.columns().stream()
+            .map(c -> col("`" + c.replace("`", "``") + "`"))
+            .toArray(Column[]::new));
+  }
+
+  /** How many explicit paths Spark lists on the driver, without a listing job. */
+  private int driverListedPaths() {
+    return Integer.parseInt(
+        spark.conf().get("spark.sql.sources.parallelPartitionDiscovery.threshold", "32"));
   }
 
   Dataset<Row> readIceberg(InputPin pin, String what) {

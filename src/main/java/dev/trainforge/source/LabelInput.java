@@ -39,6 +39,7 @@ public final class LabelInput {
   private final Dataset<Row> windowed;
   private final DataType timeType;
   private final InputPin pin;
+  private final Optional<String> reading;
 
   /**
    * What a scan of the labels found: the row counts and the time range.
@@ -72,6 +73,7 @@ public final class LabelInput {
   private LabelInput(SourceReader reader, LabelSpec spec, SourceReader.Opened opened) {
     Dataset<Row> raw = opened.rows();
     this.pin = opened.pin();
+    this.reading = opened.reading();
     this.reader = reader;
     this.spec = spec;
     this.what = "label source (" + spec.source() + ")";
@@ -128,6 +130,11 @@ public final class LabelInput {
   /** What the labels were pinned to and read at. */
   public InputPin pin() {
     return pin;
+  }
+
+  /** How a Delta table's version is read, for the build's log; empty for other formats. */
+  public Optional<String> reading() {
+    return reading;
   }
 
   public LabelSpec spec() {

@@ -7,6 +7,7 @@ import dev.trainforge.InvalidInputException;
 import dev.trainforge.config.SourceLocation;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,10 +43,19 @@ public final class SourceReader {
    * @param rows the rows, read through the pin
    * @param pin the resolved input
    */
-  public record Opened(Dataset<Row> rows, InputPin pin) {
+  /**
+   * @param reading how a Delta table's version is read (as its Parquet files, or by Delta's reader
+   *     and why), for the build's log; empty for other formats
+   */
+  public record Opened(Dataset<Row> rows, InputPin pin, Optional<String> reading) {
     public Opened {
       requireNonNull(rows, "rows is null");
       requireNonNull(pin, "pin is null");
+      requireNonNull(reading, "reading is null");
+    }
+
+    Opened(Dataset<Row> rows, InputPin pin) {
+      this(rows, pin, Optional.empty());
     }
   }
 
@@ -100,7 +110,9 @@ public final class SourceReader {
       case DELTA -> {
         requirePath(location, what, configKey, location.location() + "/_delta_log");
         InputPin pin = recorded != null ? recorded : pins.delta(role, location.location(), what);
-        return new Opened(pins.readDelta(pin, what), pin);
+        DeltaFiles files = pins.deltaFiles(pin);
+        return new Opened(
+            pins.readDelta(pin, what, files), pin, Optional.of(files.describe(pin.pin())));
       }
       case ICEBERG -> {
         if (!spark.catalog().tableExists(location.location())) {
