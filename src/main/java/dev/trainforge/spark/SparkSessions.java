@@ -12,6 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * the session time zone, which is always UTC (the join's times are instants).
  */
 public final class SparkSessions {
+  /** The Hadoop file system of {@code file:} paths in a local session. */
+  static final String LOCAL_FILES = "spark.hadoop.fs.file.impl";
+
   private SparkSessions() {}
 
   /** Static settings: they must be in place before the session starts. */
@@ -40,7 +43,8 @@ public final class SparkSessions {
             .appName(appName)
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.session.timeZone", "UTC");
+            .config("spark.sql.session.timeZone", "UTC")
+            .config(LOCAL_FILES, LocalFiles.class.getName());
     staticDefaults(Map.of()).forEach(builder::config);
     return builder;
   }
@@ -64,6 +68,8 @@ public final class SparkSessions {
       setIfAbsent(builder, existing, "spark.driver.host", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.driver.bindAddress", "127.0.0.1");
       setIfAbsent(builder, existing, "spark.ui.showConsoleProgress", "false");
+      // Local files' permissions set in the JVM, not by a chmod process per file (LocalFiles).
+      setIfAbsent(builder, existing, LOCAL_FILES, LocalFiles.class.getName());
       // Pinned Parquet inputs are read as lists of files, one path each: past 32 paths Spark
       // lists them in a Spark job of its own per source (1-3 s each on the sample). In one JVM
       // that job has no more threads than the driver's own listing.
