@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -212,7 +213,15 @@ public final class InputPins {
    */
   Dataset<Row> readDelta(InputPin pin, String what, DeltaFiles files) {
     if (files.readable()) {
-      return readDeltaFiles(pin, files);
+      try {
+        return readDeltaFiles(pin, files);
+      } catch (Exception e) { // Spark's own exceptions are checked ones, thrown unchecked
+        if (e instanceof AnalysisException a && "PATH_NOT_FOUND".equals(a.getCondition())) {
+          // VACUUM removed a file the version lists: the version's data is gone.
+          throw gone(pin, what, new IllegalStateException(a.getMessage(), a));
+        }
+        throw e;
+      }
     }
     try {
       return spark.read().format("delta").option("versionAsOf", pin.pin()).load(pin.location());

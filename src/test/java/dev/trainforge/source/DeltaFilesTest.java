@@ -1,6 +1,7 @@
 package dev.trainforge.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainforge.testing.SharedSpark;
 import java.nio.file.Path;
@@ -237,6 +238,21 @@ class DeltaFilesTest {
     String path = dir.resolve("one-version").toString();
     spark.sql("SELECT 1L AS k").write().format("delta").save(path);
     assertThat(at(path, 5, 1024).why().get()).startsWith("Delta Kernel cannot load version 5: ");
+  }
+
+  @Test
+  void aVersionWhoseFilesAreGoneIsAMissingInputNamingTheFile() throws Exception {
+    String path = dir.resolve("vacuumed").toString();
+    spark.sql("SELECT 1L AS k").coalesce(1).write().format("delta").save(path);
+    String file = at(path, 0, 1024).files().get(0);
+    java.nio.file.Files.delete(java.nio.file.Path.of(java.net.URI.create(file)));
+    assertThatThrownBy(() -> read(path, 0))
+        .isInstanceOf(dev.trainforge.InputMissingException.class)
+        .hasMessage(
+            "Cannot build 'd': feature source 'f' has no version 0 any more (retention; build a new"
+                + " version instead): [PATH_NOT_FOUND] Path does not exist: "
+                + file
+                + ". SQLSTATE: 42K03");
   }
 
   @Test
