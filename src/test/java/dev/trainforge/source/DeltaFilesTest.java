@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainforge.testing.SharedSpark;
+import dev.trainforge.testing.SparkJobs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -97,7 +97,7 @@ class DeltaFilesTest {
           .as("version %d", version)
           .containsExactlyInAnyOrder(byDelta(path, version).inputFiles());
       long v = version;
-      Dataset<Row> read = withoutJobs(() -> read(path, v));
+      Dataset<Row> read = SparkJobs.without(spark, () -> read(path, v));
       assertThat(read.schema().fieldNames())
           .containsExactly(byDelta(path, version).schema().fieldNames());
       assertThat(rows(read)).as("version %d", version).isEqualTo(rows(byDelta(path, version)));
@@ -110,7 +110,8 @@ class DeltaFilesTest {
     String path = dir.resolve("escaped").toString();
     spark
         .sql(
-            "SELECT * FROM VALUES (1L, 'a:b'), (2L, 'c d'), (3L, 'e%f'), (4L, 'g=h/i'), (5L, 'ü')"
+            "SELECT * FROM VALUES (1L, 'a:b'), (2L, 'c d'), (3L, 'e%f'), (4L, 'g=h/i'), (5L, 'ü'),"
+                + " (6L, '007')"
                 + " AS t(k, p)")
         .write()
         .format("delta")
@@ -118,10 +119,10 @@ class DeltaFilesTest {
         .save(path);
     DeltaFiles files = at(path, 0, 1024);
     assertThat(files.why()).isEmpty();
-    assertThat(files.files()).hasSize(5);
+    assertThat(files.files()).hasSize(6);
     Dataset<Row> read = read(path, 0);
     assertThat(rows(read))
-        .containsExactly("[1,a:b]", "[2,c d]", "[3,e%f]", "[4,g=h/i]", "[5,ü]")
+        .containsExactly("[1,a:b]", "[2,c d]", "[3,e%f]", "[4,g=h/i]", "[5,ü]", "[6,007]")
         .isEqualTo(rows(byDelta(path, 0)));
   }
 
@@ -278,17 +279,5 @@ class DeltaFilesTest {
         .contains("file 's3a://c/d=2026-01-01/s=x/p.parquet' is outside the table's directory");
     assertThat(DeltaFiles.pathMismatch(root + "part-0.parquet", root, List.of(), Map.of()))
         .isEmpty();
-  }
-
-  private static <T> T withoutJobs(Supplier<T> open) {
-    String group = "delta-files-" + System.nanoTime();
-    spark.sparkContext().setJobGroup(group, "reading a Delta version's files", false);
-    try {
-      T result = open.get();
-      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group)).isEmpty();
-      return result;
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
   }
 }

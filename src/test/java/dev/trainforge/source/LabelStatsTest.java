@@ -9,6 +9,7 @@ import dev.trainforge.config.SourceFormat;
 import dev.trainforge.config.SourceLocation;
 import dev.trainforge.config.TimeParsing;
 import dev.trainforge.testing.SharedSpark;
+import dev.trainforge.testing.SparkJobs;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -159,7 +160,7 @@ class LabelStatsTest {
       LabelInput labels = open(path, spec);
 
       LabelInput.Stats scanned = labels.scan();
-      Counted<LabelInput.Stats> counted = countingJobs(labels::stats);
+      SparkJobs.Counted<LabelInput.Stats> counted = SparkJobs.counting(spark, labels::stats);
       LabelInput.Stats stats = counted.result();
       boolean ranJob = counted.jobs() > 0;
 
@@ -259,25 +260,9 @@ class LabelStatsTest {
 
   /** Runs {@code work} in a job group of its own, and checks whether a Spark job ran in it. */
   private static <T> T withJobs(java.util.function.Supplier<T> work, boolean none) {
-    Counted<T> counted = countingJobs(work);
+    SparkJobs.Counted<T> counted = SparkJobs.counting(spark, work);
     assertThat(counted.jobs() == 0).as("no job ran").isEqualTo(none);
     return counted.result();
-  }
-
-  /** What some work returned, and how many Spark jobs it ran. */
-  private record Counted<T>(T result, int jobs) {}
-
-  /** Runs {@code work} in a job group of its own, and counts the Spark jobs that ran in it. */
-  private static <T> Counted<T> countingJobs(java.util.function.Supplier<T> work) {
-    String group = "stats-" + System.nanoTime();
-    spark.sparkContext().setJobGroup(group, "label stats", false);
-    try {
-      T result = work.get();
-      return new Counted<>(
-          result, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
   }
 
   private static long micros(Instant i) {

@@ -7,6 +7,7 @@ import dev.trainforge.InputMissingException;
 import dev.trainforge.config.SourceFormat;
 import dev.trainforge.config.SourceLocation;
 import dev.trainforge.testing.SharedSpark;
+import dev.trainforge.testing.SparkJobs;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -51,7 +51,8 @@ class OpenWithoutJobsTest {
     spark.sql("INSERT INTO delta.`" + path + "` VALUES (1, TIMESTAMP'2026-01-01 00:00:00', 5)");
 
     InputPin pin =
-        withoutJobs(() -> new InputPins(spark, "d").delta("feature:f", path, "feature source 'f'"));
+        SparkJobs.without(
+            spark, () -> new InputPins(spark, "d").delta("feature:f", path, "feature source 'f'"));
 
     DeltaTable table = DeltaTable.forPath(spark, path);
     Row last = table.history(1).select("version", "timestamp").first();
@@ -156,7 +157,8 @@ class OpenWithoutJobsTest {
   }
 
   private static SourceReader.Opened openParquet(String path) {
-    return withoutJobs(
+    return SparkJobs.without(
+        spark,
         () ->
             new SourceReader(spark, "d")
                 .open(
@@ -186,15 +188,4 @@ class OpenWithoutJobsTest {
   }
 
   /** Runs {@code open} in a job group of its own, and checks that no Spark job ran in it. */
-  private static <T> T withoutJobs(Supplier<T> open) {
-    String group = "open-" + System.nanoTime();
-    spark.sparkContext().setJobGroup(group, "opening a source", false);
-    try {
-      T result = open.get();
-      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group)).isEmpty();
-      return result;
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
-  }
 }
