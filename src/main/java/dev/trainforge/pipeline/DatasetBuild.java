@@ -66,9 +66,9 @@ import org.apache.spark.sql.types.StructType;
  *       exactly and of at most 1024 files (no reader feature that changes a file's rows, each
  *       file's directories naming its partition values), the replay of its log on the driver by
  *       Delta Kernel, whose files are then read as a Parquet source's ({@link
- *       dev.trainforge.source.DeltaFiles}; about 0.3 s on the sample); per Iceberg input, its table
- *       metadata. What it costs on a small build is the JVM's first use of these libraries (loading
- *       classes).
+ *       dev.trainforge.source.DeltaFiles}; a few tenths of a second on the sample); per Iceberg
+ *       input, its table metadata. What it costs on a small build is the JVM's first use of these
+ *       libraries (loading classes).
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): the counts and the time range that the
  *       partition plans need. From the Parquet labels' footers, read for their check anyway, when
  *       their statistics say it all (no job: a UTC timestamp in 64 bits, every label in the window

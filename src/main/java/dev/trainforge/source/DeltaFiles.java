@@ -23,7 +23,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -48,7 +47,8 @@ import org.apache.spark.sql.types.StructType;
  * Delta's distributed replay.
  *
  * @param files the data files' absolute paths, in the log's order; empty when {@link #why} is set
- * @param schema the version's schema, in Spark's form, as Delta's reader returns it
+ * @param schema the version's schema, in Spark's form, as Delta's reader returns it; null when
+ *     {@link #why} is set
  * @param why why Delta's own reader must read this version, or empty when the files can be read
  */
 public record DeltaFiles(List<String> files, StructType schema, Optional<String> why) {
@@ -239,10 +239,6 @@ public record DeltaFiles(List<String> files, StructType schema, Optional<String>
 
   /** The schema's fields, for a reader that must return them in this order. */
   public List<String> columns() {
-    List<String> names = new ArrayList<>();
-    for (StructField f : schema.fields()) {
-      names.add(f.name());
-    }
-    return names;
+    return List.of(schema.fieldNames());
   }
 }

@@ -42,8 +42,6 @@ public final class SourceReader {
    *
    * @param rows the rows, read through the pin
    * @param pin the resolved input
-   */
-  /**
    * @param reading how a Delta table's version is read (as its Parquet files, or by Delta's reader
    *     and why), for the build's log; empty for other formats
    */
