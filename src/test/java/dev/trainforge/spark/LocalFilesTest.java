@@ -54,4 +54,42 @@ class LocalFilesTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("s"))))
         .isEqualTo("rwxrwxrwx");
   }
+
+  @Test
+  void aStatusHasThePermissionOwnerAndGroupHadoopsOwnReadsWithoutAProcess() throws Exception {
+    Path dir = SharedSpark.tempDir("trainforge-local-files-status");
+    Files.writeString(dir.resolve("f.txt"), "x");
+    Files.setPosixFilePermissions(
+        dir.resolve("f.txt"), PosixFilePermissions.fromString("rw-r-----"));
+    Files.createDirectories(dir.resolve("sub"));
+    FileSystem ours = localFiles();
+    Configuration conf = new Configuration(false);
+    FileSystem hadoops = FileSystem.newInstance(java.net.URI.create("file:///"), conf);
+    assertThat(hadoops).isNotInstanceOf(LocalFiles.class);
+    org.apache.hadoop.fs.Path sub = new org.apache.hadoop.fs.Path(dir.resolve("sub").toUri());
+    hadoops.setPermission(sub, new FsPermission((short) 01750));
+    org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(dir.toUri());
+
+    for (String name : java.util.List.of("f.txt", "sub")) {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(base, name);
+      org.apache.hadoop.fs.FileStatus mine = ours.getFileStatus(p);
+      assertThat(mine.getClass()).isEqualTo(org.apache.hadoop.fs.FileStatus.class);
+      assertThat(ownership(mine)).as(name).isEqualTo(ownership(hadoops.getFileStatus(p)));
+    }
+    assertThat(ownership(ours.getFileStatus(sub))).startsWith("rwxr-x--T");
+    java.util.Map<String, String> listed = new java.util.TreeMap<>();
+    for (org.apache.hadoop.fs.FileStatus s : ours.listStatus(base)) {
+      listed.put(s.getPath().getName(), ownership(s));
+    }
+    java.util.Map<String, String> listedByHadoop = new java.util.TreeMap<>();
+    for (org.apache.hadoop.fs.FileStatus s : hadoops.listStatus(base)) {
+      listedByHadoop.put(s.getPath().getName(), ownership(s));
+    }
+    assertThat(listed).containsOnlyKeys("f.txt", "sub").isEqualTo(listedByHadoop);
+    assertThat(listed.get("f.txt")).startsWith("rw-r----- ");
+  }
+
+  private static String ownership(org.apache.hadoop.fs.FileStatus s) {
+    return s.getPermission() + " " + s.getOwner() + " " + s.getGroup();
+  }
 }
