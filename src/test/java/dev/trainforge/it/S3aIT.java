@@ -218,6 +218,8 @@ class S3aIT {
     assertThat(code).as("submit.sh exit code; its output:\n%s", ChildProcess.tail(log)).isZero();
     assertThat(Files.readString(log))
         .contains("Feature source 'merchant_risk'")
+        // The Delta source's log replayed by Kernel over s3a, its files read as Parquet.
+        .contains("Feature source 'merchant_risk': Delta version 0 read as its 60 Parquet files")
         .contains("rows       20000 out = 20000 label rows in");
     // Nothing was written to a local warehouse.
     assertThat(home.resolve("warehouse")).doesNotExist();
