@@ -81,17 +81,42 @@ public final class AsOfJoin {
    *     JoinSource#outputColumns()}, then {@link JoinColumns#LABEL_TIME} last
    */
   public Dataset<Row> join(Dataset<Row> labels, List<JoinSource> sources) {
+    return join(labels, sources, null);
+  }
+
+  /**
+   * Like {@link #join(Dataset, List)}, with the labels sampled beforehand ({@code sample}, taken
+   * from the same labels, or null): the sampling job of each key group then reads its feature rows
+   * alone. The rows are the same either way.
+   */
+  public Dataset<Row> join(Dataset<Row> labels, List<JoinSource> sources, LabelSample sample) {
+    if (sample != null
+        && !java.util.Arrays.asList(sample.schema().fieldNames())
+            .containsAll(java.util.Arrays.asList(labels.columns()))) {
+      throw new IllegalArgumentException(
+          "the label sample's columns "
+              + java.util.Arrays.toString(sample.schema().fieldNames())
+              + " do not include the labels' "
+              + java.util.Arrays.toString(labels.columns()));
+    }
     // A label's salt comes from its own columns, so that every group's sort fields can be sampled
     // from the labels as they are read, without running the groups before it.
-    Column everything =
-        xxhash64(
-            java.util.Arrays.stream(labels.columns()).map(c -> named(c)).toArray(Column[]::new));
-    Dataset<Row> salted = labels.withColumn(LABEL_SALT, everything);
+    Dataset<Row> salted = salted(labels);
+    Dataset<Row> sampled =
+        sample == null ? null : salted(sample.frame().select(columns(labels.columns())));
     Dataset<Row> current = salted;
     for (List<JoinSource> group : groupByKey(sources).values()) {
-      current = mergeGroup(current, salted, group);
+      current = mergeGroup(current, salted, group, sample, sampled);
     }
     return current.drop(LABEL_SALT);
+  }
+
+  private static Dataset<Row> salted(Dataset<Row> labels) {
+    return labels.withColumn(LABEL_SALT, xxhash64(columns(labels.columns())));
+  }
+
+  private static Column[] columns(String[] names) {
+    return java.util.Arrays.stream(names).map(c -> named(c)).toArray(Column[]::new);
   }
 
   /**
@@ -121,13 +146,41 @@ public final class AsOfJoin {
     return groups;
   }
 
-  /** The union of labels and one key group's feature rows, and its layout. */
-  record Events(EventLayout layout, Dataset<Row> rows, StructType payload) {}
+  /**
+   * The union of labels and one key group's feature rows, its layout, and the feature rows alone.
+   */
+  record Events(EventLayout layout, Dataset<Row> rows, StructType payload, Dataset<Row> features) {}
+
+  /** One key group's layout for labels of a schema, and what places the labels in it. */
+  private record Plan(
+      EventLayout layout,
+      Map<String, DataType> keyTypes,
+      List<String> payload,
+      StructType payloadStruct) {}
 
   /** Labels must carry {@link #LABEL_SALT}; it travels in the label payload to the next group. */
   static Events events(Dataset<Row> labels, List<JoinSource> group) {
+    Plan plan = plan(labels.schema(), group);
+    EventLayout layout = plan.layout();
+    // Feature rows first: their input splits are the big ones, so that the labels' (usually
+    // smaller) splits run last and fill the last wave of tasks, not leave a core idle in it.
+    Dataset<Row> features = featureEvents(group.get(0), 0, layout, plan.keyTypes());
+    for (int j = 1; j < group.size(); j++) {
+      features = features.union(featureEvents(group.get(j), j, layout, plan.keyTypes()));
+    }
+    Dataset<Row> events =
+        features.union(labelEvents(labels, layout, plan.keyTypes(), plan.payload()));
+    return new Events(layout, events, plan.payloadStruct(), features);
+  }
+
+  /** The label events alone, in the layout of {@link #events} for the same labels and group. */
+  private static Dataset<Row> labelEvents(Dataset<Row> labels, List<JoinSource> group) {
+    Plan plan = plan(labels.schema(), group);
+    return labelEvents(labels, plan.layout(), plan.keyTypes(), plan.payload());
+  }
+
+  private static Plan plan(StructType labelSchema, List<JoinSource> group) {
     List<String> keys = group.get(0).keyColumns();
-    StructType labelSchema = labels.schema();
     List<String> payload = new ArrayList<>();
     for (String c : labelSchema.fieldNames()) {
       if (!keys.contains(c) && !c.equals(JoinColumns.LABEL_TIME)) {
@@ -151,14 +204,7 @@ public final class AsOfJoin {
     if (aggregates) {
       layout = withAggregates(layout, group);
     }
-    // Feature rows first: their input splits are the big ones, so that the labels' (usually
-    // smaller) splits run last and fill the last wave of tasks, not leave a core idle in it.
-    Dataset<Row> events = featureEvents(group.get(0), 0, layout, keyTypes);
-    for (int j = 1; j < group.size(); j++) {
-      events = events.union(featureEvents(group.get(j), j, layout, keyTypes));
-    }
-    events = events.union(labelEvents(labels, layout, keyTypes, payload));
-    return new Events(layout, events, payloadStruct);
+    return new Plan(layout, keyTypes, payload, payloadStruct);
   }
 
   private static EventLayout withAggregates(EventLayout layout, List<JoinSource> group) {
@@ -194,26 +240,43 @@ public final class AsOfJoin {
         features);
   }
 
-  /**
-   * @param labels the labels with the columns of the groups before
-   * @param original the labels as read, with the same rows and sort fields
-   */
-  private static Dataset<Row> sortFields(Events events) {
-    String[] names = events.rows().columns();
-    Column[] first = new Column[events.layout().saltIndex() + 1];
+  /** The events' sort fields: the layout's first fields. */
+  private static Dataset<Row> sortFields(EventLayout layout, Dataset<Row> events) {
+    String[] names = events.columns();
+    Column[] first = new Column[layout.saltIndex() + 1];
     for (int i = 0; i < first.length; i++) {
       first[i] = named(names[i]);
     }
-    return events.rows().select(first);
+    return events.select(first);
   }
 
+  /**
+   * @param labels the labels with the columns of the groups before
+   * @param original the labels as read, with the same rows and sort fields
+   * @param sample the labels sampled beforehand, or null
+   * @param sampled its rows as a local frame, salted as {@code original}, or null
+   */
   private Dataset<Row> mergeGroup(
-      Dataset<Row> labels, Dataset<Row> original, List<JoinSource> group) {
+      Dataset<Row> labels,
+      Dataset<Row> original,
+      List<JoinSource> group,
+      LabelSample sample,
+      Dataset<Row> sampled) {
     Events events = events(labels, group);
     EventLayout layout = events.layout();
-    Dataset<Row> sortFields = sortFields(labels == original ? events : events(original, group));
-    JoinPartitioning.Arranged routed =
-        partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
+    JoinPartitioning.Arranged routed;
+    if (sample == null) {
+      Dataset<Row> sortFields =
+          sortFields(layout, (labels == original ? events : events(original, group)).rows());
+      routed = partitioning.arrange(layout, events.rows(), sortFields, numPartitions);
+    } else {
+      // The sampled labels' sort fields are computed on the driver, by the same projection.
+      InternalRow[] fields =
+          SparkRows.collectLocal(sortFields(layout, labelEvents(sampled, group)));
+      TakenSample taken = sample.taken(layout, fields);
+      Dataset<Row> features = sortFields(layout, events.features());
+      routed = partitioning.arrange(layout, events.rows(), features, taken, numPartitions);
+    }
     runs.add(
         new GroupRun(layout.keyColumns, group.stream().map(JoinSource::name).toList(), routed));
     JavaRDD<InternalRow> arranged = routed.rows();

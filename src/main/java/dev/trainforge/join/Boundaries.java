@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import scala.Tuple2;
@@ -67,19 +66,28 @@ final class Boundaries implements Serializable {
    * partitions - 1} distinct boundaries.
    */
   static Boundaries sample(EventLayout layout, JavaRDD<InternalRow> events, int partitions) {
+    return sample(layout, events, TakenSample.NONE, partitions);
+  }
+
+  /**
+   * Samples {@code events} (one pass, nothing but the samples collected) and, with the samples
+   * {@code taken} before it (labels sampled in a pass of their own, which {@code events} then
+   * leaves out), picks at most {@code partitions - 1} distinct boundaries.
+   */
+  static Boundaries sample(
+      EventLayout layout, JavaRDD<InternalRow> events, TakenSample taken, int partitions) {
     if (partitions <= 1) {
       return new Boundaries(layout, new InternalRow[0]);
     }
-    int target = Math.min(Math.max(100 * partitions, 2_000), 1_000_000);
-    int perPartition = (int) Math.ceil(3.0 * target / Math.max(1, events.getNumPartitions()));
+    int perPartition = Reservoir.perPartition(partitions, events.getNumPartitions());
     // Tuples, not records: task results go through Kryo, which cannot build records.
     List<Tuple2<InternalRow, Double>> collected =
         events
             .mapPartitionsWithIndex(
                 (index, rows) -> reservoir(layout, rows, perPartition, index).iterator(), false)
             .collect();
-    List<Sample> samples = new ArrayList<>();
-    long latest = Long.MIN_VALUE;
+    List<Sample> samples = new ArrayList<>(taken.samples());
+    long latest = taken.latestLabel();
     for (Tuple2<InternalRow, Double> t : collected) {
       if (t._2() < 0) {
         latest = Math.max(latest, t._1().getLong(0));
@@ -99,15 +107,12 @@ final class Boundaries implements Serializable {
   /** A sampled event's sort fields and the weight (rows) it stands for. */
   record Sample(InternalRow key, double weight) {}
 
-  /** Reservoir sampling with geometric skips (Li's algorithm L): few random draws per row. */
+  /** A uniform sample of a partition's events with a key, and its latest label time. */
   private static List<Tuple2<InternalRow, Double>> reservoir(
       EventLayout layout, Iterator<InternalRow> rows, int size, int seed) {
-    Random random = new Random(seed);
+    Reservoir reservoir = new Reservoir(size, seed);
     InternalRow[] kept = new InternalRow[size];
-    long seen = 0;
     long latestLabel = Long.MIN_VALUE;
-    double w = Math.exp(Math.log(random.nextDouble()) / size);
-    long next = size + skip(random, w) + 1;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
       if (layout.isLabel(row) && !row.isNullAt(layout.timeIndex())) {
@@ -116,28 +121,19 @@ final class Boundaries implements Serializable {
       if (row.isNullAt(layout.keyHashIndex())) {
         continue; // null keys are spread by salt, not by range
       }
-      seen++;
-      if (seen <= size) {
-        kept[(int) seen - 1] = sortFields(layout, row);
-      } else if (seen == next) {
-        kept[random.nextInt(size)] = sortFields(layout, row);
-        w *= Math.exp(Math.log(random.nextDouble()) / size);
-        next += skip(random, w) + 1;
+      int slot = reservoir.offer();
+      if (slot >= 0) {
+        kept[slot] = sortFields(layout, row);
       }
     }
-    int n = (int) Math.min(seen, size);
+    int n = reservoir.kept();
     List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
     for (int i = 0; i < n; i++) {
-      out.add(new Tuple2<>(kept[i], (double) seen / n));
+      out.add(new Tuple2<>(kept[i], (double) reservoir.seen() / n));
     }
     // the partition's latest label time, told apart by a negative weight
     out.add(new Tuple2<>(SparkRows.row(new Object[] {latestLabel}), -1.0));
     return out;
-  }
-
-  private static long skip(Random random, double w) {
-    double s = Math.floor(Math.log(random.nextDouble()) / Math.log1p(-w));
-    return s >= Long.MAX_VALUE / 2 || Double.isNaN(s) ? Long.MAX_VALUE / 2 : (long) s;
   }
 
   /** A row of just the sort fields, in event positions, so that it compares like an event. */

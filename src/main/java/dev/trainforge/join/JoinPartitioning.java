@@ -22,8 +22,23 @@ public interface JoinPartitioning extends Serializable {
    * @param sortFields the same events' sort fields (the layout's first fields), computed more
    *     cheaply where possible, for sampling
    */
+  default Arranged arrange(
+      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
+    return arrange(layout, events, sortFields, TakenSample.NONE, numPartitions);
+  }
+
+  /**
+   * Like {@link #arrange(EventLayout, Dataset, Dataset, int)}, where the labels' sort fields were
+   * sampled beforehand: {@code sortFields} then holds the feature rows' alone.
+   *
+   * @param taken the label events sampled before, or {@link TakenSample#NONE}
+   */
   Arranged arrange(
-      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions);
+      EventLayout layout,
+      Dataset<Row> events,
+      Dataset<Row> sortFields,
+      TakenSample taken,
+      int numPartitions);
 
   /**
    * The routed rows, and the queries that ran to make them: the one that read every input once

@@ -16,7 +16,11 @@ public final class KeyHashPartitioning implements JoinPartitioning {
 
   @Override
   public Arranged arrange(
-      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
+      EventLayout layout,
+      Dataset<Row> events,
+      Dataset<Row> sortFields,
+      TakenSample taken,
+      int numPartitions) {
     Dataset<Row> routed =
         events.repartition(
             numPartitions, coalesce(named(EventLayout.KEY_HASH), named(EventLayout.SALT)));

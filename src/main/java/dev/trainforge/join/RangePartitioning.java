@@ -36,14 +36,21 @@ public final class RangePartitioning implements JoinPartitioning {
    */
   @Override
   public Arranged arrange(
-      EventLayout layout, Dataset<Row> events, Dataset<Row> sortFields, int numPartitions) {
-    Boundaries bounds = Boundaries.sample(layout, SparkRows.rowsOf(sortFields), numPartitions);
+      EventLayout layout,
+      Dataset<Row> events,
+      Dataset<Row> sortFields,
+      TakenSample taken,
+      int numPartitions) {
+    Boundaries bounds =
+        Boundaries.sample(layout, SparkRows.rowsOf(sortFields), taken, numPartitions);
     JavaRDD<Tuple2<Integer, InternalRow>> routed =
         SparkRows.rowsOf(events)
             .mapPartitions(new Router(layout, bounds, numPartitions, events.schema()));
     JavaRDD<InternalRow> shuffled =
         SparkRows.shuffleToPartitions(routed, numPartitions, events.schema().size());
-    return new Arranged(shuffled, events, List.of(sortFields));
+    List<Dataset<Row>> sampled = new ArrayList<>(List.of(sortFields));
+    taken.read().ifPresent(sampled::add);
+    return new Arranged(shuffled, events, sampled);
   }
 
   /** Map side: pairs each event with its partition, then emits the carry-in rows. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.ToLongFunction;
 import org.apache.spark.Partitioner;
 import org.apache.spark.SparkEnv;
@@ -13,12 +14,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.XxHash64;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.execution.UnsafeExternalRowSorter;
@@ -30,6 +34,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.collection.unsafe.sort.PrefixComparators;
 import org.apache.spark.util.collection.unsafe.sort.RecordComparator;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -37,12 +42,13 @@ import scala.reflect.ClassTag$;
  * The join's one door into Spark's internal API: everything it uses that is not Spark's public API
  * passes here, so that a Spark upgrade which moves one of these changes this file alone.
  *
- * <p>What passes: a DataFrame's rows as an RDD and back, the shuffle of rows to chosen partitions
- * in Spark's unsafe-row format ({@link RowShuffleSerializer}), building a row, a string or an array
- * value, the {@code xxhash64} expression, rows copied into and read from plain byte arrays, and
- * Spark's external sorter (under Spark's memory manager, spilling to disk). What does not: the row
- * format itself ({@link InternalRow}, {@link UnsafeRow}, {@link UTF8String}), which the merge reads
- * and writes as its data, as Spark's own operators do.
+ * <p>What passes: a DataFrame's rows as an RDD and back, a DataFrame of rows held on the driver and
+ * its rows collected without a job, the shuffle of rows to chosen partitions in Spark's unsafe-row
+ * format ({@link RowShuffleSerializer}), building a row, a string or an array value, the {@code
+ * xxhash64} expression, rows copied into and read from plain byte arrays, and Spark's external
+ * sorter (under Spark's memory manager, spilling to disk). What does not: the row format itself
+ * ({@link InternalRow}, {@link UnsafeRow}, {@link UTF8String}), which the merge reads and writes as
+ * its data, as Spark's own operators do.
  */
 final class SparkRows {
   private SparkRows() {}
@@ -58,6 +64,34 @@ final class SparkRows {
   static Dataset<Row> frameOf(SparkSession session, JavaRDD<InternalRow> rows, StructType schema) {
     return ((org.apache.spark.sql.classic.SparkSession) session)
         .internalCreateDataFrame(rows.rdd(), schema, false);
+  }
+
+  /**
+   * A DataFrame of {@code rows} held on the driver (a local relation), which must hold {@code
+   * schema}'s fields in its types: a projection of it is computed on the driver, with no job.
+   */
+  static Dataset<Row> localFrame(SparkSession session, StructType schema, List<InternalRow> rows) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    scala.collection.immutable.Seq<Attribute> attributes =
+        (scala.collection.immutable.Seq) DataTypeUtils.toAttributes(schema);
+    LocalRelation relation =
+        new LocalRelation(
+            attributes, CollectionConverters.asScala(rows).toSeq(), false, scala.Option.empty());
+    return org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(
+        (org.apache.spark.sql.classic.SparkSession) session, relation);
+  }
+
+  /**
+   * The rows {@code frame} computes, collected to the driver in Spark's row format; a projection of
+   * a {@link #localFrame} runs no job.
+   */
+  static InternalRow[] collectLocal(Dataset<Row> frame) {
+    InternalRow[] rows = frame.queryExecution().executedPlan().executeCollect();
+    InternalRow[] copies = new InternalRow[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      copies[i] = rows[i].copy();
+    }
+    return copies;
   }
 
   /**

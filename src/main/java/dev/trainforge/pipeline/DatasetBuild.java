@@ -12,6 +12,7 @@ import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinPartitioning;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
+import dev.trainforge.join.LabelSample;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.lineage.LineageEvents;
 import dev.trainforge.report.CheckResult;
@@ -55,7 +56,7 @@ import org.apache.spark.sql.types.StructType;
  * publish it. Nothing is visible to readers until the final metadata commit.
  *
  * <p>What each pass costs (BENCHMARKS.md, "End to end (generate)", has the numbers; the job counts
- * are the sample's, 6 in all):
+ * are the sample's, 5 in all):
  *
  * <ol>
  *   <li><b>Opening the inputs</b> reads metadata only and runs no Spark job: per Parquet input, its
@@ -72,18 +73,23 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>The label scan</b> ({@link LabelInput#stats}): the counts and the time range that the
  *       partition plans need. From the Parquet labels' footers, read for their check anyway, when
  *       their statistics say it all (no job: a UTC timestamp in 64 bits, every label in the window
- *       and mature, nulls in at most one of the time and the keys; on S 4-5 s less); else one
- *       aggregation over the labels (2 jobs; Spark writes timestamps as {@code INT96} by default,
- *       which has no statistics). Beside it, in a thread of its own started as soon as the source
- *       is opened, each table source with a partition column lists its partitions ({@link
+ *       and mature, nulls in at most one of the time and the keys; on S 4-5 s less); else one job
+ *       over the labels (Spark writes timestamps as {@code INT96} by default, which has no
+ *       statistics), which, for a range-partitioned join, also samples the labels that go into the
+ *       join for its ranges ({@link LabelInput#statsAndSample}: the counts are observed on the rows
+ *       the sample reads), so that the sampling pass reads the sources alone (on S with {@code
+ *       INT96} labels, 2.2 s less than a scan of its own, 2 jobs, and the labels sampled again).
+ *       Beside it, in a thread of its own started as soon as the source is opened, each table
+ *       source with a partition column lists its partitions ({@link
  *       FeatureInput#startListingPartitionDates}): for a Delta version that Delta's reader reads,
  *       the replay of its log (3 jobs) and the filtering of its file list (1 job), 3-5 s of cold
  *       driver work on a small table, longer than a small label scan, which leaves it a core; for
  *       one read as its Parquet files, a walk over their paths. Then, on the driver, the footers of
  *       every Parquet file the plans read, checked against the schema.
- *   <li><b>The join's sampling pass</b>: a sampled read of the labels' and each source's keys and
- *       times, for the range boundaries (about 3 s on S; 2 jobs, and a filtering of the file list
- *       of a Delta source that Delta's reader reads per query that reads it, 2 more).
+ *   <li><b>The join's sampling pass</b>: a sampled read of each source's keys and times, and of the
+ *       labels' when the label scan did not sample them, for the range boundaries (about 2-3 s on
+ *       S; 1 job per key group, and a filtering of the file list of a Delta source that Delta's
+ *       reader reads per query that reads it, 2 more).
  *   <li><b>The join and the write</b>: one read of the labels and of each source, one shuffle per
  *       distinct source key, one Parquet write, one Iceberg commit on the audit branch (1 job).
  *       This is the bulk of the work (S: 2M labels x 20M feature rows, about 30 s on 2 cores). The
@@ -114,10 +120,9 @@ import org.apache.spark.sql.types.StructType;
  * planning and the first, cold run of its code, and the build's fixed cost is the sum of these
  * (BENCHMARKS.md has it phase by phase).
  *
- * <p>So the labels are read three times (scan, sampling, join; twice when their footers give the
- * scan's counts) and each source twice (sampling, join); the label reads are narrow and cheap next
- * to the shuffle, and the two extra reads are the join's (a range-partitioned join needs its
- * boundaries before it runs).
+ * <p>So the labels are read twice (the scan that samples them, or the sampling when their footers
+ * give the scan's counts, then the join) and each source twice (sampling, join); the extra reads
+ * are the join's (a range-partitioned join needs its boundaries before it runs).
  */
 public final class DatasetBuild {
   /** The merged profile of a rolling version, next to its build's report.json. */
@@ -784,9 +789,18 @@ public final class DatasetBuild {
     // leaves idle (started when the source was opened; here for an input opened without).
     inputs.features().forEach(FeatureInput::startListingPartitionDates);
     LabelInput.Stats stats;
+    Optional<LabelSample> sample = Optional.empty();
     List<JoinSource> sources = new ArrayList<>();
     try {
-      stats = inputs.labels().stats();
+      if (config.settings().joinPartitioning()
+          == dev.trainforge.config.AppSettings.JoinPartitioningKind.RANGE) {
+        // When the label scan reads the labels, it samples them for the join's ranges too.
+        LabelInput.Scanned scanned = inputs.labels().statsAndSample(joinPartitions(config));
+        stats = scanned.stats();
+        sample = scanned.sample();
+      } else {
+        stats = inputs.labels().stats();
+      }
       logLabels(config, stats);
       inputs.labels().reading().ifPresent(r -> log.println("Labels: " + r));
       for (FeatureInput f : inputs.features()) {
@@ -805,7 +819,8 @@ public final class DatasetBuild {
         new AsOfJoin(
             partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
     Dataset<Row> rows =
-        join.join(inputs.labels().joinInput(), sources).drop(JoinColumns.LABEL_TIME);
+        join.join(inputs.labels().joinInput(), sources, sample.orElse(null))
+            .drop(JoinColumns.LABEL_TIME);
     DatasetSpec spec = config.dataset();
     if (spec.split().isPresent()) {
       rows = Splits.assign(rows, spec.split().get(), spec.labels().timeColumn());

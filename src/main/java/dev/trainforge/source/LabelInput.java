@@ -14,6 +14,7 @@ import dev.trainforge.config.LabelSpec;
 import dev.trainforge.config.Maturity;
 import dev.trainforge.config.NullRows;
 import dev.trainforge.join.JoinColumns;
+import dev.trainforge.join.LabelSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -215,25 +216,75 @@ public final class LabelInput {
     return fromFooters.isPresent() ? fromFooters.get() : scan();
   }
 
+  /**
+   * The stats, and, when they take a scan of the labels, a sample of the join's labels taken in the
+   * same job.
+   *
+   * @param sample the labels sampled for a join of that many partitions, in the scan's job
+   * @param stats the label scan's counts and time range
+   */
+  public record Scanned(Stats stats, Optional<LabelSample> sample) {}
+
+  /**
+   * The stats as {@link #stats} gives them; when they take a scan, that scan also samples the
+   * labels that go into the join ({@link #joinInput}) for a join of {@code joinPartitions}
+   * partitions, in one job: the scan's counts are observed on the rows as the sample reads them.
+   */
+  public Scanned statsAndSample(int joinPartitions) {
+    Optional<Stats> fromFooters = checkFiles().flatMap(this::fromFooters);
+    if (fromFooters.isPresent()) {
+      return new Scanned(fromFooters.get(), Optional.empty());
+    }
+    Column[] counts = counts();
+    Dataset<Row> observed = windowed.observe(OBSERVED, counts[0], rest(counts));
+    Dataset<Row> labels = joinInput(observed);
+    LabelSample sample = LabelSample.take(labels, joinPartitions);
+    Optional<Row> counted =
+        scala.jdk.javaapi.OptionConverters.toJava(
+            labels.queryExecution().observedMetrics().get(OBSERVED));
+    // Spark fills the observed metrics when the job ends; without them, a scan of its own counts.
+    Stats stats = counted.map(this::stats).orElseGet(this::scan);
+    return new Scanned(stats, Optional.of(sample));
+  }
+
+  private static final String OBSERVED = "trainforge_label_counts";
+
+  /**
+   * The scan's aggregates over the labels in the window, in the order {@link #stats(Row)} reads.
+   */
+  private Column[] counts() {
+    Column t = named(JoinColumns.LABEL_TIME);
+    return new Column[] {
+      count(lit(1)),
+      count_if(t.isNull()),
+      count_if(anyKeyNull()),
+      count_if(t.isNull().or(anyKeyNull())),
+      min(t),
+      max(t),
+      count_if(badTime()),
+      min(when(badTime(), named(spec.timeColumn()).cast("string"))),
+      count_if(immature()),
+      count_if(immature().and(dropped().unary_$bang()))
+    };
+  }
+
+  /** A time that is there but did not parse. */
+  private Column badTime() {
+    return named(spec.timeColumn()).isNotNull().and(named(JoinColumns.LABEL_TIME).isNull());
+  }
+
   /** The stats from one scan of the labels (package-private: a test compares the two ways). */
   Stats scan() {
-    Column t = named(JoinColumns.LABEL_TIME);
-    Column raw = named(spec.timeColumn());
-    Column badTime = raw.isNotNull().and(t.isNull());
-    Row r =
-        windowed
-            .agg(
-                count(lit(1)),
-                count_if(t.isNull()),
-                count_if(anyKeyNull()),
-                count_if(t.isNull().or(anyKeyNull())),
-                min(t),
-                max(t),
-                count_if(badTime),
-                min(when(badTime, raw.cast("string"))),
-                count_if(immature()),
-                count_if(immature().and(dropped().unary_$bang())))
-            .first();
+    Column[] counts = counts();
+    return stats(windowed.agg(counts[0], rest(counts)).first());
+  }
+
+  private static Column[] rest(Column[] columns) {
+    return java.util.Arrays.copyOfRange(columns, 1, columns.length);
+  }
+
+  /** The stats from the scan's aggregates ({@link #counts}); fails when text times do not parse. */
+  private Stats stats(Row r) {
     long bad = r.getLong(6);
     if (bad > 0) {
       throw new InvalidInputException(
@@ -397,6 +448,10 @@ public final class LabelInput {
    * label time in microseconds; without dropped rows and excluded immature labels.
    */
   public Dataset<Row> joinInput() {
+    return joinInput(windowed);
+  }
+
+  private Dataset<Row> joinInput(Dataset<Row> windowed) {
     Dataset<Row> rows = windowed.filter(dropped().unary_$bang());
     if (windowBounded()) {
       rows = rows.filter(named(JoinColumns.LABEL_TIME).isNotNull());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
+import dev.trainforge.testing.SparkJobs;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,41 @@ class JoinInvarianceTest {
     }
     assertThat(checksums.get(0)).startsWith(cases.labels.size() + ":");
     assertThat(checksums).containsOnly(checksums.get(0));
+  }
+
+  /**
+   * Labels sampled before the join, in a pass of their own (a build's label scan): the same rows as
+   * the join that samples them itself, and each key group's sampling job reads its feature rows
+   * alone, the labels' sort fields computed on the driver with no job.
+   */
+  @Test
+  void labelsSampledBeforehandGiveTheSameRowsAndLeaveTheSamplingJobTheFeatureRows() {
+    SparkSession spark = SharedSpark.session();
+    RandomCases cases = new RandomCases(14, 400, 2000);
+    for (int partitions : new int[] {1, 3, 17, 200}) {
+      Dataset<Row> labels = cases.labelFrame(spark);
+      String expected =
+          ContentChecksum.of(
+              new AsOfJoin(new RangePartitioning(), partitions)
+                  .join(labels, cases.joinSources(spark)));
+      LabelSample sample = LabelSample.take(labels, partitions);
+      assertThat(sample.weight()).isCloseTo(cases.labels.size(), Offset.offset(1e-6));
+      AsOfJoin join = new AsOfJoin(new RangePartitioning(), partitions);
+      SparkJobs.Counted<Dataset<Row>> planned =
+          SparkJobs.counting(spark, () -> join.join(labels, cases.joinSources(spark), sample));
+
+      assertThat(ContentChecksum.of(planned.result()))
+          .as("%d partitions", partitions)
+          .isEqualTo(expected);
+      // two key groups: one sampling job each (none with one partition), none for the labels
+      assertThat(planned.jobs()).isEqualTo(partitions == 1 ? 0 : 2);
+      for (AsOfJoin.GroupRun run : join.runs()) {
+        Dataset<Row> sortFields = run.arranged().sampled().get(0);
+        assertThat(sortFields.filter(col(JoinColumns.ORDER).geq(run.sources().size())).count())
+            .as("label events the sampling job of %s reads", run.keys())
+            .isZero();
+      }
+    }
   }
 
   @Test

@@ -169,6 +169,21 @@ class LabelStatsTest {
           .as("case %d ran a job", c)
           .isEqualTo(!footersSayItAll(spec, timestamps, minT, maxT, nulls));
       withoutJob += ranJob ? 0 : 1;
+
+      // With a sample for the join: the same stats; where they take a scan, the scan's one job
+      // samples the labels that go into the join too, and the sample stands for all of them.
+      SparkJobs.Counted<LabelInput.Scanned> withSample =
+          SparkJobs.counting(spark, () -> labels.statsAndSample(7));
+      assertThat(withSample.result().stats()).as("case %d", c).isEqualTo(scanned);
+      assertThat(withSample.jobs()).as("case %d jobs", c).isEqualTo(ranJob ? 1 : 0);
+      assertThat(withSample.result().sample().isPresent())
+          .as("case %d sampled", c)
+          .isEqualTo(ranJob);
+      if (ranJob) {
+        assertThat(withSample.result().sample().get().weight())
+            .as("case %d labels the sample stands for", c)
+            .isCloseTo(labels.joinInput().count(), org.assertj.core.data.Offset.offset(1e-6));
+      }
     }
     // Both ways are taken.
     assertThat(withoutJob).isBetween(4, cases - 4);

@@ -1,0 +1,151 @@
+package dev.trainforge.join;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * A uniform sample of the label rows that go into the join, each weighted by the rows it stands
+ * for, taken before the feature sources are known, in a pass over the labels of the caller's own: a
+ * build counts the labels in the same job (through {@link Dataset#observe}), where it read them
+ * once to count and once more to sample. Given to {@link AsOfJoin#join(Dataset, List,
+ * LabelSample)}, it spares the join's sampling job the labels, which then reads the feature rows
+ * alone; the join's rows are the same with or without it (the boundaries only balance the work).
+ *
+ * <p>Costs one job over the labels as given; collects at most {@code 3 * max(100 * partitions,
+ * 2000)} rows (all their columns) to the driver.
+ */
+public final class LabelSample {
+  private final Dataset<Row> read;
+  private final StructType schema;
+  private final List<InternalRow> rows;
+  private final double[] weights;
+  private final long latestLabel;
+
+  private LabelSample(
+      Dataset<Row> read,
+      StructType schema,
+      List<InternalRow> rows,
+      double[] weights,
+      long latestLabel) {
+    this.read = read;
+    this.schema = schema;
+    this.rows = List.copyOf(rows);
+    this.weights = weights;
+    this.latestLabel = latestLabel;
+  }
+
+  /**
+   * Samples {@code labels} (the join's label input, with {@link JoinColumns#LABEL_TIME}) for a join
+   * of {@code partitions} partitions: one job, nothing but the sample and each partition's latest
+   * label time collected.
+   */
+  public static LabelSample take(Dataset<Row> labels, int partitions) {
+    requireNonNull(labels, "labels is null");
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be positive: " + partitions);
+    }
+    int time = labels.schema().fieldIndex(JoinColumns.LABEL_TIME);
+    JavaRDD<InternalRow> in = SparkRows.rowsOf(labels);
+    int perPartition = Reservoir.perPartition(partitions, in.getNumPartitions());
+    // Tuples, not records: task results go through Kryo, which cannot build records.
+    List<Tuple2<InternalRow, Double>> collected =
+        in.mapPartitionsWithIndex(
+                (index, it) -> reservoir(it, time, perPartition, index).iterator(), false)
+            .collect();
+    List<InternalRow> rows = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    long latest = Long.MIN_VALUE;
+    for (Tuple2<InternalRow, Double> t : collected) {
+      if (t._2() < 0) {
+        latest = Math.max(latest, t._1().getLong(0));
+      } else {
+        rows.add(t._1());
+        weights.add(t._2());
+      }
+    }
+    return new LabelSample(
+        labels,
+        labels.schema(),
+        rows,
+        weights.stream().mapToDouble(Double::doubleValue).toArray(),
+        latest);
+  }
+
+  /** A uniform sample of a partition's labels (copies), and its latest label time. */
+  private static List<Tuple2<InternalRow, Double>> reservoir(
+      Iterator<InternalRow> rows, int time, int size, int seed) {
+    Reservoir reservoir = new Reservoir(size, seed);
+    InternalRow[] kept = new InternalRow[size];
+    long latest = Long.MIN_VALUE;
+    while (rows.hasNext()) {
+      InternalRow row = rows.next();
+      if (!row.isNullAt(time)) {
+        latest = Math.max(latest, row.getLong(time));
+      }
+      int slot = reservoir.offer();
+      if (slot >= 0) {
+        kept[slot] = row.copy();
+      }
+    }
+    int n = reservoir.kept();
+    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
+    for (int i = 0; i < n; i++) {
+      out.add(new Tuple2<>(kept[i], (double) reservoir.seen() / n));
+    }
+    // the partition's latest label time, told apart by a negative weight
+    out.add(new Tuple2<>(SparkRows.row(new Object[] {latest}), -1.0));
+    return out;
+  }
+
+  /** The labels' columns, as the sample holds them. */
+  public StructType schema() {
+    return schema;
+  }
+
+  /** The rows sampled. */
+  public int size() {
+    return rows.size();
+  }
+
+  /** The labels the sample stands for: the sum of its weights. */
+  public double weight() {
+    double sum = 0;
+    for (double w : weights) {
+      sum += w;
+    }
+    return sum;
+  }
+
+  /** The sampled rows as a local DataFrame (no job reads it), in the sample's order. */
+  Dataset<Row> frame() {
+    return SparkRows.localFrame(read.sparkSession(), schema, rows);
+  }
+
+  /**
+   * One key group's sort fields, {@code fields} (the rows of {@link #frame} projected as label
+   * events, in the same order), as samples; rows with a null key are left out, as the job leaves
+   * them out.
+   */
+  TakenSample taken(EventLayout layout, InternalRow[] fields) {
+    if (fields.length != rows.size()) {
+      throw new IllegalStateException(
+          "the sample has " + rows.size() + " rows, its sort fields " + fields.length);
+    }
+    List<Boundaries.Sample> samples = new ArrayList<>(fields.length);
+    for (int i = 0; i < fields.length; i++) {
+      if (!fields[i].isNullAt(layout.keyHashIndex())) {
+        samples.add(new Boundaries.Sample(Boundaries.sortFields(layout, fields[i]), weights[i]));
+      }
+    }
+    return new TakenSample(samples, latestLabel, java.util.Optional.of(read));
+  }
+}
