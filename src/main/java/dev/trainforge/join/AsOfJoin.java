@@ -90,33 +90,26 @@ public final class AsOfJoin {
    * alone. The rows are the same either way.
    */
   public Dataset<Row> join(Dataset<Row> labels, List<JoinSource> sources, LabelSample sample) {
-    if (sample != null
-        && !java.util.Arrays.asList(sample.schema().fieldNames())
-            .containsAll(java.util.Arrays.asList(labels.columns()))) {
-      throw new IllegalArgumentException(
-          "the label sample's columns "
-              + java.util.Arrays.toString(sample.schema().fieldNames())
-              + " do not include the labels' "
-              + java.util.Arrays.toString(labels.columns()));
+    Map<List<String>, List<JoinSource>> groups = groupByKey(sources);
+    if (sample != null) {
+      for (List<String> keys : groups.keySet()) {
+        sample.check(keys);
+      }
     }
     // A label's salt comes from its own columns, so that every group's sort fields can be sampled
     // from the labels as they are read, without running the groups before it.
-    Dataset<Row> salted = salted(labels);
-    Dataset<Row> sampled =
-        sample == null ? null : salted(sample.frame().select(columns(labels.columns())));
+    Dataset<Row> salted = labels.withColumn(LABEL_SALT, salt(labels.columns()));
+    Dataset<Row> sampled = sample == null ? null : sample.frame();
     Dataset<Row> current = salted;
-    for (List<JoinSource> group : groupByKey(sources).values()) {
+    for (List<JoinSource> group : groups.values()) {
       current = mergeGroup(current, salted, group, sample, sampled);
     }
     return current.drop(LABEL_SALT);
   }
 
-  private static Dataset<Row> salted(Dataset<Row> labels) {
-    return labels.withColumn(LABEL_SALT, xxhash64(columns(labels.columns())));
-  }
-
-  private static Column[] columns(String[] names) {
-    return java.util.Arrays.stream(names).map(c -> named(c)).toArray(Column[]::new);
+  /** A label's salt: a hash of all its columns, in their order. */
+  static Column salt(String[] columns) {
+    return xxhash64(java.util.Arrays.stream(columns).map(c -> named(c)).toArray(Column[]::new));
   }
 
   /**
@@ -149,7 +142,12 @@ public final class AsOfJoin {
   /**
    * The union of labels and one key group's feature rows, its layout, and the feature rows alone.
    */
-  record Events(EventLayout layout, Dataset<Row> rows, StructType payload, Dataset<Row> features) {}
+  record Events(
+      EventLayout layout,
+      Dataset<Row> rows,
+      StructType payload,
+      Dataset<Row> features,
+      Map<String, DataType> keyTypes) {}
 
   /** One key group's layout for labels of a schema, and what places the labels in it. */
   private record Plan(
@@ -170,13 +168,7 @@ public final class AsOfJoin {
     }
     Dataset<Row> events =
         features.union(labelEvents(labels, layout, plan.keyTypes(), plan.payload()));
-    return new Events(layout, events, plan.payloadStruct(), features);
-  }
-
-  /** The label events alone, in the layout of {@link #events} for the same labels and group. */
-  private static Dataset<Row> labelEvents(Dataset<Row> labels, List<JoinSource> group) {
-    Plan plan = plan(labels.schema(), group);
-    return labelEvents(labels, plan.layout(), plan.keyTypes(), plan.payload());
+    return new Events(layout, events, plan.payloadStruct(), features, plan.keyTypes());
   }
 
   private static Plan plan(StructType labelSchema, List<JoinSource> group) {
@@ -254,7 +246,7 @@ public final class AsOfJoin {
    * @param labels the labels with the columns of the groups before
    * @param original the labels as read, with the same rows and sort fields
    * @param sample the labels sampled beforehand, or null
-   * @param sampled its rows as a local frame, salted as {@code original}, or null
+   * @param sampled its rows as a local frame, or null
    */
   private Dataset<Row> mergeGroup(
       Dataset<Row> labels,
@@ -272,7 +264,8 @@ public final class AsOfJoin {
     } else {
       // The sampled labels' sort fields are computed on the driver, by the same projection.
       InternalRow[] fields =
-          SparkRows.collectLocal(sortFields(layout, labelEvents(sampled, group)));
+          SparkRows.collectLocal(
+              sampled.select(labelSortColumns(layout, events.keyTypes()).toArray(Column[]::new)));
       TakenSample taken = sample.taken(layout, fields);
       Dataset<Row> features = sortFields(layout, events.features());
       routed = partitioning.arrange(layout, events.rows(), features, taken, numPartitions);
@@ -368,12 +361,21 @@ public final class AsOfJoin {
     for (int i = 0; i < payload.size(); i++) {
       put(slots, layout, layout.labelFields[i], named(payload.get(i)));
     }
+    List<Column> cols = labelSortColumns(layout, keyTypes);
+    cols.addAll(slotColumns(slots));
+    return labels.select(cols.toArray(Column[]::new));
+  }
+
+  /**
+   * A label event's sort fields (the layout's first fields), from the label's keys, {@link
+   * JoinColumns#LABEL_TIME} and {@link #LABEL_SALT}.
+   */
+  private static List<Column> labelSortColumns(EventLayout layout, Map<String, DataType> keyTypes) {
     List<Column> cols = keyColumns(layout.keyColumns, keyTypes);
     cols.add(named(JoinColumns.LABEL_TIME));
     cols.add(lit(layout.sourceCount).as(JoinColumns.ORDER));
     cols.add(named(LABEL_SALT).as(EventLayout.SALT));
-    cols.addAll(slotColumns(slots));
-    return labels.select(cols.toArray(Column[]::new));
+    return cols;
   }
 
   private static Dataset<Row> featureEvents(

@@ -21,7 +21,8 @@ import scala.Tuple2;
  * alone; the join's rows are the same with or without it (the boundaries only balance the work).
  *
  * <p>Costs one job over the labels as given; collects at most {@code 3 * max(100 * partitions,
- * 2000)} rows (all their columns) to the driver.
+ * 2000)} narrow rows to the driver: the key columns, the label time and the label's salt (a hash of
+ * all its columns, as the join computes it).
  */
 public final class LabelSample {
   private final Dataset<Row> read;
@@ -45,16 +46,27 @@ public final class LabelSample {
 
   /**
    * Samples {@code labels} (the join's label input, with {@link JoinColumns#LABEL_TIME}) for a join
-   * of {@code partitions} partitions: one job, nothing but the sample and each partition's latest
-   * label time collected.
+   * of {@code partitions} partitions whose sources' keys are among {@code keyColumns}: one job,
+   * nothing but the sample and each partition's latest label time collected.
    */
-  public static LabelSample take(Dataset<Row> labels, int partitions) {
+  public static LabelSample take(Dataset<Row> labels, List<String> keyColumns, int partitions) {
     requireNonNull(labels, "labels is null");
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be positive: " + partitions);
     }
-    int time = labels.schema().fieldIndex(JoinColumns.LABEL_TIME);
-    JavaRDD<InternalRow> in = SparkRows.rowsOf(labels);
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>();
+    for (String k : new java.util.LinkedHashSet<>(keyColumns)) {
+      columns.add(dev.trainforge.spark.Columns.named(k));
+    }
+    columns.add(dev.trainforge.spark.Columns.named(JoinColumns.LABEL_TIME));
+    columns.add(AsOfJoin.salt(labels.columns()).as(AsOfJoin.LABEL_SALT));
+    Dataset<Row> narrow = labels.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+    return take(narrow, partitions);
+  }
+
+  private static LabelSample take(Dataset<Row> narrow, int partitions) {
+    int time = narrow.schema().fieldIndex(JoinColumns.LABEL_TIME);
+    JavaRDD<InternalRow> in = SparkRows.rowsOf(narrow);
     int perPartition = Reservoir.perPartition(partitions, in.getNumPartitions());
     // Tuples, not records: task results go through Kryo, which cannot build records.
     List<Tuple2<InternalRow, Double>> collected =
@@ -73,8 +85,8 @@ public final class LabelSample {
       }
     }
     return new LabelSample(
-        labels,
-        labels.schema(),
+        narrow,
+        narrow.schema(),
         rows,
         weights.stream().mapToDouble(Double::doubleValue).toArray(),
         latest);
@@ -106,9 +118,28 @@ public final class LabelSample {
     return out;
   }
 
-  /** The labels' columns, as the sample holds them. */
+  /** The query whose job took the sample: its plan holds what ran (metrics it observed, say). */
+  public Dataset<Row> read() {
+    return read;
+  }
+
+  /** The columns the sample holds: the key columns, the label time and the salt. */
   public StructType schema() {
     return schema;
+  }
+
+  /** Fails unless the sample holds {@code keys}, which a key group of the join needs. */
+  void check(List<String> keys) {
+    for (String k : keys) {
+      if (!java.util.Arrays.asList(schema.fieldNames()).contains(k)) {
+        throw new IllegalArgumentException(
+            "the label sample has no key column '"
+                + k
+                + "' (it holds "
+                + java.util.Arrays.toString(schema.fieldNames())
+                + "): take it with every source's key columns");
+      }
+    }
   }
 
   /** The rows sampled. */
@@ -132,8 +163,8 @@ public final class LabelSample {
 
   /**
    * One key group's sort fields, {@code fields} (the rows of {@link #frame} projected as label
-   * events, in the same order), as samples; rows with a null key are left out, as the job leaves
-   * them out.
+   * events' sort fields, in the same order), as samples; rows with a null key are left out, as the
+   * job leaves them out.
    */
   TakenSample taken(EventLayout layout, InternalRow[] fields) {
     if (fields.length != rows.size()) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
+import dev.trainforge.config.KeyMapping;
 import dev.trainforge.config.Maturity;
 import dev.trainforge.config.SourceFormat;
 import dev.trainforge.join.AsOfJoin;
@@ -795,7 +796,12 @@ public final class DatasetBuild {
       if (config.settings().joinPartitioning()
           == dev.trainforge.config.AppSettings.JoinPartitioningKind.RANGE) {
         // When the label scan reads the labels, it samples them for the join's ranges too.
-        LabelInput.Scanned scanned = inputs.labels().statsAndSample(joinPartitions(config));
+        List<String> keys =
+            config.dataset().features().stream()
+                .flatMap(f -> f.keys().stream().map(KeyMapping::labelColumn))
+                .distinct()
+                .toList();
+        LabelInput.Scanned scanned = inputs.labels().statsAndSample(joinPartitions(config), keys);
         stats = scanned.stats();
         sample = scanned.sample();
       } else {

@@ -228,9 +228,10 @@ public final class LabelInput {
   /**
    * The stats as {@link #stats} gives them; when they take a scan, that scan also samples the
    * labels that go into the join ({@link #joinInput}) for a join of {@code joinPartitions}
-   * partitions, in one job: the scan's counts are observed on the rows as the sample reads them.
+   * partitions on {@code keyColumns} (the label columns the sources' keys name), in one job: the
+   * scan's counts are observed on the rows as the sample reads them.
    */
-  public Scanned statsAndSample(int joinPartitions) {
+  public Scanned statsAndSample(int joinPartitions, List<String> keyColumns) {
     Optional<Stats> fromFooters = checkFiles().flatMap(this::fromFooters);
     if (fromFooters.isPresent()) {
       return new Scanned(fromFooters.get(), Optional.empty());
@@ -238,10 +239,10 @@ public final class LabelInput {
     Column[] counts = counts();
     Dataset<Row> observed = windowed.observe(OBSERVED, counts[0], rest(counts));
     Dataset<Row> labels = joinInput(observed);
-    LabelSample sample = LabelSample.take(labels, joinPartitions);
+    LabelSample sample = LabelSample.take(labels, keyColumns, joinPartitions);
     Optional<Row> counted =
         scala.jdk.javaapi.OptionConverters.toJava(
-            labels.queryExecution().observedMetrics().get(OBSERVED));
+            sample.read().queryExecution().observedMetrics().get(OBSERVED));
     // Spark fills the observed metrics when the job ends; without them, a scan of its own counts.
     Stats stats = counted.map(this::stats).orElseGet(this::scan);
     return new Scanned(stats, Optional.of(sample));

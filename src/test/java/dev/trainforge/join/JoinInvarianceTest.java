@@ -2,6 +2,7 @@ package dev.trainforge.join;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainforge.spark.ContentChecksum;
 import dev.trainforge.testing.SharedSpark;
@@ -60,7 +61,7 @@ class JoinInvarianceTest {
           ContentChecksum.of(
               new AsOfJoin(new RangePartitioning(), partitions)
                   .join(labels, cases.joinSources(spark)));
-      LabelSample sample = LabelSample.take(labels, partitions);
+      LabelSample sample = LabelSample.take(labels, List.of("user", "merchant"), partitions);
       assertThat(sample.weight()).isCloseTo(cases.labels.size(), Offset.offset(1e-6));
       AsOfJoin join = new AsOfJoin(new RangePartitioning(), partitions);
       SparkJobs.Counted<Dataset<Row>> planned =
@@ -78,6 +79,23 @@ class JoinInvarianceTest {
             .isZero();
       }
     }
+  }
+
+  @Test
+  void aLabelSampleWithoutAGroupsKeyIsRefused() {
+    SparkSession spark = SharedSpark.session();
+    RandomCases cases = new RandomCases(15, 20);
+    LabelSample sample = LabelSample.take(cases.labelFrame(spark), List.of("user"), 3);
+
+    assertThatThrownBy(
+            () ->
+                new AsOfJoin(new RangePartitioning(), 3)
+                    .join(cases.labelFrame(spark), cases.joinSources(spark), sample))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the label sample has no key column 'merchant' (it holds [user, %s, %s]): take it with"
+                + " every source's key columns",
+            JoinColumns.LABEL_TIME, AsOfJoin.LABEL_SALT);
   }
 
   @Test

@@ -170,10 +170,11 @@ class LabelStatsTest {
           .isEqualTo(!footersSayItAll(spec, timestamps, minT, maxT, nulls));
       withoutJob += ranJob ? 0 : 1;
 
+      List<String> keys = spec.keyColumns();
       // With a sample for the join: the same stats; where they take a scan, the scan's one job
       // samples the labels that go into the join too, and the sample stands for all of them.
       SparkJobs.Counted<LabelInput.Scanned> withSample =
-          SparkJobs.counting(spark, () -> labels.statsAndSample(7));
+          SparkJobs.counting(spark, () -> labels.statsAndSample(7, keys));
       assertThat(withSample.result().stats()).as("case %d", c).isEqualTo(scanned);
       assertThat(withSample.jobs()).as("case %d jobs", c).isEqualTo(ranJob ? 1 : 0);
       assertThat(withSample.result().sample().isPresent())
