@@ -99,10 +99,9 @@ public final class AsOfJoin {
     // A label's salt comes from its own columns, so that every group's sort fields can be sampled
     // from the labels as they are read, without running the groups before it.
     Dataset<Row> salted = labels.withColumn(LABEL_SALT, salt(labels.columns()));
-    Dataset<Row> sampled = sample == null ? null : sample.frame();
     Dataset<Row> current = salted;
     for (List<JoinSource> group : groups.values()) {
-      current = mergeGroup(current, salted, group, sample, sampled);
+      current = mergeGroup(current, salted, group, sample);
     }
     return current.drop(LABEL_SALT);
   }
@@ -246,14 +245,9 @@ public final class AsOfJoin {
    * @param labels the labels with the columns of the groups before
    * @param original the labels as read, with the same rows and sort fields
    * @param sample the labels sampled beforehand, or null
-   * @param sampled its rows as a local frame, or null
    */
   private Dataset<Row> mergeGroup(
-      Dataset<Row> labels,
-      Dataset<Row> original,
-      List<JoinSource> group,
-      LabelSample sample,
-      Dataset<Row> sampled) {
+      Dataset<Row> labels, Dataset<Row> original, List<JoinSource> group, LabelSample sample) {
     Events events = events(labels, group);
     EventLayout layout = events.layout();
     JoinPartitioning.Arranged routed;
@@ -265,7 +259,9 @@ public final class AsOfJoin {
       // The sampled labels' sort fields are computed on the driver, by the same projection.
       InternalRow[] fields =
           SparkRows.collectLocal(
-              sampled.select(labelSortColumns(layout, events.keyTypes()).toArray(Column[]::new)));
+              sample
+                  .frame()
+                  .select(labelSortColumns(layout, events.keyTypes()).toArray(Column[]::new)));
       TakenSample taken = sample.taken(layout, fields);
       Dataset<Row> features = sortFields(layout, events.features());
       routed = partitioning.arrange(layout, events.rows(), features, taken, numPartitions);

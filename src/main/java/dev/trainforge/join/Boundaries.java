@@ -80,23 +80,19 @@ final class Boundaries implements Serializable {
       return new Boundaries(layout, new InternalRow[0]);
     }
     int perPartition = Reservoir.perPartition(partitions, events.getNumPartitions());
-    // Tuples, not records: task results go through Kryo, which cannot build records.
-    List<Tuple2<InternalRow, Double>> collected =
-        events
-            .mapPartitionsWithIndex(
-                (index, rows) -> reservoir(layout, rows, perPartition, index).iterator(), false)
-            .collect();
+    Reservoir.Collected collected =
+        Reservoir.collect(
+            events
+                .mapPartitionsWithIndex(
+                    (index, rows) -> reservoir(layout, rows, perPartition, index).iterator(), false)
+                .collect());
     List<Sample> samples = new ArrayList<>(taken.samples());
-    long latest = taken.latestLabel();
-    for (Tuple2<InternalRow, Double> t : collected) {
-      if (t._2() < 0) {
-        latest = Math.max(latest, t._1().getLong(0));
-      } else {
-        samples.add(new Sample(t._1(), t._2()));
-      }
+    for (int i = 0; i < collected.rows().size(); i++) {
+      samples.add(new Sample(collected.rows().get(i), collected.weights()[i]));
     }
     Boundaries chosen = choose(layout, samples, partitions);
-    return new Boundaries(layout, chosen.bounds, latest);
+    return new Boundaries(
+        layout, chosen.bounds, Math.max(taken.latestLabel(), collected.latestLabel()));
   }
 
   /** The latest label time among the events sampled (all of them are scanned). */
@@ -126,14 +122,7 @@ final class Boundaries implements Serializable {
         kept[slot] = sortFields(layout, row);
       }
     }
-    int n = reservoir.kept();
-    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
-    for (int i = 0; i < n; i++) {
-      out.add(new Tuple2<>(kept[i], (double) reservoir.seen() / n));
-    }
-    // the partition's latest label time, told apart by a negative weight
-    out.add(new Tuple2<>(SparkRows.row(new Object[] {latestLabel}), -1.0));
-    return out;
+    return reservoir.result(kept, latestLabel);
   }
 
   /** A row of just the sort fields, in event positions, so that it compares like an event. */

@@ -1,11 +1,16 @@
 package dev.trainforge.join;
 
+import static dev.trainforge.spark.Columns.named;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -26,19 +31,13 @@ import scala.Tuple2;
  */
 public final class LabelSample {
   private final Dataset<Row> read;
-  private final StructType schema;
   private final List<InternalRow> rows;
   private final double[] weights;
   private final long latestLabel;
 
   private LabelSample(
-      Dataset<Row> read,
-      StructType schema,
-      List<InternalRow> rows,
-      double[] weights,
-      long latestLabel) {
+      Dataset<Row> read, List<InternalRow> rows, double[] weights, long latestLabel) {
     this.read = read;
-    this.schema = schema;
     this.rows = List.copyOf(rows);
     this.weights = weights;
     this.latestLabel = latestLabel;
@@ -54,13 +53,13 @@ public final class LabelSample {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be positive: " + partitions);
     }
-    List<org.apache.spark.sql.Column> columns = new ArrayList<>();
-    for (String k : new java.util.LinkedHashSet<>(keyColumns)) {
-      columns.add(dev.trainforge.spark.Columns.named(k));
+    List<Column> columns = new ArrayList<>();
+    for (String k : new LinkedHashSet<>(keyColumns)) {
+      columns.add(named(k));
     }
-    columns.add(dev.trainforge.spark.Columns.named(JoinColumns.LABEL_TIME));
+    columns.add(named(JoinColumns.LABEL_TIME));
     columns.add(AsOfJoin.salt(labels.columns()).as(AsOfJoin.LABEL_SALT));
-    Dataset<Row> narrow = labels.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> narrow = labels.select(columns.toArray(Column[]::new));
     return take(narrow, partitions);
   }
 
@@ -68,28 +67,12 @@ public final class LabelSample {
     int time = narrow.schema().fieldIndex(JoinColumns.LABEL_TIME);
     JavaRDD<InternalRow> in = SparkRows.rowsOf(narrow);
     int perPartition = Reservoir.perPartition(partitions, in.getNumPartitions());
-    // Tuples, not records: task results go through Kryo, which cannot build records.
-    List<Tuple2<InternalRow, Double>> collected =
-        in.mapPartitionsWithIndex(
-                (index, it) -> reservoir(it, time, perPartition, index).iterator(), false)
-            .collect();
-    List<InternalRow> rows = new ArrayList<>();
-    List<Double> weights = new ArrayList<>();
-    long latest = Long.MIN_VALUE;
-    for (Tuple2<InternalRow, Double> t : collected) {
-      if (t._2() < 0) {
-        latest = Math.max(latest, t._1().getLong(0));
-      } else {
-        rows.add(t._1());
-        weights.add(t._2());
-      }
-    }
-    return new LabelSample(
-        narrow,
-        narrow.schema(),
-        rows,
-        weights.stream().mapToDouble(Double::doubleValue).toArray(),
-        latest);
+    Reservoir.Collected collected =
+        Reservoir.collect(
+            in.mapPartitionsWithIndex(
+                    (index, it) -> reservoir(it, time, perPartition, index).iterator(), false)
+                .collect());
+    return new LabelSample(narrow, collected.rows(), collected.weights(), collected.latestLabel());
   }
 
   /** A uniform sample of a partition's labels (copies), and its latest label time. */
@@ -108,14 +91,7 @@ public final class LabelSample {
         kept[slot] = row.copy();
       }
     }
-    int n = reservoir.kept();
-    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
-    for (int i = 0; i < n; i++) {
-      out.add(new Tuple2<>(kept[i], (double) reservoir.seen() / n));
-    }
-    // the partition's latest label time, told apart by a negative weight
-    out.add(new Tuple2<>(SparkRows.row(new Object[] {latest}), -1.0));
-    return out;
+    return reservoir.result(kept, latest);
   }
 
   /** The query whose job took the sample: its plan holds what ran (metrics it observed, say). */
@@ -125,26 +101,21 @@ public final class LabelSample {
 
   /** The columns the sample holds: the key columns, the label time and the salt. */
   public StructType schema() {
-    return schema;
+    return read.schema();
   }
 
   /** Fails unless the sample holds {@code keys}, which a key group of the join needs. */
   void check(List<String> keys) {
     for (String k : keys) {
-      if (!java.util.Arrays.asList(schema.fieldNames()).contains(k)) {
+      if (!Arrays.asList(schema().fieldNames()).contains(k)) {
         throw new IllegalArgumentException(
             "the label sample has no key column '"
                 + k
                 + "' (it holds "
-                + java.util.Arrays.toString(schema.fieldNames())
+                + Arrays.toString(schema().fieldNames())
                 + "): take it with every source's key columns");
       }
     }
-  }
-
-  /** The rows sampled. */
-  public int size() {
-    return rows.size();
   }
 
   /** The labels the sample stands for: the sum of its weights. */
@@ -158,7 +129,7 @@ public final class LabelSample {
 
   /** The sampled rows as a local DataFrame (no job reads it), in the sample's order. */
   Dataset<Row> frame() {
-    return SparkRows.localFrame(read.sparkSession(), schema, rows);
+    return SparkRows.localFrame(read.sparkSession(), schema(), rows);
   }
 
   /**
@@ -177,6 +148,6 @@ public final class LabelSample {
         samples.add(new Boundaries.Sample(Boundaries.sortFields(layout, fields[i]), weights[i]));
       }
     }
-    return new TakenSample(samples, latestLabel, java.util.Optional.of(read));
+    return new TakenSample(samples, latestLabel, Optional.of(read));
   }
 }

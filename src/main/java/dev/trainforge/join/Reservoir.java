@@ -1,6 +1,11 @@
 package dev.trainforge.join;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import org.apache.spark.sql.catalyst.InternalRow;
+import scala.Tuple2;
 
 /**
  * Reservoir sampling with geometric skips (Li's algorithm L): a uniform sample of at most {@code
@@ -49,14 +54,42 @@ final class Reservoir {
     return slot;
   }
 
-  /** The rows offered so far. */
-  long seen() {
-    return seen;
-  }
-
   /** The rows kept: the first {@code kept()} slots are filled. */
   int kept() {
     return (int) Math.min(seen, size);
+  }
+
+  /**
+   * A task's result: the rows in {@code kept}'s first {@link #kept} slots, each with the rows it
+   * stands for, then the partition's latest label time, told apart by a negative weight (tuples,
+   * not records: task results go through Kryo, which cannot build records).
+   */
+  List<Tuple2<InternalRow, Double>> result(InternalRow[] kept, long latestLabel) {
+    int n = kept();
+    List<Tuple2<InternalRow, Double>> out = new ArrayList<>(n + 1);
+    for (int i = 0; i < n; i++) {
+      out.add(new Tuple2<>(kept[i], (double) seen / n));
+    }
+    out.add(new Tuple2<>(SparkRows.row(new Object[] {latestLabel}), -1.0));
+    return out;
+  }
+
+  /** The tasks' {@link #result}s together: every sample, and the latest label time of all. */
+  record Collected(List<InternalRow> rows, double[] weights, long latestLabel) {}
+
+  static Collected collect(List<Tuple2<InternalRow, Double>> results) {
+    List<InternalRow> rows = new ArrayList<>(results.size());
+    double[] weights = new double[results.size()];
+    long latest = Long.MIN_VALUE;
+    for (Tuple2<InternalRow, Double> t : results) {
+      if (t._2() < 0) {
+        latest = Math.max(latest, t._1().getLong(0));
+      } else {
+        weights[rows.size()] = t._2();
+        rows.add(t._1());
+      }
+    }
+    return new Collected(rows, Arrays.copyOf(weights, rows.size()), latest);
   }
 
   private long skip() {

@@ -36,8 +36,4 @@ public final class TakenSample {
   Optional<Dataset<Row>> read() {
     return read;
   }
-
-  boolean isEmpty() {
-    return read.isEmpty();
-  }
 }

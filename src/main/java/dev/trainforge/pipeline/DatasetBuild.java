@@ -2,6 +2,7 @@ package dev.trainforge.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trainforge.config.AppSettings;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.config.FeatureSourceSpec;
@@ -793,8 +794,7 @@ public final class DatasetBuild {
     Optional<LabelSample> sample = Optional.empty();
     List<JoinSource> sources = new ArrayList<>();
     try {
-      if (config.settings().joinPartitioning()
-          == dev.trainforge.config.AppSettings.JoinPartitioningKind.RANGE) {
+      if (config.settings().joinPartitioning() == AppSettings.JoinPartitioningKind.RANGE) {
         // When the label scan reads the labels, it samples them for the join's ranges too.
         List<String> keys =
             config.dataset().features().stream()

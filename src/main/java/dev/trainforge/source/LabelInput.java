@@ -220,8 +220,9 @@ public final class LabelInput {
    * The stats, and, when they take a scan of the labels, a sample of the join's labels taken in the
    * same job.
    *
-   * @param sample the labels sampled for a join of that many partitions, in the scan's job
    * @param stats the label scan's counts and time range
+   * @param sample the labels sampled for the join in the scan's job; empty when the footers gave
+   *     the stats and no job ran
    */
   public record Scanned(Stats stats, Optional<LabelSample> sample) {}
 
