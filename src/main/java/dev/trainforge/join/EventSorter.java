@@ -21,10 +21,11 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * collision is sorted again by comparison. The first pass also moves the rows into bucket order, so
  * that the merge reads them back from the cache. It holds the partition's rows and 28 bytes a row
  * of sort fields, both twice during the first pass; beyond {@code maxBytes} of rows it hands
- * everything to Spark's sorter, which spills to disk.
+ * everything to Spark's sorter, which spills to disk. Its arrays come from the {@link SortArena} of
+ * the task before on the same thread, and go back to it when the task ends.
  */
 final class EventSorter {
-  private static final int CHUNK = 1 << 20;
+  static final int CHUNK = 1 << 20;
 
   private final EventLayout layout;
   private final long maxBytes;
@@ -38,17 +39,29 @@ final class EventSorter {
   private int nullKeys;
   private int numFields;
   private boolean spilled;
+  // the arrays below, and the chunks, as the task before on this thread left them
+  private final SortArena arena;
   // where each row is (chunk << 32 | offset), and its sort fields
-  private long[] address = new long[1024];
-  private long[] group = new long[1024];
-  private long[] time = new long[1024];
-  private int[] order = new int[1024];
+  private long[] address;
+  private long[] group;
+  private long[] time;
+  private int[] order;
   private long[] nullKeyAddress = new long[16];
 
   EventSorter(EventLayout layout, long maxBytes) {
+    this(layout, maxBytes, SortArena.take(CHUNK));
+  }
+
+  /** A sorter on {@code arena}'s arrays (of {@link #CHUNK}-byte chunks). */
+  EventSorter(EventLayout layout, long maxBytes, SortArena arena) {
+    this.arena = arena;
     this.layout = layout;
     this.maxBytes = maxBytes;
     this.exactGroup = layout.keyCount() == 1 && layout.isIntegralKey(0);
+    this.address = arena.longs(SortArena.ADDRESS, 1024);
+    this.group = arena.longs(SortArena.GROUP, 1024);
+    this.time = arena.longs(SortArena.TIME, 1024);
+    this.order = arena.ints(SortArena.ORDER, 1024);
   }
 
   /** The most a partition may hold in memory before the sort spills: a sixteenth of the heap. */
@@ -86,7 +99,7 @@ final class EventSorter {
     numFields = row.numFields();
     int size = row.getSizeInBytes();
     if (chunk == null || used + 4 + size > chunk.length) {
-      chunk = new byte[Math.max(CHUNK, 4 + size)];
+      chunk = arena.chunk(Math.max(CHUNK, 4 + size));
       chunks.add(chunk);
       used = 0;
     }
@@ -114,10 +127,10 @@ final class EventSorter {
 
   private void grow() {
     int c = address.length * 2;
-    address = java.util.Arrays.copyOf(address, c);
-    group = java.util.Arrays.copyOf(group, c);
-    time = java.util.Arrays.copyOf(time, c);
-    order = java.util.Arrays.copyOf(order, c);
+    address = arena.grow(SortArena.ADDRESS, address, c);
+    group = arena.grow(SortArena.GROUP, group, c);
+    time = arena.grow(SortArena.TIME, time, c);
+    order = arena.grow(SortArena.ORDER, order, c);
   }
 
   // ---- sorting ---------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ final class EventSorter {
       start[b + 1] += start[b];
       byteStart[b + 1] += byteStart[b];
     }
-    byte[] rows = new byte[Math.toIntExact(byteStart[buckets])];
+    byte[] rows = arena.rows(Math.toIntExact(byteStart[buckets]));
     int at = 0;
     for (int i = 0; i < nullKeys; i++) {
       long from = nullKeyAddress[i];
@@ -157,10 +170,10 @@ final class EventSorter {
     }
     int[] next = java.util.Arrays.copyOf(start, buckets);
     long[] nextByte = java.util.Arrays.copyOf(byteStart, buckets);
-    long[] addressOut = new long[n];
-    long[] groupOut = new long[n];
-    long[] timeOut = new long[n];
-    int[] orderOut = new int[n];
+    long[] addressOut = arena.longs(SortArena.ADDRESS_OUT, n);
+    long[] groupOut = arena.longs(SortArena.GROUP_OUT, n);
+    long[] timeOut = arena.longs(SortArena.TIME_OUT, n);
+    int[] orderOut = arena.ints(SortArena.ORDER_OUT, n);
     for (int i = 0; i < n; i++) {
       int b = bucket(group[i], bits);
       int to = next[b]++;

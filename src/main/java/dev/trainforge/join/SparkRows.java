@@ -166,6 +166,18 @@ final class SparkRows {
     return row -> (Long) hash.eval(row);
   }
 
+  /**
+   * Runs {@code action} in this thread when the Spark task running in it ends, whether it succeeded
+   * or not; outside a task, never.
+   */
+  static void onTaskEnd(Runnable action) {
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener(
+          (org.apache.spark.util.TaskCompletionListener) context -> action.run());
+    }
+  }
+
   // ---- unsafe rows in byte arrays --------------------------------------------------------------
 
   /** Writes {@code row} at {@code at} of {@code chunk} as its size, then its bytes; 4 + size. */

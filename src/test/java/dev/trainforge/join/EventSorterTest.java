@@ -53,9 +53,13 @@ class EventSorterTest {
    * one time. For the string key, keys 1 and 2 share key 0's hash: forced collisions.
    */
   private static List<InternalRow> events(boolean stringKey, long seed) {
+    return events(stringKey, seed, ROWS);
+  }
+
+  private static List<InternalRow> events(boolean stringKey, long seed, int count) {
     Random r = new Random(seed);
     List<InternalRow> rows = new ArrayList<>();
-    for (int i = 0; i < ROWS; i++) {
+    for (int i = 0; i < count; i++) {
       int key = r.nextInt(4) == 0 ? 0 : r.nextInt(12);
       boolean nullKey = r.nextInt(50) == 0;
       boolean label = r.nextBoolean();
@@ -86,40 +90,49 @@ class EventSorterTest {
     return sc.parallelize(List.of(1), 1)
         .flatMap(
             ignored -> {
-              UnsafeProjection unsafe = UnsafeProjection.create(schema(keyType));
               EventLayout layout = layout(keyType);
-              Iterator<InternalRow> input =
-                  events(stringKey, 7).stream()
-                      .map(row -> (InternalRow) unsafe.apply(row).copy())
-                      .iterator();
-              List<String> out = new ArrayList<>();
-              Iterator<InternalRow> sorted = new EventSorter(layout, maxBytes).sort(input);
-              int k = layout.keyIndex(0);
-              int t = layout.timeIndex();
-              DataType compared = layout.keyTypes[0];
-              while (sorted.hasNext()) {
-                UnsafeRow row = (UnsafeRow) sorted.next();
-                out.add(
-                    (row.isNullAt(k) ? "null" : row.get(k, compared).toString())
-                        + ","
-                        + (row.isNullAt(t) ? "null" : row.getLong(t))
-                        + ","
-                        + row.getInt(t + 1)
-                        + ","
-                        + row.getLong(t + 2));
-              }
-              return out.iterator();
+              EventSorter sorter = new EventSorter(layout, maxBytes);
+              return sortedText(layout, sorter, events(stringKey, 7)).iterator();
             })
         .collect();
   }
 
+  /** {@code events} sorted by {@code sorter}, as (k, t, o, salt) text. */
+  private static List<String> sortedText(
+      EventLayout layout, EventSorter sorter, List<InternalRow> events) {
+    UnsafeProjection unsafe = UnsafeProjection.create(schema(layout.keyTypes[0]));
+    Iterator<InternalRow> input =
+        events.stream().map(row -> (InternalRow) unsafe.apply(row).copy()).iterator();
+    List<String> out = new ArrayList<>();
+    Iterator<InternalRow> sorted = sorter.sort(input);
+    int k = layout.keyIndex(0);
+    int t = layout.timeIndex();
+    DataType compared = layout.keyTypes[0];
+    while (sorted.hasNext()) {
+      UnsafeRow row = (UnsafeRow) sorted.next();
+      out.add(
+          (row.isNullAt(k) ? "null" : row.get(k, compared).toString())
+              + ","
+              + (row.isNullAt(t) ? "null" : row.getLong(t))
+              + ","
+              + row.getInt(t + 1)
+              + ","
+              + row.getLong(t + 2));
+    }
+    return out;
+  }
+
   private static void assertMergeOrder(List<String> sorted, boolean stringKey) {
-    assertThat(sorted).hasSize(ROWS);
+    assertMergeOrder(sorted, stringKey, events(stringKey, 7));
+  }
+
+  private static void assertMergeOrder(
+      List<String> sorted, boolean stringKey, List<InternalRow> events) {
+    assertThat(sorted).hasSize(events.size());
     // the same rows, by their salts
     List<String> salts = sorted.stream().map(s -> s.substring(s.lastIndexOf(',') + 1)).toList();
     int salt = stringKey ? 4 : 3;
-    List<String> expected =
-        events(stringKey, 7).stream().map(row -> Long.toString(row.getLong(salt))).toList();
+    List<String> expected = events.stream().map(row -> Long.toString(row.getLong(salt))).toList();
     assertThat(salts).containsExactlyInAnyOrderElementsOf(expected);
 
     List<String> seenKeys = new ArrayList<>();
@@ -166,5 +179,41 @@ class EventSorterTest {
     List<String> spilled = sortInTask(true, 4096);
     assertMergeOrder(spilled, true);
     assertMergeOrder(sortInTask(false, 4096), false);
+  }
+
+  /**
+   * Tasks that sort one after another on a thread take the arrays the task before gave back: a
+   * large partition first, then smaller ones, so that later sorts run on longer arrays that still
+   * hold the rows of the sort before.
+   */
+  @Test
+  void sortsRightOnTheArraysThatTheTaskBeforeGaveBack() {
+    int[] sizes = {3000, 3000, 600, 600, 1800, 1800, 700, 700, 2500, 2500};
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
+    List<Integer> tasks = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      tasks.add(i);
+    }
+    List<List<String>> results =
+        sc.parallelize(tasks, sizes.length)
+            .map(
+                i -> {
+                  EventLayout layout = layout(DataTypes.StringType);
+                  SortArena arena = SortArena.take(EventSorter.CHUNK);
+                  EventSorter sorter = new EventSorter(layout, Long.MAX_VALUE, arena);
+                  List<String> out = new ArrayList<>();
+                  out.add(Integer.toString(arena.uses()));
+                  out.addAll(sortedText(layout, sorter, events(true, i, sizes[i])));
+                  return out;
+                })
+            .collect();
+    int reused = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      List<String> result = results.get(i);
+      reused += Integer.parseInt(result.get(0)) > 1 ? 1 : 0;
+      assertMergeOrder(result.subList(1, result.size()), true, events(true, i, sizes[i]));
+    }
+    // Spark may start a task on a new thread, but not every one of them
+    assertThat(reused).isPositive();
   }
 }
