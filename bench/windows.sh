@@ -9,7 +9,10 @@
 #
 # Options: --sets S,H  --scale F  --methods ours,ours-latest,ours-both,duckdb,spark-range-join,
 #          spark-window  --timeout SECONDS (per method, default 600)  --partitions N (default 64)
-#          --warm-up true|false  --dir DIR (default target/bench-windows)
+#          --warm-up true|false (each chosen method once on small data first)
+#          --rounds N (default 2: the methods run N times, every other round in reverse order, so
+#          that none always runs first in the JVM; the table shows each method's fastest run, and
+#          lists every run)  --dir DIR (default target/bench-windows)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bench/jvm.sh

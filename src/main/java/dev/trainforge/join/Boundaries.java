@@ -208,21 +208,44 @@ final class Boundaries implements Serializable {
     return out;
   }
 
-  /** The partition of a non-null-key event: the number of boundaries below it. */
+  /**
+   * The partition of a non-null-key event: the number of boundaries below it. Those of a lower key
+   * hash are counted without branches, since which way each step of the search goes cannot be
+   * predicted (it was about 6% of a join's CPU as a branching search); the few boundaries of the
+   * event's own key hash, a key that spans partitions, are then compared in full.
+   */
   int partitionOf(InternalRow event) {
     long hash = event.getLong(layout.keyHashIndex());
-    int lo = 0;
-    int hi = bounds.length;
+    int lo = lowerBound(hash);
+    if (lo == hashes.length || hashes[lo] != hash) {
+      return lo;
+    }
+    int hi = hash == Long.MAX_VALUE ? hashes.length : lowerBound(hash + 1);
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      int c = Long.compare(hashes[mid], hash);
-      if (c < 0 || (c == 0 && compareToEvent(mid, event) < 0)) {
+      if (compareToEvent(mid, event) < 0) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
     return lo;
+  }
+
+  /** The number of boundaries whose key hash is below {@code hash}. */
+  private int lowerBound(long hash) {
+    int n = hashes.length;
+    if (n == 0) {
+      return 0;
+    }
+    int base = 0;
+    while (n > 1) {
+      int half = n >>> 1;
+      // a conditional move, not a branch
+      base = hashes[base + half] < hash ? base + half : base;
+      n -= half;
+    }
+    return hashes[base] < hash ? base + 1 : base;
   }
 
   /** {@link #compare} of boundary i and an event with the same key hash. */

@@ -12,6 +12,47 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 
 class RangePartitioningTest {
+  /**
+   * Routing searches the boundaries' key hashes without branches, then compares in full only the
+   * boundaries of the event's own hash: every event must still go above exactly the boundaries
+   * below it in the event order, the hot key's many boundaries included.
+   */
+  @Test
+  void routesEveryEventAboveExactlyTheBoundariesBelowIt() {
+    SparkSession spark = SharedSpark.session();
+    RandomCases cases = new RandomCases(21, 50, 4000);
+    List<JoinSource> user = List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
+    Dataset<Row> labels =
+        cases
+            .labelFrame(spark)
+            .withColumn(AsOfJoin.LABEL_SALT, org.apache.spark.sql.functions.xxhash64(col("id")));
+    AsOfJoin.Events events = AsOfJoin.events(labels, user);
+    EventLayout layout = events.layout();
+    Boundaries bounds = Boundaries.sample(layout, SparkRows.rowsOf(events.rows()), 16);
+    List<InternalRow> all = SparkRows.rowsOf(events.rows()).map(InternalRow::copy).collect();
+    int checked = 0;
+    int sharedHash = 0;
+    for (InternalRow event : all) {
+      if (event.isNullAt(layout.keyHashIndex())) {
+        continue;
+      }
+      int below = 0;
+      boolean shares = false;
+      for (int i = 0; i < bounds.count(); i++) {
+        below += Boundaries.compare(layout, bounds.get(i), event) < 0 ? 1 : 0;
+        shares |=
+            bounds.get(i).getLong(layout.keyHashIndex()) == event.getLong(layout.keyHashIndex());
+      }
+      assertThat(bounds.partitionOf(event)).as("partition of %s", event).isEqualTo(below);
+      checked++;
+      sharedHash += shares ? 1 : 0;
+    }
+    assertThat(bounds.count()).isEqualTo(15);
+    assertThat(checked).isGreaterThan(4000);
+    // the hot key's rows: their hash is that of several boundaries
+    assertThat(sharedHash).isGreaterThan(1000);
+  }
+
   @Test
   void aHotKeyIsSplitByTimeAcrossManyPartitions() {
     SparkSession spark = SharedSpark.session();
