@@ -12,13 +12,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 
 class RangePartitioningTest {
-  /**
-   * Routing searches the boundaries' key hashes without branches, then compares in full only the
-   * boundaries of the event's own hash: every event must still go above exactly the boundaries
-   * below it in the event order, the hot key's many boundaries included.
-   */
-  @Test
-  void routesEveryEventAboveExactlyTheBoundariesBelowIt() {
+  /** Random events of two sources over 50 keys, key 0 hot. */
+  private static AsOfJoin.Events hotKeyEvents() {
     SparkSession spark = SharedSpark.session();
     RandomCases cases = new RandomCases(21, 50, 4000);
     List<JoinSource> user = List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
@@ -26,7 +21,17 @@ class RangePartitioningTest {
         cases
             .labelFrame(spark)
             .withColumn(AsOfJoin.LABEL_SALT, org.apache.spark.sql.functions.xxhash64(col("id")));
-    AsOfJoin.Events events = AsOfJoin.events(labels, user);
+    return AsOfJoin.events(labels, user);
+  }
+
+  /**
+   * Routing searches the boundaries' key hashes without branches, then compares in full only the
+   * boundaries of the event's own hash: every event must still go above exactly the boundaries
+   * below it in the event order, the hot key's many boundaries included.
+   */
+  @Test
+  void routesEveryEventAboveExactlyTheBoundariesBelowIt() {
+    AsOfJoin.Events events = hotKeyEvents();
     EventLayout layout = events.layout();
     Boundaries bounds = Boundaries.sample(layout, SparkRows.rowsOf(events.rows()), 16);
     List<InternalRow> all = SparkRows.rowsOf(events.rows()).map(InternalRow::copy).collect();
@@ -55,14 +60,7 @@ class RangePartitioningTest {
 
   @Test
   void aHotKeyIsSplitByTimeAcrossManyPartitions() {
-    SparkSession spark = SharedSpark.session();
-    RandomCases cases = new RandomCases(21, 50, 4000);
-    List<JoinSource> user = List.of(cases.joinSource(spark, "ua"), cases.joinSource(spark, "ub"));
-    Dataset<Row> labels =
-        cases
-            .labelFrame(spark)
-            .withColumn(AsOfJoin.LABEL_SALT, org.apache.spark.sql.functions.xxhash64(col("id")));
-    AsOfJoin.Events events = AsOfJoin.events(labels, user);
+    AsOfJoin.Events events = hotKeyEvents();
     int userField = events.layout().keyIndex(0);
     long partitionsOfHotKey =
         new RangePartitioning()
