@@ -188,6 +188,7 @@ final class EventSorter {
     chunks.clear();
     chunks.add(rows);
     chunk = null;
+    arena.chunksDone();
     address = addressOut;
     group = groupOut;
     time = timeOut;
@@ -384,6 +385,8 @@ final class EventSorter {
       sorter.insert(row);
     }
     chunks.clear();
+    chunk = null;
+    arena.chunksDone();
     while (rest.hasNext()) {
       sorter.insert((UnsafeRow) rest.next());
     }

@@ -18,8 +18,9 @@ import java.util.List;
  *
  * <p>An arena is taken by one sorter at a time, and given back when its task ends, since until then
  * the merge reads views into the arrays. Between tasks the thread holds it through a soft
- * reference: the GC frees it before the heap runs short. Without a Spark task (a sort in a unit
- * test, say) nothing is given back, and the sorter allocates as it always did.
+ * reference: the GC frees it before the heap runs short. So are the chunks once the rows have left
+ * them, while the merge runs. Without a Spark task (a sort in a unit test, say) nothing is given
+ * back, and the sorter allocates as it always did.
  */
 final class SortArena {
   /** A slot of long arrays: where rows lie, then their group and time, for the input and output. */
@@ -43,6 +44,8 @@ final class SortArena {
   private byte[] rows;
   private final Deque<byte[]> freeChunks = new ArrayDeque<>();
   private final List<byte[]> lentChunks = new ArrayList<>();
+  // chunks whose rows have moved on, kept for the next task only if the GC leaves them
+  private SoftReference<List<byte[]>> idleChunks;
   private final int chunkSize;
   private int uses;
 
@@ -75,7 +78,25 @@ final class SortArena {
   void giveBack() {
     freeChunks.addAll(lentChunks);
     lentChunks.clear();
+    List<byte[]> idle = idleChunks == null ? null : idleChunks.get();
+    if (idle != null) {
+      freeChunks.addAll(idle);
+    }
+    idleChunks = null;
     HELD.set(new SoftReference<>(this));
+  }
+
+  /**
+   * Says that the rows have left the chunks (moved into sorted order, or to Spark's sorter): until
+   * the task ends the chunks are held softly, so that the GC may take them back while the merge or
+   * Spark's sorter needs the heap.
+   */
+  void chunksDone() {
+    List<byte[]> idle = new ArrayList<>(lentChunks);
+    idle.addAll(freeChunks);
+    lentChunks.clear();
+    freeChunks.clear();
+    idleChunks = new SoftReference<>(idle);
   }
 
   /** The slot's long array if it holds at least {@code length} elements, else a new one, kept. */

@@ -64,4 +64,19 @@ class SortArenaTest {
     arena.giveBack();
     assertThat(SortArena.take(4096)).isNotSameAs(arena);
   }
+
+  @Test
+  void keepsChunksWhoseRowsHaveMovedOnForTheNextTask() {
+    SortArena arena = new SortArena(1024);
+    byte[] a = arena.chunk(1024);
+    arena.chunksDone();
+    // a is idle, not free: this task gets a new chunk
+    byte[] b = arena.chunk(1024);
+    assertThat(b).isNotSameAs(a);
+    arena.giveBack();
+    SortArena again = SortArena.take(1024);
+    assertThat(java.util.List.of(again.chunk(1024), again.chunk(1024)))
+        .usingElementComparator((x, y) -> x == y ? 0 : 1)
+        .containsExactlyInAnyOrder(a, b);
+  }
 }
