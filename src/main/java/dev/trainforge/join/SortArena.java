@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>Why: a partition's sort holds its rows twice and 28 bytes a row of sort fields twice (tens of
  * megabytes a partition on S). Allocated afresh in every task, the JVM zeroes them and the kernel
- * faults their pages in anew, which took about a fifth of the merge stage's CPU on S. Taken from
+ * faults their pages in anew, which took about a quarter of the merge stage's CPU on S. Taken from
  * the task before, they cost neither: a task allocates only what outgrows its predecessor's arrays.
  *
  * <p>An arena is taken by one sorter at a time, and given back when its task ends, since until then
