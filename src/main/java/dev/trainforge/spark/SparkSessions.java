@@ -15,6 +15,15 @@ public final class SparkSessions {
   /** The Hadoop file system of {@code file:} paths in a local session. */
   static final String LOCAL_FILES = "spark.hadoop.fs.file.impl";
 
+  /**
+   * How shuffle files are written, for every session, the benchmarks' included. On Java 17 {@code
+   * FileChannel.transferTo} from one file to another maps the source into memory and writes from
+   * the mapping, so Spark's map side, which writes a file per reduce partition and then copies them
+   * into one, faults in every page of them once more; a copy through a buffer reads them instead.
+   * On S the join's map stage took 4.0-4.6 s instead of 4.9-5.8 s (BENCHMARKS.md).
+   */
+  public static final Map<String, String> SHUFFLE_IO = Map.of("spark.file.transferTo", "false");
+
   private SparkSessions() {}
 
   /** Static settings: they must be in place before the session starts. */
@@ -28,6 +37,7 @@ public final class SparkSessions {
     conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.put("spark.sql.adaptive.enabled", "true");
     conf.put("spark.databricks.delta.snapshotPartitions", "2");
+    conf.putAll(SHUFFLE_IO);
     conf.putAll(overrides);
     return conf;
   }

@@ -11,6 +11,7 @@ import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.KeyHashPartitioning;
 import dev.trainforge.join.RangePartitioning;
 import dev.trainforge.spark.ContentChecksum;
+import dev.trainforge.spark.SparkSessions;
 import dev.trainforge.synth.AsOfWorkload;
 import java.io.File;
 import java.nio.file.Files;
@@ -633,6 +634,7 @@ public final class JoinBenchmark {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .config("spark.local.dir", root.resolve("spark-tmp").toString())
+            .config(java.util.Map.<String, Object>copyOf(SparkSessions.SHUFFLE_IO))
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     JoinBenchmark bench = new JoinBenchmark(spark, root, timeout);

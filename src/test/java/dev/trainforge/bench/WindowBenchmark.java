@@ -9,6 +9,7 @@ import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
 import dev.trainforge.join.RangePartitioning;
+import dev.trainforge.spark.SparkSessions;
 import dev.trainforge.synth.AsOfWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -535,6 +536,7 @@ public final class WindowBenchmark {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .config("spark.local.dir", root.resolve("spark-tmp").toString())
+            .config(java.util.Map.<String, Object>copyOf(SparkSessions.SHUFFLE_IO))
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     WindowBenchmark bench = new WindowBenchmark(spark, root, timeout);
