@@ -5,13 +5,16 @@
 #   bench/run.sh                                  # all sets at full size (S, H, M, L): hours on 2 cores
 #   bench/run.sh --sets S,H --scale 0.25          # a quicker look
 #   bench/run.sh --sets S --methods ours,duckdb   # chosen methods
+#   bench/run.sh --sets S --methods ours,duckdb --rounds 4   # each method's fastest of four runs
 #   bench/run.sh --sets S --methods ours,spark43-asof,duckdb,union-last,io-floor
 #   TRAINFORGE_BENCH_HEAP=2g bench/run.sh --sets single --methods ours   # one key, 2 GiB heap
 #
 # Options: --sets S,U,H,M,L,single (U: as S with uniform keys)  --scale F  --methods ours,ours-hash,window-sql,union-last,
 #          spark-joinAsOf,spark43-asof,duckdb,io-floor  --asof-timeout SECONDS (joinAsOf, window
 #          SQL and Spark 4.3's ASOF JOIN, default 600)  --partitions N (default 64)
-#          --dir DIR (default target/bench)
+#          --rounds N (S, U, H; default 1: with more, the methods run N times, every other round in
+#          reverse order; the table shows each method's fastest run and lists every run, with ours's
+#          time over each other method's round by round)  --dir DIR (default target/bench)
 #
 # spark43-asof (Spark 4.3's native ASOF JOIN) runs bench/spark43_asof.py in a child process with
 # the same heap, from a venv this script makes once from bench/requirements-spark43.txt (pyspark
