@@ -488,74 +488,25 @@ public final class JoinBenchmark {
   }
 
   /**
-   * Runs {@code methods} in {@code rounds} rounds, every other one in reverse order (the methods
-   * that may be stopped still last), and returns each method's fastest run: this host's speed moves
-   * from minute to minute by more than the gaps measured, and only ever adds time. A method that
-   * did not finish is not run again. The note under the table lists every run, and ours's time over
-   * each other method's round by round. One round is {@link #runSet}.
+   * Runs {@code methods} in {@code rounds} {@link Rounds} (the methods that may be stopped still
+   * last in each) and returns each method's fastest run. The note under the table lists every run,
+   * and ours's time over each other method's, round by round. One round is {@link #runSet}.
    */
   List<Result> runRounds(String set, Path data, int sources, List<String> methods, int rounds)
       throws Exception {
     if (rounds <= 1) {
       return runSet(set, data, sources, methods);
     }
-    Map<String, List<Result>> runs = new LinkedHashMap<>();
-    methods.forEach(m -> runs.put(m, new ArrayList<>()));
-    for (int round = 0; round < rounds; round++) {
-      List<String> order = new ArrayList<>();
-      for (String m : methods) {
-        List<Result> before = runs.get(m);
-        if (before.isEmpty() || before.get(0).seconds() != null) {
-          order.add(m);
-        }
-      }
-      if (round % 2 == 1) {
-        Collections.reverse(order);
-      }
-      log("%s, round %d of %d: %s", set, round + 1, rounds, order);
-      for (Result r : runSet(set, data, sources, order)) {
-        runs.get(r.method()).add(r);
-      }
-    }
-    notes.add(roundsNote(runs));
-    List<Result> fastest = new ArrayList<>();
-    for (List<Result> of : runs.values()) {
-      fastest.add(
-          of.stream()
-              .filter(r -> r.seconds() != null)
-              .min(java.util.Comparator.comparingDouble(Result::seconds))
-              .orElse(of.get(0)));
-    }
-    return fastest;
-  }
-
-  private static String roundsNote(Map<String, List<Result>> runs) {
-    StringBuilder sb = new StringBuilder("- every run (s, in round order):");
-    runs.forEach((m, of) -> sb.append(' ').append(m).append(' ').append(seconds(of)).append(';'));
-    sb.setLength(sb.length() - 1);
-    List<Result> ours = runs.getOrDefault("ours", List.of());
-    runs.forEach(
-        (m, of) -> {
-          if (m.equals("ours") || ours.isEmpty()) {
-            return;
-          }
-          List<String> ratios = new ArrayList<>();
-          for (int i = 0; i < Math.min(ours.size(), of.size()); i++) {
-            Double a = ours.get(i).seconds();
-            Double b = of.get(i).seconds();
-            ratios.add(a == null || b == null ? "—" : String.format(Locale.ROOT, "%.2f", a / b));
-          }
-          sb.append(String.format(Locale.ROOT, "%n- ours ÷ %s, round by round: %s", m, ratios));
-        });
-    return sb.toString();
-  }
-
-  private static String seconds(List<Result> runs) {
-    return String.join(
-        ", ",
-        runs.stream()
-            .map(r -> r.seconds() == null ? "DNF" : String.format(Locale.ROOT, "%.1f", r.seconds()))
-            .toList());
+    Rounds<Result> runs =
+        Rounds.run(
+            set,
+            methods,
+            rounds,
+            Result::method,
+            Result::seconds,
+            order -> runSet(set, data, sources, order));
+    notes.add(runs.everyRun() + runs.oursOverOthers());
+    return runs.fastest();
   }
 
   /** 0 for a method that always finishes, 1 for one in its own process, 2 for a stoppable one. */

@@ -374,50 +374,16 @@ public final class WindowBenchmark {
    * first), and logs every run. A method that does not finish is not run again.
    */
   List<Result> runRounds(String set, Path data, List<String> methods, int rounds) throws Exception {
-    Map<String, List<Result>> runs = new LinkedHashMap<>();
-    methods.forEach(m -> runs.put(m, new ArrayList<>()));
-    for (int round = 0; round < rounds; round++) {
-      List<String> order = new ArrayList<>();
-      for (String m : methods) {
-        List<Result> before = runs.get(m);
-        if (before.isEmpty() || before.get(0).seconds() != null) {
-          order.add(m);
-        }
-      }
-      if (round % 2 == 1) {
-        Collections.reverse(order);
-      }
-      JoinBenchmark.log("%s, round %d of %d: %s", set, round + 1, rounds, order);
-      for (Result r : runSet(set, data, order)) {
-        runs.get(r.method()).add(r);
-      }
-    }
-    List<Result> best = new ArrayList<>();
-    StringBuilder all = new StringBuilder();
-    for (Map.Entry<String, List<Result>> e : runs.entrySet()) {
-      Result pick = e.getValue().get(0);
-      for (Result r : e.getValue()) {
-        if (r.seconds() != null && (pick.seconds() == null || r.seconds() < pick.seconds())) {
-          pick = r;
-        }
-      }
-      best.add(pick);
-      all.append(all.isEmpty() ? "" : "; ")
-          .append(e.getKey())
-          .append(' ')
-          .append(
-              String.join(
-                  ", ",
-                  e.getValue().stream()
-                      .map(
-                          r ->
-                              r.seconds() == null
-                                  ? "DNF"
-                                  : String.format(Locale.ROOT, "%.1f", r.seconds()))
-                      .toList()));
-    }
-    runsNote = String.format(Locale.ROOT, "- every run (s, in round order): %s%n", all);
-    return best;
+    Rounds<Result> runs =
+        Rounds.run(
+            set,
+            methods,
+            rounds,
+            Result::method,
+            Result::seconds,
+            order -> runSet(set, data, order));
+    runsNote = runs.everyRun() + String.format("%n");
+    return runs.fastest();
   }
 
   private String runsNote = "";
