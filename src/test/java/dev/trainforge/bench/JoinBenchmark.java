@@ -77,7 +77,8 @@ public final class JoinBenchmark {
       String checksum,
       String note,
       double taskSeconds,
-      double taskCpuSeconds) {}
+      double taskCpuSeconds)
+      implements Rounds.Run {}
 
   /**
    * Task metrics of whatever runs between {@link #reset} and now: this JVM's tasks, or those a
@@ -497,14 +498,7 @@ public final class JoinBenchmark {
     if (rounds <= 1) {
       return runSet(set, data, sources, methods);
     }
-    Rounds<Result> runs =
-        Rounds.run(
-            set,
-            methods,
-            rounds,
-            Result::method,
-            Result::seconds,
-            order -> runSet(set, data, sources, order));
+    Rounds<Result> runs = Rounds.run(set, methods, rounds, o -> runSet(set, data, sources, o));
     notes.add(runs.everyRun() + runs.oursOverOthers());
     return runs.fastest();
   }

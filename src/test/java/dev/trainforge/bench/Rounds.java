@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * A benchmark's methods run in rounds, every other round in reverse order, so that no method always
@@ -17,42 +16,34 @@ import java.util.function.Function;
  *
  * @param <R> a run's result
  */
-final class Rounds<R> {
+final class Rounds<R extends Rounds.Run> {
+  /** What a run says of itself: its method, and its wall time, null when it did not finish. */
+  interface Run {
+    String method();
+
+    Double seconds();
+  }
+
   /** One round: runs the methods in the order given and returns their results. */
   interface Round<R> {
     List<R> run(List<String> order) throws Exception;
   }
 
   private final Map<String, List<R>> runs = new LinkedHashMap<>();
-  private final Function<R, String> method;
-  private final Function<R, Double> seconds;
 
-  private Rounds(List<String> methods, Function<R, String> method, Function<R, Double> seconds) {
+  private Rounds(List<String> methods) {
     methods.forEach(m -> runs.put(m, new ArrayList<>()));
-    this.method = method;
-    this.seconds = seconds;
   }
 
-  /**
-   * Runs {@code rounds} rounds of {@code methods} on data set {@code set}.
-   *
-   * @param method a result's method
-   * @param seconds a result's wall time, null when the method did not finish
-   */
-  static <R> Rounds<R> run(
-      String set,
-      List<String> methods,
-      int rounds,
-      Function<R, String> method,
-      Function<R, Double> seconds,
-      Round<R> round)
+  /** Runs {@code rounds} rounds of {@code methods} on data set {@code set}. */
+  static <R extends Run> Rounds<R> run(String set, List<String> methods, int rounds, Round<R> round)
       throws Exception {
-    Rounds<R> all = new Rounds<>(methods, method, seconds);
+    Rounds<R> all = new Rounds<>(methods);
     for (int r = 0; r < rounds; r++) {
       List<String> order = new ArrayList<>();
       for (String m : methods) {
         List<R> before = all.runs.get(m);
-        if (before.isEmpty() || seconds.apply(before.get(0)) != null) {
+        if (before.isEmpty() || before.get(0).seconds() != null) {
           order.add(m);
         }
       }
@@ -61,7 +52,7 @@ final class Rounds<R> {
       }
       JoinBenchmark.log("%s, round %d of %d: %s", set, r + 1, rounds, order);
       for (R result : round.run(order)) {
-        all.runs.get(method.apply(result)).add(result);
+        all.runs.get(result.method()).add(result);
       }
     }
     return all;
@@ -73,8 +64,8 @@ final class Rounds<R> {
     for (List<R> of : runs.values()) {
       R pick = of.get(0);
       for (R r : of) {
-        Double s = seconds.apply(r);
-        Double best = seconds.apply(pick);
+        Double s = r.seconds();
+        Double best = pick.seconds();
         if (s != null && (best == null || s < best)) {
           pick = r;
         }
@@ -106,8 +97,8 @@ final class Rounds<R> {
           }
           List<String> ratios = new ArrayList<>();
           for (int i = 0; i < Math.min(ours.size(), of.size()); i++) {
-            Double a = seconds.apply(ours.get(i));
-            Double b = seconds.apply(of.get(i));
+            Double a = ours.get(i).seconds();
+            Double b = of.get(i).seconds();
             ratios.add(a == null || b == null ? "—" : String.format(Locale.ROOT, "%.2f", a / b));
           }
           sb.append(String.format(Locale.ROOT, "%n- ours ÷ %s, round by round: %s", m, ratios));
@@ -116,7 +107,7 @@ final class Rounds<R> {
   }
 
   private String shown(R run) {
-    Double s = seconds.apply(run);
+    Double s = run.seconds();
     return s == null ? "DNF" : String.format(Locale.ROOT, "%.1f", s);
   }
 }

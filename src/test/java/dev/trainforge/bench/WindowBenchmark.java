@@ -76,7 +76,8 @@ public final class WindowBenchmark {
       double medianReduceTaskSeconds,
       int reduceTasks,
       String agreement,
-      String note) {}
+      String note)
+      implements Rounds.Run {}
 
   // ---- data ---------------------------------------------------------------------------------
 
@@ -374,14 +375,7 @@ public final class WindowBenchmark {
    * first), and logs every run. A method that does not finish is not run again.
    */
   List<Result> runRounds(String set, Path data, List<String> methods, int rounds) throws Exception {
-    Rounds<Result> runs =
-        Rounds.run(
-            set,
-            methods,
-            rounds,
-            Result::method,
-            Result::seconds,
-            order -> runSet(set, data, order));
+    Rounds<Result> runs = Rounds.run(set, methods, rounds, order -> runSet(set, data, order));
     runsNote = runs.everyRun() + String.format("%n");
     return runs.fastest();
   }
