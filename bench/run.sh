@@ -12,6 +12,8 @@
 # Options: --sets S,U,H,M,L,single (U: as S with uniform keys)  --scale F  --methods ours,ours-hash,window-sql,union-last,
 #          spark-joinAsOf,spark43-asof,duckdb,io-floor  --asof-timeout SECONDS (joinAsOf, window
 #          SQL and Spark 4.3's ASOF JOIN, default 600)  --partitions N (default 64)
+#          --rows-per-partition N (ours's range partitions: about one per N rows, at most
+#          --partitions; default reference.conf's join.rows-per-partition; 0: exactly --partitions)
 #          --rounds N (S, U, H; default 1: with more, the methods run N times, every other round in
 #          reverse order; the table shows each method's fastest run and lists every run, with ours's
 #          time over each other method's round by round)  --dir DIR (default target/bench)

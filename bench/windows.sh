@@ -9,6 +9,8 @@
 #
 # Options: --sets S,H  --scale F  --methods ours,ours-latest,ours-both,duckdb,spark-range-join,
 #          spark-window  --timeout SECONDS (per method, default 600)  --partitions N (default 64)
+#          --rows-per-partition N (ours's range partitions: about one per N rows, at most
+#          --partitions; default reference.conf's join.rows-per-partition; 0: exactly --partitions)
 #          --warm-up true|false (each chosen method once on small data first)
 #          --rounds N (default 2: the methods run N times, every other round in reverse order, so
 #          that none always runs first in the JVM; the table shows each method's fastest run, and

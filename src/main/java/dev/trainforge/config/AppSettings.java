@@ -15,8 +15,11 @@ import java.util.TreeMap;
  * @param shufflePartitions spark.sql.shuffle.partitions of an embedded session
  * @param sparkConf extra Spark settings, applied where the caller has not set them
  * @param catalog the Iceberg catalog datasets are published to
- * @param joinPartitions partitions of the join's shuffle; 0 means spark.sql.shuffle.partitions
+ * @param joinPartitions partitions of the join's shuffle; 0: sized by the rows (range partitioning
+ *     with {@code joinRowsPerPartition}), else spark.sql.shuffle.partitions
  * @param joinPartitioning how the join spreads rows over partitions
+ * @param joinRowsPerPartition with {@code joinPartitions} 0, rows per partition of a
+ *     range-partitioned join; 0 for spark.sql.shuffle.partitions partitions
  * @param progressInterval how often a long build phase logs the progress of its Spark stages
  * @param joinSortMemoryBytes the most a join task sorts in memory before Spark's spilling sorter
  *     takes over; 0 for a sixteenth of the heap, at most 512 MiB
@@ -32,6 +35,7 @@ public record AppSettings(
     CatalogSettings catalog,
     int joinPartitions,
     JoinPartitioningKind joinPartitioning,
+    long joinRowsPerPartition,
     java.time.Duration progressInterval,
     long joinSortMemoryBytes,
     Lineage lineage,
@@ -44,6 +48,10 @@ public record AppSettings(
     requireNonNull(joinPartitioning, "joinPartitioning is null");
     requireNonNull(progressInterval, "progressInterval is null");
     requireNonNull(lineage, "lineage is null");
+    if (joinRowsPerPartition < 0) {
+      throw new IllegalArgumentException(
+          "joinRowsPerPartition is negative: " + joinRowsPerPartition);
+    }
     if (joinSortMemoryBytes < 0) {
       throw new IllegalArgumentException("joinSortMemoryBytes is negative: " + joinSortMemoryBytes);
     }

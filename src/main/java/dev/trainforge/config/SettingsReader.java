@@ -32,6 +32,11 @@ final class SettingsReader {
         catalog,
         joinPartitions,
         r.enumValue(P + "join.partitioning", AppSettings.JoinPartitioningKind.class),
+        atLeast(
+            r,
+            P + "join.rows-per-partition",
+            0,
+            "use 0 for spark.sql.shuffle.partitions partitions, or a row count such as 350000"),
         progressInterval(r, P + "progress.interval"),
         r.bytes(P + "join.sort-memory"),
         lineage(r, P + "lineage."),

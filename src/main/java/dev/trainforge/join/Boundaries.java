@@ -20,6 +20,8 @@ final class Boundaries implements Serializable {
 
   private final EventLayout layout;
   private final InternalRow[] bounds;
+  // the partitions the events are spread over: more than the bounds when some were not distinct
+  private final int partitions;
   // the bounds' fields, so that routing compares longs, not boxed values
   private final long[] hashes;
   private final long[] times;
@@ -29,13 +31,14 @@ final class Boundaries implements Serializable {
   // the latest label time of all events: a window's exit after it can change no label's row
   private final long latestLabel;
 
-  private Boundaries(EventLayout layout, InternalRow[] bounds) {
-    this(layout, bounds, Long.MAX_VALUE);
+  private Boundaries(EventLayout layout, InternalRow[] bounds, int partitions) {
+    this(layout, bounds, partitions, Long.MAX_VALUE);
   }
 
-  private Boundaries(EventLayout layout, InternalRow[] bounds, long latestLabel) {
+  private Boundaries(EventLayout layout, InternalRow[] bounds, int partitions, long latestLabel) {
     this.layout = layout;
     this.bounds = bounds;
+    this.partitions = partitions;
     this.latestLabel = latestLabel;
     int n = bounds.length;
     this.hashes = new long[n];
@@ -57,6 +60,11 @@ final class Boundaries implements Serializable {
     return bounds.length;
   }
 
+  /** The partitions the events are spread over: {@link #count()} + 1 or more. */
+  int partitions() {
+    return partitions;
+  }
+
   InternalRow get(int i) {
     return bounds[i];
   }
@@ -76,10 +84,23 @@ final class Boundaries implements Serializable {
    */
   static Boundaries sample(
       EventLayout layout, JavaRDD<InternalRow> events, TakenSample taken, int partitions) {
-    if (partitions <= 1) {
-      return new Boundaries(layout, new InternalRow[0]);
+    return sample(layout, events, taken, partitions, rows -> partitions);
+  }
+
+  /**
+   * Like {@link #sample(EventLayout, JavaRDD, TakenSample, int)}, for as many partitions as {@code
+   * partitionsFor} gives for the events' estimated row count, at most {@code maxPartitions}.
+   */
+  static Boundaries sample(
+      EventLayout layout,
+      JavaRDD<InternalRow> events,
+      TakenSample taken,
+      int maxPartitions,
+      java.util.function.DoubleToIntFunction partitionsFor) {
+    if (maxPartitions <= 1) {
+      return new Boundaries(layout, new InternalRow[0], 1);
     }
-    int perPartition = Reservoir.perPartition(partitions, events.getNumPartitions());
+    int perPartition = Reservoir.perPartition(maxPartitions, events.getNumPartitions());
     Reservoir.Collected collected =
         Reservoir.collect(
             events
@@ -90,9 +111,11 @@ final class Boundaries implements Serializable {
     for (int i = 0; i < collected.rows().size(); i++) {
       samples.add(new Sample(collected.rows().get(i), collected.weights()[i]));
     }
+    double rows = samples.stream().mapToDouble(Sample::weight).sum();
+    int partitions = Math.max(1, Math.min(maxPartitions, partitionsFor.applyAsInt(rows)));
     Boundaries chosen = choose(layout, samples, partitions);
     return new Boundaries(
-        layout, chosen.bounds, Math.max(taken.latestLabel(), collected.latestLabel()));
+        layout, chosen.bounds, partitions, Math.max(taken.latestLabel(), collected.latestLabel()));
   }
 
   /** The latest label time among the events sampled (all of them are scanned). */
@@ -160,7 +183,7 @@ final class Boundaries implements Serializable {
         }
       }
     }
-    return new Boundaries(layout, bounds.toArray(InternalRow[]::new));
+    return new Boundaries(layout, bounds.toArray(InternalRow[]::new), partitions);
   }
 
   /**

@@ -16,8 +16,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 public interface JoinPartitioning extends Serializable {
   /**
-   * Returns {@code events} as unsafe rows, routed to {@code numPartitions} partitions, in any order
-   * within them; extra fields after the layout's are allowed.
+   * Returns {@code events} as unsafe rows, routed to {@code numPartitions} partitions (or fewer,
+   * where the partitioning sizes them by the rows it samples), in any order within them; extra
+   * fields after the layout's are allowed.
    *
    * @param sortFields the same events' sort fields (the layout's first fields), computed more
    *     cheaply where possible, for sampling

@@ -30,6 +30,43 @@ import scala.Tuple2;
 public final class RangePartitioning implements JoinPartitioning {
   private static final long serialVersionUID = 1L;
 
+  private final long rowsPerPartition;
+
+  /** Spreads the events over exactly the partitions asked for (some may be empty). */
+  public RangePartitioning() {
+    this(0);
+  }
+
+  /**
+   * Spreads the events over about one partition per {@code rowsPerPartition} of them (as the
+   * sampling pass counts them), at most the partitions asked for and at least two per core of the
+   * cluster. Why: a join task sorts its partition in memory, in arrays a fresh JVM faults in page
+   * by page, so the partition's size sets what each core touches; and a task has a fixed cost (its
+   * share of every map task's shuffle files, its output file) that many small partitions pay many
+   * times. Sizing happens before the shuffle, not after it as Spark's adaptive execution coalesces
+   * partitions, since the carry-in of window totals is made for the partitions it was routed to.
+   *
+   * @param rowsPerPartition events per partition; 0 for exactly the partitions asked for
+   */
+  public RangePartitioning(long rowsPerPartition) {
+    if (rowsPerPartition < 0) {
+      throw new IllegalArgumentException("rowsPerPartition is negative: " + rowsPerPartition);
+    }
+    this.rowsPerPartition = rowsPerPartition;
+  }
+
+  /**
+   * The partitions for {@code rows} events: one per {@code rowsPerPartition}, at least {@code
+   * atLeast}; all {@code max} when {@code rowsPerPartition} is 0. Never more than {@code max}.
+   */
+  static int partitionsFor(double rows, int max, long rowsPerPartition, int atLeast) {
+    if (rowsPerPartition == 0) {
+      return max;
+    }
+    double wanted = Math.max(atLeast, Math.ceil(rows / rowsPerPartition));
+    return (int) Math.max(1, Math.min(max, wanted));
+  }
+
   /**
    * Samples the boundaries (one job over {@code sortFields}), then routes every event and the
    * carry-in rows with one shuffle of unsafe rows: no partition id column is shipped or sorted.
@@ -41,13 +78,20 @@ public final class RangePartitioning implements JoinPartitioning {
       Dataset<Row> sortFields,
       TakenSample taken,
       int numPartitions) {
+    int atLeast = 2 * events.sparkSession().sparkContext().defaultParallelism();
     Boundaries bounds =
-        Boundaries.sample(layout, SparkRows.rowsOf(sortFields), taken, numPartitions);
+        Boundaries.sample(
+            layout,
+            SparkRows.rowsOf(sortFields),
+            taken,
+            numPartitions,
+            rows -> partitionsFor(rows, numPartitions, rowsPerPartition, atLeast));
+    int partitions = bounds.partitions();
     JavaRDD<Tuple2<Integer, InternalRow>> routed =
         SparkRows.rowsOf(events)
-            .mapPartitions(new Router(layout, bounds, numPartitions, events.schema()));
+            .mapPartitions(new Router(layout, bounds, partitions, events.schema()));
     JavaRDD<InternalRow> shuffled =
-        SparkRows.shuffleToPartitions(routed, numPartitions, events.schema().size());
+        SparkRows.shuffleToPartitions(routed, partitions, events.schema().size());
     List<Dataset<Row>> sampled = new ArrayList<>(List.of(sortFields));
     taken.read().ifPresent(sampled::add);
     return new Arranged(shuffled, events, sampled);

@@ -801,7 +801,8 @@ public final class DatasetBuild {
                 .flatMap(f -> f.keys().stream().map(KeyMapping::labelColumn))
                 .distinct()
                 .toList();
-        LabelInput.Scanned scanned = inputs.labels().statsAndSample(joinPartitions(config), keys);
+        LabelInput.Scanned scanned =
+            inputs.labels().statsAndSample(joinPartitions(config.settings(), spark), keys);
         stats = scanned.stats();
         sample = scanned.sample();
       } else {
@@ -821,9 +822,7 @@ public final class DatasetBuild {
       throw e;
     }
     describe("sample (key, time) ranges for the as-of join");
-    AsOfJoin join =
-        new AsOfJoin(
-            partitioning(config), joinPartitions(config), config.settings().joinSortMemoryBytes());
+    AsOfJoin join = asOfJoin(config.settings(), spark);
     Dataset<Row> rows =
         join.join(inputs.labels().joinInput(), sources, sample.orElse(null))
             .drop(JoinColumns.LABEL_TIME);
@@ -939,18 +938,40 @@ public final class DatasetBuild {
     return ExistingVersion.sourceCounts(profile);
   }
 
-  private static JoinPartitioning partitioning(BuildConfig config) {
-    return switch (config.settings().joinPartitioning()) {
-      case RANGE -> new RangePartitioning();
+  /**
+   * Sized by its rows, a range-partitioned join uses at most this many partitions, or
+   * spark.sql.shuffle.partitions where that is more: Spark's own default shuffle width.
+   */
+  static final int MOST_SIZED_PARTITIONS = 200;
+
+  /** The as-of join these settings ask for, in {@code spark}. */
+  public static AsOfJoin asOfJoin(AppSettings settings, SparkSession spark) {
+    return new AsOfJoin(
+        partitioning(settings), joinPartitions(settings, spark), settings.joinSortMemoryBytes());
+  }
+
+  private static JoinPartitioning partitioning(AppSettings settings) {
+    return switch (settings.joinPartitioning()) {
+      case RANGE ->
+          new RangePartitioning(sizedByRows(settings) ? settings.joinRowsPerPartition() : 0);
       case HASH -> new KeyHashPartitioning();
     };
   }
 
-  private int joinPartitions(BuildConfig config) {
-    int configured = config.settings().joinPartitions();
-    return configured > 0
-        ? configured
-        : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  /** Whether the join's partitions follow its rows: range partitions, no count configured. */
+  private static boolean sizedByRows(AppSettings settings) {
+    return settings.joinPartitioning() == AppSettings.JoinPartitioningKind.RANGE
+        && settings.joinPartitions() == 0
+        && settings.joinRowsPerPartition() > 0;
+  }
+
+  /** The join's partitions: those configured, else spark.sql.shuffle.partitions, or the most. */
+  private static int joinPartitions(AppSettings settings, SparkSession spark) {
+    if (settings.joinPartitions() > 0) {
+      return settings.joinPartitions();
+    }
+    int shuffle = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    return sizedByRows(settings) ? Math.max(MOST_SIZED_PARTITIONS, shuffle) : shuffle;
   }
 
   /**

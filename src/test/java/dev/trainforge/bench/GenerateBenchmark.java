@@ -7,15 +7,13 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainforge.config.AppSettings;
 import dev.trainforge.config.BuildConfig;
 import dev.trainforge.config.ConfigLoader;
 import dev.trainforge.config.DatasetSpec;
 import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
-import dev.trainforge.join.KeyHashPartitioning;
-import dev.trainforge.join.RangePartitioning;
+import dev.trainforge.pipeline.DatasetBuild;
 import dev.trainforge.pipeline.Splits;
 import dev.trainforge.source.FeatureInput;
 import dev.trainforge.source.LabelInput;
@@ -217,17 +215,7 @@ public final class GenerateBenchmark {
 
   /** The build's join, as generate plans it from the config, without the label time column. */
   static Dataset<Row> join(BuildConfig build, LabelInput labels, List<JoinSource> sources) {
-    AppSettings s = build.settings();
-    AsOfJoin join =
-        new AsOfJoin(
-            s.joinPartitioning() == AppSettings.JoinPartitioningKind.HASH
-                ? new KeyHashPartitioning()
-                : new RangePartitioning(),
-            s.joinPartitions() > 0
-                ? s.joinPartitions()
-                : Integer.parseInt(
-                    labels.joinInput().sparkSession().conf().get("spark.sql.shuffle.partitions")),
-            s.joinSortMemoryBytes());
+    AsOfJoin join = DatasetBuild.asOfJoin(build.settings(), labels.joinInput().sparkSession());
     Dataset<Row> rows = join.join(labels.joinInput(), sources).drop(JoinColumns.LABEL_TIME);
     DatasetSpec spec = build.dataset();
     return spec.split().isPresent()

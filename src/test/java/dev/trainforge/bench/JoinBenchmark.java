@@ -52,12 +52,25 @@ public final class JoinBenchmark {
   private final StringBuilder report = new StringBuilder();
   // what a method run in another process said about itself, printed under the set's table
   private final List<String> notes = new ArrayList<>();
+  // rows per partition of ours's range partitioning (--rows-per-partition)
+  long rowsPerPartition = productRowsPerPartition();
 
   JoinBenchmark(SparkSession spark, Path root, long asofTimeoutSeconds) {
     this.spark = spark;
     this.root = root;
     this.asofTimeoutSeconds = asofTimeoutSeconds;
     spark.sparkContext().addSparkListener(metrics);
+  }
+
+  /** The product's default rows per partition of a range-partitioned join (reference.conf). */
+  static long productRowsPerPartition() {
+    return com.typesafe.config.ConfigFactory.defaultReference()
+        .getLong("trainforge.join.rows-per-partition");
+  }
+
+  /** Ours's range partitioning, with the rows per partition this benchmark runs it with. */
+  RangePartitioning ranges() {
+    return new RangePartitioning(rowsPerPartition);
   }
 
   /**
@@ -516,7 +529,7 @@ public final class JoinBenchmark {
   private Body body(String m, Path data, List<Integer> sources) {
     int n = sources.size();
     return switch (m) {
-      case "ours" -> out -> write(ours(data, sources, new RangePartitioning()), out);
+      case "ours" -> out -> write(ours(data, sources, ranges()), out);
       case "ours-hash" -> out -> write(ours(data, sources, new KeyHashPartitioning()), out);
       case "window-sql" -> out -> write(windowSql(data, n), out);
       case "union-last" -> out -> write(unionLast(data, n), out);
@@ -655,6 +668,9 @@ public final class JoinBenchmark {
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     JoinBenchmark bench = new JoinBenchmark(spark, root, timeout);
+    bench.rowsPerPartition =
+        Long.parseLong(
+            opts.getOrDefault("rows-per-partition", String.valueOf(productRowsPerPartition())));
     bench.warmUp();
     long n = (long) (20_000_000 * scale);
     long labels = (long) (2_000_000 * scale);
@@ -706,7 +722,7 @@ public final class JoinBenchmark {
                     100_000,
                     out ->
                         bench
-                            .ours(data, List.of(source), new RangePartitioning())
+                            .ours(data, List.of(source), bench.ranges())
                             .write()
                             .parquet(out.toString()));
             single += r.seconds();
@@ -731,7 +747,7 @@ public final class JoinBenchmark {
                     100_000,
                     out ->
                         bench
-                            .ours(data, List.of(0), new RangePartitioning())
+                            .ours(data, List.of(0), bench.ranges())
                             .write()
                             .parquet(out.toString()));
             results.add(

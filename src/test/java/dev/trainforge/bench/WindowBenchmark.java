@@ -58,6 +58,8 @@ public final class WindowBenchmark {
   private final JoinBenchmark.Metrics metrics = new JoinBenchmark.Metrics();
   private final StringBuilder report = new StringBuilder();
   private final AtomicReference<Statement> duckStatement = new AtomicReference<>();
+  // rows per partition of ours's range partitioning (--rows-per-partition)
+  long rowsPerPartition = JoinBenchmark.productRowsPerPartition();
 
   WindowBenchmark(SparkSession spark, Path root, long timeoutSeconds) {
     this.spark = spark;
@@ -143,7 +145,8 @@ public final class WindowBenchmark {
             aggs);
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     Dataset<Row> out =
-        new AsOfJoin(new RangePartitioning(), partitions).join(labels, List.of(source));
+        new AsOfJoin(new RangePartitioning(rowsPerPartition), partitions)
+            .join(labels, List.of(source));
     List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(col("id")));
     if (latest) {
       cols.add(col("s0__v").as("v"));
@@ -500,6 +503,10 @@ public final class WindowBenchmark {
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     WindowBenchmark bench = new WindowBenchmark(spark, root, timeout);
+    bench.rowsPerPartition =
+        Long.parseLong(
+            opts.getOrDefault(
+                "rows-per-partition", String.valueOf(JoinBenchmark.productRowsPerPartition())));
     if (warmUp) {
       bench.warmUp(methods);
     }

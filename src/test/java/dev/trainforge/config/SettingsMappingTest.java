@@ -47,6 +47,7 @@ class SettingsMappingTest {
           "trainforge.progress.interval = 45s",
           "trainforge.join.partitions = 16",
           "trainforge.join.partitioning = hash",
+          "trainforge.join.rows-per-partition = 500000",
           "trainforge.join.sort-memory = 256m");
 
   private static final Map<String, String> PASSWORD =
@@ -79,6 +80,7 @@ class SettingsMappingTest {
             Optional.empty()), // catalog.password
         0, // join.partitions
         JoinPartitioningKind.RANGE, // join.partitioning
+        350_000L, // join.rows-per-partition
         Duration.ofSeconds(30), // progress.interval
         0L, // join.sort-memory
         new Lineage("none", Optional.empty(), Optional.empty(), "trainforge"), // lineage.*
@@ -116,6 +118,7 @@ class SettingsMappingTest {
                     Optional.of("s3cr3t-value")),
                 16,
                 JoinPartitioningKind.HASH,
+                500_000L,
                 Duration.ofSeconds(45),
                 256L << 20,
                 new Lineage(

@@ -111,4 +111,41 @@ class RangePartitioningTest {
     assertThat(r.getInt(2)).isEqualTo(4999);
     assertThat(r.getInt(3)).isEqualTo(4999);
   }
+
+  @Test
+  void partitionsFollowTheRowsBetweenTwoPerCoreAndTheMostAskedFor() {
+    assertThat(RangePartitioning.partitionsFor(22_000_000, 64, 2_000_000, 4)).isEqualTo(11);
+    assertThat(RangePartitioning.partitionsFor(22_000_001, 64, 2_000_000, 4)).isEqualTo(12);
+    assertThat(RangePartitioning.partitionsFor(300_000_000, 64, 2_000_000, 4)).isEqualTo(64);
+    assertThat(RangePartitioning.partitionsFor(20_000, 64, 2_000_000, 4)).isEqualTo(4);
+    assertThat(RangePartitioning.partitionsFor(20_000, 3, 2_000_000, 4)).isEqualTo(3);
+    assertThat(RangePartitioning.partitionsFor(20_000, 64, 0, 4)).isEqualTo(64);
+  }
+
+  @Test
+  void sizesItsPartitionsByTheRowsItSampledAndRoutesToThemAlone() {
+    AsOfJoin.Events events = hotKeyEvents();
+    EventLayout layout = events.layout();
+    long keyed = events.rows().filter(col(EventLayout.KEY_HASH).isNotNull()).count();
+    int atLeast = 2 * SharedSpark.session().sparkContext().defaultParallelism();
+    int expected = (int) Math.max(atLeast, Math.ceil(keyed / 1000.0));
+    org.apache.spark.api.java.JavaRDD<InternalRow> routed =
+        new RangePartitioning(1000).arrange(layout, events.rows(), events.rows(), 64).rows();
+    assertThat(expected).isBetween(atLeast + 1, 63);
+    assertThat(routed.getNumPartitions()).isEqualTo(expected);
+    List<Integer> sizes =
+        routed
+            .mapPartitions(
+                rows -> {
+                  int n = 0;
+                  for (; rows.hasNext(); rows.next()) {
+                    n++;
+                  }
+                  return List.of(n).iterator();
+                })
+            .collect();
+    // every partition holds rows: the boundaries were chosen for this many
+    assertThat(sizes).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(sizes.stream().mapToLong(Integer::longValue).sum()).isGreaterThanOrEqualTo(keyed);
+  }
 }

@@ -47,6 +47,10 @@ class WindowedAggregationOracleTest {
           .isEqualTo(one);
     }
     assertThat(asText(run(spark, cases, new KeyHashPartitioning(), 5))).isEqualTo(one);
+    // as many partitions as the sampled rows call for, the carry-in made for those
+    assertThat(asText(run(spark, cases, new RangePartitioning(500), 200)))
+        .as("rows with a partition per 500 rows")
+        .isEqualTo(one);
   }
 
   private static Map<String, String> asText(Map<String, Row> rows) {

@@ -53,6 +53,8 @@ public final class SharedSpark {
                     "jdbc.journal_mode", "WAL")),
             0,
             AppSettings.JoinPartitioningKind.RANGE,
+            // exactly the partitions asked for: the tests' few rows still span several
+            0L,
             java.time.Duration.ofSeconds(30),
             0L,
             AppSettings.Lineage.NONE,
