@@ -3,6 +3,7 @@ package dev.trainforge.join;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainforge.testing.JoinFrames;
 import dev.trainforge.testing.SharedSpark;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -91,17 +92,7 @@ class RangePartitioningTest {
                 "concat('l', id) AS id",
                 "0L AS user",
                 "CAST(3 * 86400000000 + id AS BIGINT) AS " + JoinColumns.LABEL_TIME);
-    Dataset<Row> features =
-        spark
-            .range(5000)
-            .selectExpr(
-                "0L AS user",
-                "id * 1000000 AS " + JoinColumns.EVENT_TIME,
-                "id * 1000000 AS " + JoinColumns.AVAILABLE_TIME,
-                "CAST(NULL AS BIGINT) AS " + JoinColumns.TIE_BREAK,
-                "CAST(id AS INT) AS f__v");
-    JoinSource source =
-        new JoinSource("f", features, List.of("user"), List.of("f__v"), 0, -1, true, false);
+    JoinSource source = JoinFrames.valueSource(spark, 5000, "0L", 1_000_000);
     Dataset<Row> out = new AsOfJoin(new RangePartitioning(), 12).join(labels, List.of(source));
     Row r =
         out.selectExpr("count(*)", "count_if(f__status = 'MATCHED')", "min(f__v)", "max(f__v)")

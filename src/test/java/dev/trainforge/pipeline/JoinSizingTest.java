@@ -7,6 +7,7 @@ import dev.trainforge.config.AppSettings.JoinPartitioningKind;
 import dev.trainforge.join.AsOfJoin;
 import dev.trainforge.join.JoinColumns;
 import dev.trainforge.join.JoinSource;
+import dev.trainforge.testing.JoinFrames;
 import dev.trainforge.testing.SharedSpark;
 import java.time.Duration;
 import java.util.List;
@@ -48,17 +49,7 @@ class JoinSizingTest {
                 "id",
                 "id % 300 AS user",
                 "CAST(86400000000 + id * 1000 AS BIGINT) AS " + JoinColumns.LABEL_TIME);
-    Dataset<Row> features =
-        SPARK
-            .range(6000)
-            .selectExpr(
-                "id % 300 AS user",
-                "id * 1000 AS " + JoinColumns.EVENT_TIME,
-                "id * 1000 AS " + JoinColumns.AVAILABLE_TIME,
-                "CAST(NULL AS BIGINT) AS " + JoinColumns.TIE_BREAK,
-                "CAST(id AS INT) AS f__v");
-    JoinSource source =
-        new JoinSource("f", features, List.of("user"), List.of("f__v"), 0, -1, true, false);
+    JoinSource source = JoinFrames.valueSource(SPARK, 6000, "id % 300", 1000);
     AsOfJoin join = DatasetBuild.asOfJoin(settings, SPARK);
     join.join(labels, List.of(source));
     return join.runs().get(0).arranged().rows().getNumPartitions();
