@@ -84,23 +84,24 @@ final class Boundaries implements Serializable {
    */
   static Boundaries sample(
       EventLayout layout, JavaRDD<InternalRow> events, TakenSample taken, int partitions) {
+    if (partitions <= 1) {
+      return new Boundaries(layout, new InternalRow[0], 1);
+    }
     return sample(layout, events, taken, partitions, rows -> partitions);
   }
 
   /**
-   * Like {@link #sample(EventLayout, JavaRDD, TakenSample, int)}, for as many partitions as {@code
-   * partitionsFor} gives for the events' estimated row count, at most {@code maxPartitions}.
+   * Like {@link #sample(EventLayout, JavaRDD, TakenSample, int)}, with a sample sized for {@code
+   * sampleFor} partitions, for as many partitions as {@code partitionsFor} gives (at least 1) for
+   * the events' row count, which the sampling pass counts.
    */
   static Boundaries sample(
       EventLayout layout,
       JavaRDD<InternalRow> events,
       TakenSample taken,
-      int maxPartitions,
+      int sampleFor,
       java.util.function.DoubleToIntFunction partitionsFor) {
-    if (maxPartitions <= 1) {
-      return new Boundaries(layout, new InternalRow[0], 1);
-    }
-    int perPartition = Reservoir.perPartition(maxPartitions, events.getNumPartitions());
+    int perPartition = Reservoir.perPartition(sampleFor, events.getNumPartitions());
     Reservoir.Collected collected =
         Reservoir.collect(
             events
@@ -112,7 +113,7 @@ final class Boundaries implements Serializable {
       samples.add(new Sample(collected.rows().get(i), collected.weights()[i]));
     }
     double rows = samples.stream().mapToDouble(Sample::weight).sum();
-    int partitions = Math.max(1, Math.min(maxPartitions, partitionsFor.applyAsInt(rows)));
+    int partitions = Math.max(1, partitionsFor.applyAsInt(rows));
     Boundaries chosen = choose(layout, samples, partitions);
     return new Boundaries(
         layout, chosen.bounds, partitions, Math.max(taken.latestLabel(), collected.latestLabel()));

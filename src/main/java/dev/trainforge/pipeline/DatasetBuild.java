@@ -801,8 +801,12 @@ public final class DatasetBuild {
                 .flatMap(f -> f.keys().stream().map(KeyMapping::labelColumn))
                 .distinct()
                 .toList();
+        int partitions = joinPartitions(config.settings(), spark);
         LabelInput.Scanned scanned =
-            inputs.labels().statsAndSample(joinPartitions(config.settings(), spark), keys);
+            inputs
+                .labels()
+                .statsAndSample(
+                    rangePartitioning(config.settings()).samplingPartitions(partitions), keys);
         stats = scanned.stats();
         sample = scanned.sample();
       } else {
@@ -952,10 +956,13 @@ public final class DatasetBuild {
 
   private static JoinPartitioning partitioning(AppSettings settings) {
     return switch (settings.joinPartitioning()) {
-      case RANGE ->
-          new RangePartitioning(sizedByRows(settings) ? settings.joinRowsPerPartition() : 0);
+      case RANGE -> rangePartitioning(settings);
       case HASH -> new KeyHashPartitioning();
     };
+  }
+
+  private static RangePartitioning rangePartitioning(AppSettings settings) {
+    return new RangePartitioning(sizedByRows(settings) ? settings.joinRowsPerPartition() : 0);
   }
 
   /** Whether the join's partitions follow its rows: range partitions, no count configured. */

@@ -114,6 +114,13 @@ class RangePartitioningTest {
   }
 
   @Test
+  void samplesForEveryPartitionAskedForButSizedByRowsForSixtyFourAtMost() {
+    assertThat(new RangePartitioning().samplingPartitions(200)).isEqualTo(200);
+    assertThat(new RangePartitioning(350_000).samplingPartitions(200)).isEqualTo(64);
+    assertThat(new RangePartitioning(350_000).samplingPartitions(16)).isEqualTo(16);
+  }
+
+  @Test
   void sizesItsPartitionsByTheRowsItSampledAndRoutesToThemAlone() {
     AsOfJoin.Events events = hotKeyEvents();
     EventLayout layout = events.layout();
