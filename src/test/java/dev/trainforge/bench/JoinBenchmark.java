@@ -668,9 +668,9 @@ public final class JoinBenchmark {
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     JoinBenchmark bench = new JoinBenchmark(spark, root, timeout);
-    bench.rowsPerPartition =
-        Long.parseLong(
-            opts.getOrDefault("rows-per-partition", String.valueOf(productRowsPerPartition())));
+    if (opts.containsKey("rows-per-partition")) {
+      bench.rowsPerPartition = Long.parseLong(opts.get("rows-per-partition"));
+    }
     bench.warmUp();
     long n = (long) (20_000_000 * scale);
     long labels = (long) (2_000_000 * scale);

@@ -503,10 +503,9 @@ public final class WindowBenchmark {
             .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     WindowBenchmark bench = new WindowBenchmark(spark, root, timeout);
-    bench.rowsPerPartition =
-        Long.parseLong(
-            opts.getOrDefault(
-                "rows-per-partition", String.valueOf(JoinBenchmark.productRowsPerPartition())));
+    if (opts.containsKey("rows-per-partition")) {
+      bench.rowsPerPartition = Long.parseLong(opts.get("rows-per-partition"));
+    }
     if (warmUp) {
       bench.warmUp(methods);
     }
