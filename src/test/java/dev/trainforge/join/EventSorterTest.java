@@ -57,13 +57,19 @@ class EventSorterTest {
   }
 
   private static List<InternalRow> events(boolean stringKey, long seed, int count) {
+    return events(stringKey, seed, count, 0, 1);
+  }
+
+  /** Like {@link #events(boolean, long, int)}, at times {@code first + step * i}, i in [0, 30). */
+  private static List<InternalRow> events(
+      boolean stringKey, long seed, int count, long first, long step) {
     Random r = new Random(seed);
     List<InternalRow> rows = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int key = r.nextInt(4) == 0 ? 0 : r.nextInt(12);
       boolean nullKey = r.nextInt(50) == 0;
       boolean label = r.nextBoolean();
-      Long time = label && r.nextInt(40) == 0 ? null : (long) r.nextInt(30);
+      Long time = label && r.nextInt(40) == 0 ? null : first + step * r.nextInt(30);
       Object k = nullKey ? null : stringKey ? UTF8String.fromString("key-" + key) : (Object) key;
       long hash = stringKey ? (key <= 2 ? 77L : 1000L + key) : key;
       List<Object> fields = new ArrayList<>();
@@ -167,6 +173,22 @@ class EventSorterTest {
   @Test
   void groupsAnIntegerKeyByItsValueAndSortsByTimeThenOrder() {
     assertMergeOrder(sortInTask(false, Long.MAX_VALUE), false);
+  }
+
+  /**
+   * Time and order are packed in one long when the partition's times span less than 2^61 µs (one
+   * bit for the order of one source and labels): times near the largest instant still pack, times
+   * 2^62 µs apart do not, and both sort alike.
+   */
+  @Test
+  void sortsByTimeWhetherOrNotTheTimesPackWithTheOrder() {
+    EventLayout layout = layout(DataTypes.IntegerType);
+    List<InternalRow> late = events(false, 7, ROWS, Long.MAX_VALUE - 100, 1);
+    assertMergeOrder(
+        sortedText(layout, new EventSorter(layout, Long.MAX_VALUE), late), false, late);
+    List<InternalRow> apart = events(false, 7, ROWS, -(1L << 61), 1L << 57);
+    assertMergeOrder(
+        sortedText(layout, new EventSorter(layout, Long.MAX_VALUE), apart), false, apart);
   }
 
   @Test
