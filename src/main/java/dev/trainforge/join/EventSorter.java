@@ -15,15 +15,15 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * order, or labels at one time, which it emits alike.
  *
  * <p>In memory: one counting pass spreads the rows over buckets of 8 to 16 rows by a mixed hash of
- * the group (the key itself for one integral key, else the 64-bit key hash), then each bucket,
- * small enough for the CPU cache, is sorted by (group, time, order) on primitive arrays; time and
- * order are packed in one long where the partition's times allow. Where the group is the key hash,
- * rows with equal hashes are checked for equal keys, and a true collision is sorted again by
- * comparison. The first pass also moves the rows into bucket order, so that the merge reads them
- * back from the cache. It holds the partition's rows and 28 bytes a row of sort fields, both twice
- * during the first pass; beyond {@code maxBytes} of rows it hands everything to Spark's sorter,
- * which spills to disk. Its arrays come from the {@link SortArena} of the task before on the same
- * thread, and go back to it when the task ends.
+ * the group (the key itself for one integral key, else the 64-bit key hash), moving the rows into
+ * bucket order; then each bucket, small enough for the CPU cache, is sorted by (group, time, order)
+ * on primitive arrays, with time and order packed in one long where the bucket's times allow. Where
+ * the group is the key hash, rows with equal hashes are checked for equal keys, and a true
+ * collision is sorted again by comparison. The merge then reads the rows back a bucket at a time,
+ * from the cache. It holds the partition's rows, twice during the move, and 12 bytes a row of place
+ * and hash; beyond {@code maxBytes} of rows it hands everything to Spark's sorter, which spills to
+ * disk. Its arrays come from the {@link SortArena} of the task before on the same thread, and go
+ * back to it when the task ends.
  */
 final class EventSorter {
   static final int CHUNK = 1 << 20;
@@ -49,16 +49,18 @@ final class EventSorter {
   private boolean spilled;
   // the arrays below, and the chunks, as the task before on this thread left them
   private final SortArena arena;
-  // where each row is (chunk << 32 | offset), and its sort fields
+  // where each row with a key is: (chunk << 32 | offset) in the order added; once sorted, its
+  // offset in the one array of sorted rows (chunk 0), in sorted order
   private long[] address;
+  // each row's mixed group hash, whose top bits are its bucket
+  private int[] hash;
+  private long[] nullKeyAddress = new long[16];
+  // the bucket being sorted: each row's offset and sort fields; time and order packed in time[]
+  // when the bucket's times allow (then order[] is not read)
+  private int[] rowAt;
   private long[] group;
   private long[] time;
   private int[] order;
-  private long[] nullKeyAddress = new long[16];
-  // the least and greatest non-null time added
-  private long minTime = Long.MAX_VALUE;
-  private long maxTime = Long.MIN_VALUE;
-  // time[] holds time and order packed in one long, and order[] is not read
   private boolean packed;
 
   EventSorter(EventLayout layout, long maxBytes) {
@@ -72,9 +74,11 @@ final class EventSorter {
     this.maxBytes = maxBytes;
     this.exactGroup = layout.keyCount() == 1 && layout.isIntegralKey(0);
     this.address = arena.longs(SortArena.ADDRESS, 1024);
-    this.group = arena.longs(SortArena.GROUP, 1024);
-    this.time = arena.longs(SortArena.TIME, 1024);
-    this.order = arena.ints(SortArena.ORDER, 1024);
+    this.hash = arena.ints(SortArena.HASH, 1024);
+    this.rowAt = arena.ints(SortArena.BUCKET_ROW, 64);
+    this.group = arena.longs(SortArena.BUCKET_GROUP, 64);
+    this.time = arena.longs(SortArena.BUCKET_TIME, 64);
+    this.order = arena.ints(SortArena.BUCKET_ORDER, 64);
   }
 
   /** The most a partition may hold in memory before the sort spills: a sixteenth of the heap. */
@@ -94,9 +98,6 @@ final class EventSorter {
       add((UnsafeRow) events.next());
     }
     bucketSort();
-    if (!exactGroup) {
-      fixKeyHashCollisions();
-    }
     return sorted();
   }
 
@@ -128,39 +129,27 @@ final class EventSorter {
       return;
     }
     if (n == address.length) {
-      grow();
+      address = arena.grow(SortArena.ADDRESS, address, 2 * n);
+      hash = arena.grow(SortArena.HASH, hash, 2 * n);
     }
     address[n] = at;
-    group[n] = exactGroup ? layout.integralKey(row, 0) : row.getLong(layout.keyHashIndex());
-    // A null time sorts first: Long.MIN_VALUE µs is no instant Spark can hold.
-    if (row.isNullAt(layout.timeIndex())) {
-      time[n] = Long.MIN_VALUE;
-    } else {
-      long t = row.getLong(layout.timeIndex());
-      time[n] = t;
-      minTime = Math.min(minTime, t);
-      maxTime = Math.max(maxTime, t);
-    }
-    order[n] = row.getInt(layout.orderIndex());
+    hash[n] = (int) ((groupOf(row) * 0x9E3779B97F4A7C15L) >>> 32);
     n++;
   }
 
-  private void grow() {
-    int c = address.length * 2;
-    address = arena.grow(SortArena.ADDRESS, address, c);
-    group = arena.grow(SortArena.GROUP, group, c);
-    time = arena.grow(SortArena.TIME, time, c);
-    order = arena.grow(SortArena.ORDER, order, c);
+  private long groupOf(UnsafeRow row) {
+    return exactGroup ? layout.integralKey(row, 0) : row.getLong(layout.keyHashIndex());
   }
 
   // ---- sorting ---------------------------------------------------------------------------------
 
   /**
-   * Spreads rows over about n/8 buckets (at most 2^16) by a mixed group hash, moving the rows
-   * themselves into one array in bucket order, then sorts each bucket. Reading the rows back in
-   * sorted order then touches one bucket's few kilobytes at a time, not the whole partition at
-   * random: each row's first read is a cache hit. The move reads the chunks in the order they were
-   * written and writes to as many places as there are buckets, which the cache holds.
+   * Spreads rows over about n/8 buckets (at most 2^16) by their mixed group hash, moving the rows
+   * into one array in bucket order, then sorts each bucket in turn: reads its rows' sort fields
+   * into small arrays, sorts those, and writes the rows' places in sorted order. A bucket's rows
+   * are a few hundred bytes together, so the sort and the merge after it read them from the cache.
+   * The move reads the chunks in the order they were written, and writes to as many places as there
+   * are buckets; it keeps no sort fields for the whole partition, only each row's place and hash.
    */
   private void bucketSort() {
     int bits =
@@ -168,20 +157,16 @@ final class EventSorter {
             0,
             Math.min(MOST_BUCKET_BITS, 31 - Integer.numberOfLeadingZeros(n >> BUCKET_ROWS_BITS)));
     int buckets = 1 << bits;
-    int[] start = new int[buckets + 1];
     long[] byteStart = new long[buckets + 1];
     long nullKeyBytes = 0;
     for (int i = 0; i < nullKeys; i++) {
       nullKeyBytes += 4 + sizeAt(nullKeyAddress[i]);
     }
     for (int i = 0; i < n; i++) {
-      int b = bucket(group[i], bits);
-      start[b + 1]++;
-      byteStart[b + 1] += 4 + sizeAt(address[i]);
+      byteStart[bucket(hash[i], bits) + 1] += 4 + sizeAt(address[i]);
     }
     byteStart[0] = nullKeyBytes;
     for (int b = 0; b < buckets; b++) {
-      start[b + 1] += start[b];
       byteStart[b + 1] += byteStart[b];
     }
     byte[] rows = arena.rows(Math.toIntExact(byteStart[buckets]));
@@ -191,56 +176,91 @@ final class EventSorter {
       nullKeyAddress[i] = at;
       at += moveRow(from, rows, at);
     }
-    int[] next = java.util.Arrays.copyOf(start, buckets);
-    long[] nextByte = java.util.Arrays.copyOf(byteStart, buckets);
-    long[] addressOut = arena.longs(SortArena.ADDRESS_OUT, n);
-    long[] groupOut = arena.longs(SortArena.GROUP_OUT, n);
-    long[] timeOut = arena.longs(SortArena.TIME_OUT, n);
-    int[] orderOut = arena.ints(SortArena.ORDER_OUT, n);
-    int orderBits = 32 - Integer.numberOfLeadingZeros(layout.sourceCount);
-    packed = fitsPacked(orderBits);
+    long[] next = java.util.Arrays.copyOf(byteStart, buckets);
     for (int i = 0; i < n; i++) {
-      int b = bucket(group[i], bits);
-      int to = next[b]++;
-      int byteTo = (int) nextByte[b];
-      nextByte[b] += moveRow(address[i], rows, byteTo);
-      addressOut[to] = byteTo;
-      groupOut[to] = group[i];
-      if (packed) {
-        // a null time packs as 0, before every other time (1 on)
-        long t = time[i] == Long.MIN_VALUE ? 0 : time[i] - minTime + 1;
-        timeOut[to] = t << orderBits | order[i];
-      } else {
-        timeOut[to] = time[i];
-        orderOut[to] = order[i];
-      }
+      int b = bucket(hash[i], bits);
+      next[b] += moveRow(address[i], rows, (int) next[b]);
     }
     // every row now lives in the one array, as chunk 0
     chunks.clear();
     chunks.add(rows);
     chunk = null;
     arena.chunksDone();
-    address = addressOut;
-    group = groupOut;
-    time = timeOut;
-    order = orderOut;
+    UnsafeRow view = new UnsafeRow(numFields);
+    int sorted = 0;
     for (int b = 0; b < buckets; b++) {
-      sortRange(start[b], start[b + 1]);
+      sorted = sortBucket(rows, (int) byteStart[b], (int) byteStart[b + 1], view, sorted);
     }
   }
 
   /**
-   * Whether every row's time (as an offset from the least, after null) and order fit one
-   * non-negative long, {@code orderBits} of it the order: then a comparison reads two fields, not
-   * three, and a swap moves three arrays, not four.
+   * Sorts the rows in [{@code from}, {@code to}) of {@code rows}, one bucket, by (group, time,
+   * order), and writes their offsets in that order into {@link #address} from {@code sorted}.
+   * Returns where the next bucket's offsets go.
    */
-  private boolean fitsPacked(int orderBits) {
-    if (minTime > maxTime) {
-      return true; // no time, or none but nulls
+  private int sortBucket(byte[] rows, int from, int to, UnsafeRow view, int sorted) {
+    int k = 0;
+    long minTime = Long.MAX_VALUE;
+    long maxTime = Long.MIN_VALUE;
+    for (int at = from; at < to; k++) {
+      if (k == rowAt.length) {
+        growBucket();
+      }
+      SparkRows.pointAt(view, rows, at);
+      rowAt[k] = at;
+      group[k] = groupOf(view);
+      // A null time sorts first: Long.MIN_VALUE µs is no instant Spark can hold.
+      long t =
+          view.isNullAt(layout.timeIndex()) ? Long.MIN_VALUE : view.getLong(layout.timeIndex());
+      if (t != Long.MIN_VALUE) {
+        minTime = Math.min(minTime, t);
+        maxTime = Math.max(maxTime, t);
+      }
+      time[k] = t;
+      order[k] = view.getInt(layout.orderIndex());
+      at += 4 + view.getSizeInBytes();
     }
-    long span = maxTime - minTime;
-    // span < 0: the difference overflowed, the times are more than 2^63 µs apart
-    return span >= 0 && span < (1L << (62 - orderBits)) - 1;
+    if (k > 1) {
+      packed = pack(k, minTime, maxTime);
+      sortRange(0, k);
+      if (!exactGroup) {
+        fixKeyHashCollisions(k);
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      address[sorted + i] = rowAt[i];
+    }
+    return sorted + k;
+  }
+
+  private void growBucket() {
+    int c = rowAt.length * 2;
+    rowAt = arena.grow(SortArena.BUCKET_ROW, rowAt, c);
+    group = arena.grow(SortArena.BUCKET_GROUP, group, c);
+    time = arena.grow(SortArena.BUCKET_TIME, time, c);
+    order = arena.grow(SortArena.BUCKET_ORDER, order, c);
+  }
+
+  /**
+   * Packs each of the bucket's k rows' time (as an offset from the least, after null) and order
+   * into {@link #time}, when they fit one non-negative long: then a comparison reads two fields,
+   * not three, and a swap moves three arrays, not four. Returns whether it packed.
+   */
+  private boolean pack(int k, long minTime, long maxTime) {
+    int orderBits = 32 - Integer.numberOfLeadingZeros(layout.sourceCount);
+    if (minTime <= maxTime) {
+      long span = maxTime - minTime;
+      // span < 0: the difference overflowed, the times are more than 2^63 µs apart
+      if (span < 0 || span >= (1L << (62 - orderBits)) - 1) {
+        return false;
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      // a null time packs as 0, before every other time (1 on)
+      long t = time[i] == Long.MIN_VALUE ? 0 : time[i] - minTime + 1;
+      time[i] = t << orderBits | order[i];
+    }
+    return true;
   }
 
   /** The size of the row written at {@code address} of the chunks. */
@@ -256,8 +276,8 @@ final class EventSorter {
     return length;
   }
 
-  private static int bucket(long group, int bits) {
-    return bits == 0 ? 0 : (int) ((group * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+  private static int bucket(int hash, int bits) {
+    return bits == 0 ? 0 : hash >>> (32 - bits);
   }
 
   private int compare(int i, int j) {
@@ -310,7 +330,9 @@ final class EventSorter {
   }
 
   private void swap(int i, int j) {
-    swap(address, i, j);
+    int r = rowAt[i];
+    rowAt[i] = rowAt[j];
+    rowAt[j] = r;
     swap(group, i, j);
     swap(time, i, j);
     if (packed) {
@@ -328,16 +350,17 @@ final class EventSorter {
   }
 
   /**
-   * Within a run of equal key hashes, rows of different keys would interleave by time: such a run
-   * (a 64-bit hash collision) is sorted again by comparison on all the order's fields.
+   * Within a run of equal key hashes in the bucket's first k rows, rows of different keys would
+   * interleave by time: such a run (a 64-bit hash collision) is sorted again by comparison on all
+   * the order's fields.
    */
-  private void fixKeyHashCollisions() {
+  private void fixKeyHashCollisions(int k) {
     UnsafeRow first = new UnsafeRow(numFields);
     UnsafeRow other = new UnsafeRow(numFields);
     int start = 0;
-    while (start < n) {
+    while (start < k) {
       int end = start + 1;
-      while (end < n && group[end] == group[start]) {
+      while (end < k && group[end] == group[start]) {
         end++;
       }
       if (end - start > 1 && hasTwoKeys(start, end, first, other)) {
@@ -348,9 +371,9 @@ final class EventSorter {
   }
 
   private boolean hasTwoKeys(int start, int end, UnsafeRow first, UnsafeRow other) {
-    point(first, start);
+    pointAt(first, rowAt[start]);
     for (int i = start + 1; i < end; i++) {
-      point(other, i);
+      pointAt(other, rowAt[i]);
       if (!layout.sameKey(first, other)) {
         return true;
       }
@@ -359,9 +382,9 @@ final class EventSorter {
   }
 
   private void sortByComparison(int start, int end) {
-    List<Long> rows = new ArrayList<>();
+    List<Integer> rows = new ArrayList<>();
     for (int i = start; i < end; i++) {
-      rows.add(address[i]);
+      rows.add(rowAt[i]);
     }
     UnsafeRow x = new UnsafeRow(numFields);
     UnsafeRow y = new UnsafeRow(numFields);
@@ -372,7 +395,7 @@ final class EventSorter {
           return Boundaries.compare(layout, x, y);
         });
     for (int i = start; i < end; i++) {
-      address[i] = rows.get(i - start);
+      rowAt[i] = rows.get(i - start);
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * The large arrays of an {@link EventSorter}, handed on from a task to the next one that sorts on
  * the same thread.
  *
- * <p>Why: a partition's sort holds its rows twice and 28 bytes a row of sort fields twice (tens of
+ * <p>Why: a partition's sort holds its rows twice and 12 bytes a row of place and hash (tens of
  * megabytes a partition on S). Allocated afresh in every task, the JVM zeroes them and the kernel
  * faults their pages in anew, which took about a quarter of the merge stage's CPU on S. Taken from
  * the task before, they cost neither: a task allocates only what outgrows its predecessor's arrays.
@@ -23,24 +23,22 @@ import java.util.List;
  * back, and the sorter allocates as it always did.
  */
 final class SortArena {
-  /** A slot of long arrays: where rows lie, then their group and time, for the input and output. */
+  /** A slot of long arrays: where the rows lie, then one bucket's groups and times. */
   static final int ADDRESS = 0;
 
-  static final int GROUP = 1;
-  static final int TIME = 2;
-  static final int ADDRESS_OUT = 3;
-  static final int GROUP_OUT = 4;
-  static final int TIME_OUT = 5;
+  static final int BUCKET_GROUP = 1;
+  static final int BUCKET_TIME = 2;
 
-  /** A slot of int arrays: the rows' source order, for the input and the output. */
-  static final int ORDER = 0;
+  /** A slot of int arrays: the rows' hashes, then one bucket's row offsets and orders. */
+  static final int HASH = 0;
 
-  static final int ORDER_OUT = 1;
+  static final int BUCKET_ROW = 1;
+  static final int BUCKET_ORDER = 2;
 
   private static final ThreadLocal<SoftReference<SortArena>> HELD = new ThreadLocal<>();
 
-  private final long[][] longs = new long[6][];
-  private final int[][] ints = new int[2][];
+  private final long[][] longs = new long[3][];
+  private final int[][] ints = new int[3][];
   private byte[] rows;
   private final Deque<byte[]> freeChunks = new ArrayDeque<>();
   private final List<byte[]> lentChunks = new ArrayList<>();

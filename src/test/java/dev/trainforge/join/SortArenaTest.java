@@ -9,25 +9,25 @@ class SortArenaTest {
   @Test
   void keepsAnArrayLongEnoughAndReplacesOneTooShort() {
     SortArena arena = new SortArena(1024);
-    long[] first = arena.longs(SortArena.GROUP, 100);
+    long[] first = arena.longs(SortArena.BUCKET_GROUP, 100);
     assertThat(first).hasSize(100);
-    assertThat(arena.longs(SortArena.GROUP, 50)).isSameAs(first);
-    long[] longer = arena.longs(SortArena.GROUP, 200);
+    assertThat(arena.longs(SortArena.BUCKET_GROUP, 50)).isSameAs(first);
+    long[] longer = arena.longs(SortArena.BUCKET_GROUP, 200);
     assertThat(longer).hasSize(200).isNotSameAs(first);
-    assertThat(arena.longs(SortArena.GROUP, 150)).isSameAs(longer);
+    assertThat(arena.longs(SortArena.BUCKET_GROUP, 150)).isSameAs(longer);
     // slots are apart
-    assertThat(arena.longs(SortArena.TIME, 10)).isNotSameAs(longer);
+    assertThat(arena.longs(SortArena.BUCKET_TIME, 10)).isNotSameAs(longer);
   }
 
   @Test
   void keepsWhatItGrewTo() {
     SortArena arena = new SortArena(1024);
-    int[] order = arena.ints(SortArena.ORDER, 4);
+    int[] order = arena.ints(SortArena.BUCKET_ORDER, 4);
     order[3] = 42;
-    int[] grown = arena.grow(SortArena.ORDER, order, 8);
+    int[] grown = arena.grow(SortArena.BUCKET_ORDER, order, 8);
     assertThat(grown).hasSize(8);
     assertThat(grown[3]).isEqualTo(42);
-    assertThat(arena.ints(SortArena.ORDER, 8)).isSameAs(grown);
+    assertThat(arena.ints(SortArena.BUCKET_ORDER, 8)).isSameAs(grown);
   }
 
   @Test
