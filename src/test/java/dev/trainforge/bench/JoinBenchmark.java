@@ -162,6 +162,20 @@ public final class JoinBenchmark {
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (Boolean.getBoolean("bench.tasks") && end.taskMetrics() != null) {
+        var info = end.taskInfo();
+        var m = end.taskMetrics();
+        log(
+            "    task %d.%d on %s: launched %d, %.2f s, %.2f s CPU, %.2f s GC, %,d shuffle bytes read",
+            end.stageId(),
+            info.index(),
+            info.executorId(),
+            info.launchTime(),
+            info.duration() / 1000.0,
+            m.executorCpuTime() / 1e9,
+            m.jvmGCTime() / 1000.0,
+            m.shuffleReadMetrics().totalBytesRead());
+      }
       if (end.taskMetrics() != null) {
         add(
             end.stageId(),
