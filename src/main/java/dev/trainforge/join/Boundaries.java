@@ -264,14 +264,15 @@ final class Boundaries implements Serializable {
   }
 
   /**
-   * Per source, the exits a feature row of one hot key ships to a later partition: the key ( {@code
-   * labels} and {@code rows[j]} per source, over {@code span} µs) takes about {@code m} partitions
-   * (its weight with the exits, over {@code perPartition}), each about {@code span / m} of its
-   * time, and the exit of a window W (µs; {@code windows[j]}, those with running totals) leaves the
-   * row's partition for a fraction {@code min(1, W m / span)} of the rows. Since {@code m} grows
-   * with the exits, a few rounds of the two settle them. Counting every window's exit as shipped
-   * overstated the cost: on H (one key with a quarter of the rows, windows of 1 h, 7 d and 30 d),
-   * the hot key's partitions then held about half the shuffle bytes of the others.
+   * Per source, the exits a feature row of one hot key ships to a later partition. The key has
+   * {@code labels} label rows and {@code rows[j]} rows of source j, over {@code span} µs; it takes
+   * about {@code m} partitions (its weight with the exits, over {@code perPartition}), each about
+   * {@code span / m} of its time, and the exit of a window W (µs; {@code windows[j]}, those with
+   * running totals) leaves the row's partition for a fraction {@code min(1, W m / span)} of the
+   * rows. Since {@code m} grows with the exits, a few rounds of the two settle them. Counting every
+   * window's exit as shipped overstated the cost: on H (one key with a quarter of the rows, windows
+   * of 1 h, 7 d and 30 d), the hot key's partitions then held about half the shuffle bytes of the
+   * others.
    */
   static double[] shippedExits(
       double labels, double[] rows, double span, long[][] windows, double perPartition) {
