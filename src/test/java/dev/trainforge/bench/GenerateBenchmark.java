@@ -66,10 +66,7 @@ public final class GenerateBenchmark {
       JoinBenchmark.Result join, JoinBenchmark.Result floor, String loadBefore, String loadAfter) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchOptions.parse(args);
     Path config = Path.of(required(opts, "config"));
     JsonNode result = new ObjectMapper().readTree(Path.of(required(opts, "result")).toFile());
     SparkEventLog events = SparkEventLog.read(Path.of(required(opts, "events")));

@@ -21,7 +21,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -646,10 +645,7 @@ public final class JoinBenchmark {
   // ---- main ---------------------------------------------------------------------------------
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchOptions.parse(args);
     String sets = opts.getOrDefault("sets", "S,H,M,L");
     double scale = Double.parseDouble(opts.getOrDefault("scale", "1"));
     long timeout = Long.parseLong(opts.getOrDefault("asof-timeout", "600"));

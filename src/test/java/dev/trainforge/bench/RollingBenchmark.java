@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,10 +33,7 @@ public final class RollingBenchmark {
   private static final LocalDate FIRST = LocalDate.parse("2026-01-01");
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchOptions.parse(args);
     long labelsPerDay = Long.parseLong(opts.getOrDefault("labels-per-day", "10000"));
     int[] retentions =
         Arrays.stream(opts.getOrDefault("retentions", "7,30,180").split(","))

@@ -472,10 +472,7 @@ public final class WindowBenchmark {
   // ---- main ---------------------------------------------------------------------------------
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchOptions.parse(args);
     String sets = opts.getOrDefault("sets", "S,H");
     double scale = Double.parseDouble(opts.getOrDefault("scale", "1"));
     long timeout = Long.parseLong(opts.getOrDefault("timeout", "600"));

@@ -1,7 +1,6 @@
 package dev.trainforge.join;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,7 @@ public final class SortBenchmark {
   private SortBenchmark() {}
 
   public static void main(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = dev.trainforge.bench.BenchOptions.parse(args);
     int rows = Integer.parseInt(opts.getOrDefault("rows", "350000"));
     int rowsPerKey = Integer.parseInt(opts.getOrDefault("rows-per-key", "22"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "40"));
