@@ -198,11 +198,8 @@ final class Boundaries implements Serializable {
    */
   private static List<Sample> withExitWeights(
       EventLayout layout, List<Sample> samples, int partitions) {
-    boolean any = false;
-    for (int j = 0; j < layout.sourceCount; j++) {
-      any |= layout.aggregates[j] != null;
-    }
-    if (!any || samples.isEmpty()) {
+    long[][] windows = trackedWindows(layout);
+    if (Arrays.stream(windows).allMatch(w -> w.length == 0) || samples.isEmpty()) {
       return samples;
     }
     double perPartition = samples.stream().mapToDouble(Sample::weight).sum() / partitions;
@@ -217,7 +214,7 @@ final class Boundaries implements Serializable {
       }
       double[] extra =
           weight > perPartition / 2
-              ? shippedExits(layout, samples.subList(start, end), perPartition)
+              ? shippedExits(layout, samples.subList(start, end), windows, perPartition)
               : new double[layout.sourceCount];
       for (int i = start; i < end; i++) {
         Sample s = samples.get(i);
@@ -230,11 +227,27 @@ final class Boundaries implements Serializable {
     return out;
   }
 
+  /** Per source, the windows with running totals (whose exits may be shipped), in µs. */
+  private static long[][] trackedWindows(EventLayout layout) {
+    long[][] windows = new long[layout.sourceCount][];
+    for (int j = 0; j < windows.length; j++) {
+      AggregatePlan plan = layout.aggregates[j];
+      windows[j] =
+          plan == null
+              ? new long[0]
+              : java.util.stream.IntStream.range(0, plan.windows.length)
+                  .filter(w -> plan.tracked[w])
+                  .mapToLong(w -> plan.windows[w])
+                  .toArray();
+    }
+    return windows;
+  }
+
   /** {@link #shippedExits(double, double[], double, long[][], double)} of one key's samples. */
-  private static double[] shippedExits(EventLayout layout, List<Sample> key, double perPartition) {
-    int sources = layout.sourceCount;
+  private static double[] shippedExits(
+      EventLayout layout, List<Sample> key, long[][] windows, double perPartition) {
     double labels = 0;
-    double[] rows = new double[sources];
+    double[] rows = new double[layout.sourceCount];
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Sample s : key) {
@@ -247,17 +260,6 @@ final class Boundaries implements Serializable {
         long t = s.key().getLong(layout.timeIndex());
         first = Math.min(first, t);
         last = Math.max(last, t);
-      }
-    }
-    long[][] windows = new long[sources][];
-    for (int j = 0; j < sources; j++) {
-      AggregatePlan plan = layout.aggregates[j];
-      windows[j] = new long[0];
-      for (int w = 0; plan != null && w < plan.windows.length; w++) {
-        if (plan.tracked[w]) {
-          windows[j] = java.util.Arrays.copyOf(windows[j], windows[j].length + 1);
-          windows[j][windows[j].length - 1] = plan.windows[w];
-        }
       }
     }
     return shippedExits(labels, rows, (double) last - first, windows, perPartition);
